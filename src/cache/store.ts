@@ -1,0 +1,122 @@
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../observability/logger.ts';
+
+/** Keys are namespaced (one Redis can serve several apps) and versioned (a shape change never reads old entries). */
+const NAMESPACE = 'counterparty-subgraph';
+export const CACHE_KEY_VERSION = 'v1';
+
+export interface CacheStoreOptions {
+  url: string | undefined;
+  maxEntries: number;
+  /** How long one cache operation may take before the answer comes from the vendor instead. */
+  operationTimeoutMs: number;
+}
+
+export interface TimedValue<T> {
+  value: T;
+  ttlMs: number;
+}
+
+/**
+ * The process-wide cache: keyv over a bounded LRU in memory, or over Redis when CACHE_URL is set so replicas share it.
+ * Every operation is guarded: if the store fails or is slow, reads count as misses and writes are dropped,
+ * and the failure is logged. A query never fails because the cache is down.
+ */
+export class CacheStore {
+  readonly kind: 'memory' | 'redis';
+  private readonly keyv: Keyv;
+  private lastErrorLoggedAt = 0;
+
+  constructor(
+    private readonly options: CacheStoreOptions,
+    private readonly logger: Logger,
+  ) {
+    this.kind = options.url ? 'redis' : 'memory';
+    this.keyv = options.url ? createRedisKeyv(options.url) : createMemoryKeyv(options.maxEntries);
+    this.keyv.on('error', (error: unknown) => this.logFailure('event', error));
+  }
+
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.guard('getMany', () => this.keyv.getMany<T>([...keys]));
+    return values ? values.map((value) => (value ?? undefined) as T | undefined) : keys.map(() => undefined);
+  }
+
+  async setMany<T>(entries: ReadonlyArray<{ key: string } & TimedValue<T>>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.guard('setMany', () =>
+      this.keyv.setMany(entries.map((entry) => ({ key: entry.key, value: entry.value, ttl: entry.ttlMs }))),
+    );
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.guard('deleteMany', () => this.keyv.deleteMany([...keys]));
+  }
+
+  /** True when the store answers; for readiness checks. */
+  async ping(): Promise<boolean> {
+    const probe = `${CACHE_KEY_VERSION}:ping`;
+    const ok = await this.guard('ping', async () => {
+      await this.keyv.set(probe, 1, 10_000);
+      return true;
+    });
+    return ok === true;
+  }
+
+  async close(): Promise<void> {
+    await this.keyv.disconnect().catch(() => undefined);
+  }
+
+  private async guard<R>(operation: string, run: () => Promise<R>): Promise<R | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cache ${operation} took longer than ${this.options.operationTimeoutMs} ms`)), this.options.operationTimeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (error) {
+      this.logFailure(operation, error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** At most one line per second: a dead Redis under load must not flood the log. */
+  private logFailure(operation: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastErrorLoggedAt < 1000) return;
+    this.lastErrorLoggedAt = now;
+    this.logger.warn({ cache: this.kind, operation, err: { message: (error as Error)?.message ?? String(error) } }, 'cache store failed; answering from the vendor');
+  }
+}
+
+function createMemoryKeyv(maxEntries: number): Keyv {
+  // lru-cache bounds memory by entry count and evicts the least recently used; keyv keeps the per-entry TTL.
+  const lru = new LRUCache<string, {}>({ max: maxEntries });
+  // keyv calls set(key, value, ttl) on Map-like stores; lru-cache's third argument is an options object.
+  const store = {
+    get: (key: string) => lru.get(key),
+    set: (key: string, value: {}) => lru.set(key, value),
+    delete: (key: string) => lru.delete(key),
+    has: (key: string) => lru.has(key),
+    clear: () => lru.clear(),
+  };
+  return new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+}
+
+function createRedisKeyv(url: string): Keyv {
+  const adapter = new KeyvRedis(
+    {
+      url,
+      // Fail commands at once while disconnected instead of queueing them: the vendor answers meanwhile.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
+    },
+    { namespace: NAMESPACE, throwOnConnectError: false, throwOnErrors: true },
+  );
+  return new Keyv({ store: adapter, namespace: NAMESPACE, useKeyPrefix: false, throwOnErrors: true });
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the subgraph reads, validated in one place.
+ * A bad value stops the start with a message naming the variable, never with a half-configured server.
+ */
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "90s", "15m", "24h", "2d", "500ms"; a bare number means seconds. */
+export function parseDuration(text: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a duration (examples: 500ms, 90s, 15m, 24h, 2d)`);
+  const unit = (match[2] ?? 's') as keyof typeof UNIT_MS;
+  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return parseDuration(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  FOCUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  FOCUS_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://focus-api.kontur.ru/api3')),
+  FOCUS_MAX_CONCURRENCY: positiveInt(4),
+  FOCUS_TIMEOUT: duration('10s'),
+  FOCUS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Latency the sandbox emulator adds to each answer, to make batching visible. */
+  SANDBOX_LATENCY: duration('0ms'),
+
+  CACHE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'CACHE_URL must be a redis:// or rediss:// URL (leave it unset for the in-memory cache)')
+      .optional(),
+  ),
+  CACHE_MAX_ENTRIES: positiveInt(100_000),
+  CACHE_TTL_REQUISITES: duration('24h'),
+  CACHE_TTL_STATUS: duration('1h'),
+  CACHE_TTL_NOT_FOUND: duration('1h'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  focus: {
+    apiKey: string | undefined;
+    baseUrl: string;
+    maxConcurrency: number;
+    timeoutMs: number;
+    retries: number;
+  };
+  sandboxLatencyMs: number;
+  cache: {
+    url: string | undefined;
+    maxEntries: number;
+    ttl: { requisitesMs: number; statusMs: number; notFoundMs: number };
+  };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    focus: {
+      apiKey: e.FOCUS_API_KEY,
+      baseUrl: e.FOCUS_BASE_URL.replace(/\/+$/, ''),
+      maxConcurrency: e.FOCUS_MAX_CONCURRENCY,
+      timeoutMs: e.FOCUS_TIMEOUT,
+      retries: e.FOCUS_RETRIES,
+    },
+    sandboxLatencyMs: e.SANDBOX_LATENCY,
+    cache: {
+      url: e.CACHE_URL,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      ttl: {
+        requisitesMs: e.CACHE_TTL_REQUISITES,
+        statusMs: e.CACHE_TTL_STATUS,
+        notFoundMs: e.CACHE_TTL_NOT_FOUND,
+      },
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Logger } from './observability/logger.ts';
+import type { FocusLoaders } from './loaders/focus-loaders.ts';
+import type { CompanyService } from './modules/company/service.ts';
+
+/** What every resolver gets: per-request loaders over the process-wide cache, and the services behind them. */
+export interface GraphQLContext {
+  requestId: string;
+  logger: Logger;
+  loaders: FocusLoaders;
+  companies: CompanyService;
+}

@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+
+/** Stable `extensions.code` values clients can switch on. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'VENDOR_AUTH_FAILED'
+  | 'VENDOR_RATE_LIMITED'
+  | 'VENDOR_UNAVAILABLE'
+  | 'VENDOR_TIMEOUT'
+  | 'VENDOR_BAD_RESPONSE';
+
+export type VendorName = 'kontur-focus';
+
+/** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */
+export class VendorError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(
+    code: Exclude<ErrorCode, 'BAD_USER_INPUT'>,
+    message: string,
+    details: { vendor: VendorName; method: string; status?: number; retryAfterSeconds?: number },
+  ) {
+    super(message, { extensions: { code, ...details } });
+    this.code = code;
+  }
+}
+
+export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
+}

@@ -1,0 +1,162 @@
+import type { LimitFunction } from 'p-limit';
+import { CACHE_KEY_VERSION, type CacheStore } from '../cache/store.ts';
+import { FOCUS_MAX_IDS_PER_CALL, type FocusClient, type FocusIdParam } from '../vendors/kontur-focus/client.ts';
+import type { FocusBatchMethod, FocusRecordOf } from '../vendors/kontur-focus/schemas.ts';
+
+/** What the cache holds per method and identifier: every record the vendor returned for it, stamped with fetch time. */
+export interface VendorEntry<R> {
+  fetchedAt: number;
+  /** Empty when the registry does not know the identifier. */
+  records: R[];
+}
+
+export interface BatcherTtl {
+  /** How long a found entry is kept in the store. */
+  foundMs: number;
+  /** How long "the registry does not know this identifier" is believed. */
+  notFoundMs: number;
+}
+
+export interface FocusBatcherDeps {
+  client: FocusClient;
+  cache: CacheStore;
+  /** Shared by all methods: bounds concurrent vendor calls (FOCUS_MAX_CONCURRENCY). */
+  limit: LimitFunction;
+  ttl: BatcherTtl;
+  now?: () => number;
+}
+
+interface Waiter<R> {
+  promise: Promise<VendorEntry<R>>;
+  resolve: (entry: VendorEntry<R>) => void;
+  reject: (error: unknown) => void;
+}
+
+function createWaiter<R>(): Waiter<R> {
+  let resolve!: Waiter<R>['resolve'];
+  let reject!: Waiter<R>['reject'];
+  const promise = new Promise<VendorEntry<R>>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * Process-wide batching for one Kontur.Focus method, shared by every request:
+ * 1. identifiers with a fresh cache entry are answered from the cache;
+ * 2. identifiers already being fetched (by any operation) join that call;
+ * 3. the rest wait for the next tick, so misses from all operations and DataLoader batches of that tick
+ *    are coalesced into calls of at most 100 identifiers, run under the shared concurrency limit.
+ * Each call's answer is written to the cache per identifier (found or not found) before it is handed out.
+ */
+export class FocusMethodBatcher<M extends FocusBatchMethod> {
+  private readonly inFlight = new Map<string, Waiter<FocusRecordOf<M>>>();
+  private queued: string[] = [];
+  private flushScheduled = false;
+  private readonly now: () => number;
+
+  constructor(
+    readonly method: M,
+    readonly idParam: FocusIdParam,
+    private readonly deps: FocusBatcherDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  cacheKey(id: string): string {
+    return `${CACHE_KEY_VERSION}:focus:${this.method}:${this.idParam}:${id}`;
+  }
+
+  /**
+   * For each identifier, its entry no older than maxAgeMs, or the error of the vendor call that should have answered it.
+   * maxAgeMs = 0 forces a fetch (joining one already in flight, which is as fresh as it gets).
+   */
+  async load(ids: readonly string[], maxAgeMs: number): Promise<(VendorEntry<FocusRecordOf<M>> | Error)[]> {
+    const cached = maxAgeMs > 0 ? await this.deps.cache.getMany<VendorEntry<FocusRecordOf<M>>>(ids.map((id) => this.cacheKey(id))) : [];
+    const now = this.now();
+    const answers = ids.map((id, index) => {
+      const entry = cached[index];
+      if (entry && this.isFresh(entry, now, maxAgeMs)) return Promise.resolve(entry);
+      return this.fetch(id);
+    });
+    return Promise.all(answers.map((answer) => answer.catch((error: unknown) => toError(error))));
+  }
+
+  /** Whether this identifier is currently being fetched; for tests and metrics. */
+  isInFlight(id: string): boolean {
+    return this.inFlight.has(id);
+  }
+
+  private isFresh(entry: VendorEntry<unknown>, now: number, maxAgeMs: number): boolean {
+    const age = now - entry.fetchedAt;
+    const limit = entry.records.length === 0 ? Math.min(maxAgeMs, this.deps.ttl.notFoundMs) : maxAgeMs;
+    return age >= 0 && age < limit;
+  }
+
+  private fetch(id: string): Promise<VendorEntry<FocusRecordOf<M>>> {
+    const existing = this.inFlight.get(id);
+    if (existing) return existing.promise;
+    const waiter = createWaiter<FocusRecordOf<M>>();
+    this.inFlight.set(id, waiter);
+    this.queued.push(id);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return waiter.promise;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const ids = this.queued;
+    this.queued = [];
+    for (let start = 0; start < ids.length; start += FOCUS_MAX_IDS_PER_CALL) {
+      const chunk = ids.slice(start, start + FOCUS_MAX_IDS_PER_CALL);
+      void this.deps.limit(() => this.fetchChunk(chunk));
+    }
+  }
+
+  private async fetchChunk(ids: string[]): Promise<void> {
+    try {
+      const records = await this.deps.client.getBatch(this.method, this.idParam, ids);
+      const fetchedAt = this.now();
+      const byId = groupBy(records, (record) => record[this.idParam]);
+      const entries = ids.map((id) => ({ id, entry: { fetchedAt, records: byId.get(id) ?? [] } }));
+      // Written before anyone is answered, so another replica asking right after finds it.
+      await this.deps.cache.setMany(
+        entries.map(({ id, entry }) => ({
+          key: this.cacheKey(id),
+          value: entry,
+          ttlMs: entry.records.length > 0 ? this.deps.ttl.foundMs : this.deps.ttl.notFoundMs,
+        })),
+      );
+      for (const { id, entry } of entries) this.settle(id, (waiter) => waiter.resolve(entry));
+    } catch (error) {
+      for (const id of ids) this.settle(id, (waiter) => waiter.reject(error));
+    }
+  }
+
+  private settle(id: string, action: (waiter: Waiter<FocusRecordOf<M>>) => void): void {
+    const waiter = this.inFlight.get(id);
+    if (!waiter) return;
+    this.inFlight.delete(id);
+    action(waiter);
+  }
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

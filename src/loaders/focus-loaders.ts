@@ -1,0 +1,49 @@
+import DataLoader from 'dataloader';
+import type { FocusBatchMethod, FocusRecordOf } from '../vendors/kontur-focus/schemas.ts';
+import type { FocusMethodBatcher, VendorEntry } from './focus-batcher.ts';
+
+export interface FocusBatchers {
+  req: FocusMethodBatcher<'req'>;
+  reqByOgrn: FocusMethodBatcher<'req'>;
+  egrDetails: FocusMethodBatcher<'egrDetails'>;
+  analytics: FocusMethodBatcher<'analytics'>;
+  licences: FocusMethodBatcher<'licences'>;
+  buh: FocusMethodBatcher<'buh'>;
+}
+
+export interface FocusLoaderTtl {
+  requisitesMs: number;
+  statusMs: number;
+}
+
+export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, VendorEntry<FocusRecordOf<M>>>;
+
+/** Per-request DataLoaders: deduplicate and memoise within one operation, batch up to 100 ids into the shared batchers. */
+export interface FocusLoaders {
+  /** req by INN, accepting cached data up to CACHE_TTL_REQUISITES old. */
+  req: FocusLoader<'req'>;
+  /** req by INN for status fields: a cached entry older than CACHE_TTL_STATUS is refetched. */
+  reqForStatus: FocusLoader<'req'>;
+  /** req by OGRN: resolves an OGRN to its registry record (and so to its INN). */
+  reqByOgrn: FocusLoader<'req'>;
+  egrDetails: FocusLoader<'egrDetails'>;
+  analytics: FocusLoader<'analytics'>;
+  licences: FocusLoader<'licences'>;
+  buh: FocusLoader<'buh'>;
+}
+
+function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number): FocusLoader<M> {
+  return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs), { maxBatchSize: 100 });
+}
+
+export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl): FocusLoaders {
+  return {
+    req: loaderOver(batchers.req, ttl.requisitesMs),
+    reqForStatus: loaderOver(batchers.req, Math.min(ttl.statusMs, ttl.requisitesMs)),
+    reqByOgrn: loaderOver(batchers.reqByOgrn, ttl.requisitesMs),
+    egrDetails: loaderOver(batchers.egrDetails, ttl.requisitesMs),
+    analytics: loaderOver(batchers.analytics, ttl.requisitesMs),
+    licences: loaderOver(batchers.licences, ttl.requisitesMs),
+    buh: loaderOver(batchers.buh, ttl.requisitesMs),
+  };
+}

@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { createHttpApp } from './http/server.ts';
+import { createLogger } from './observability/logger.ts';
+import { resolveFocusTarget } from './sandbox.ts';
+import { createServices } from './services.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const target = await resolveFocusTarget(config, logger);
+  const services = createServices({ ...config, focus: { ...config.focus, baseUrl: target.baseUrl } }, logger, target.apiKey);
+  const { httpServer, apollo } = await createHttpApp(services);
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox) }, 'subgraph listening');
+  printBanner(port, Boolean(target.sandbox), services.cache.kind);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight operations');
+    await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations
+    await services.close();
+    await target.sandbox?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function printBanner(port: number, sandbox: boolean, cache: string): void {
+  const lines = [
+    '',
+    `  Counterparty subgraph ready: http://localhost:${port}/graphql  (open it in a browser for GraphiQL)`,
+    `  Cache: ${cache === 'redis' ? 'Redis (CACHE_URL)' : 'in memory'}`,
+  ];
+  if (sandbox) {
+    lines.push(
+      '  SANDBOX MODE: FOCUS_API_KEY is not set, so answers come from the bundled Kontur.Focus emulator,',
+      '  not from the real registry. Real captured companies: 6663003127, 7736050003, 4401006984, 366512608416;',
+      '  any other checksum-valid INN gets deterministic synthetic data (INNs starting with 00 are unknown).',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

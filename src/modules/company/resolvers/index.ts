@@ -1,0 +1,32 @@
+import type { Resolvers } from '../../../generated/graphql.ts';
+import { Company } from './Company.ts';
+import { CompanyAnalytics } from './CompanyAnalytics.ts';
+import { Activity, Authority, FounderCompany, FounderForeign, FounderPerson, Founders, RelatedCompany } from './details-types.ts';
+import { FinancialYear } from './FinancialYear.ts';
+import { Licence } from './Licence.ts';
+import { Mutation } from './Mutation.ts';
+import { Query } from './Query.ts';
+import { Address, Branch, CompanyStatus, ExpressReport, Head, ManagementCompany, Registration } from './registry-types.ts';
+
+export const companyResolvers: Resolvers = {
+  Query,
+  Mutation,
+  Company,
+  CompanyStatus,
+  Address,
+  Head,
+  ManagementCompany,
+  Branch,
+  ExpressReport,
+  Registration,
+  Activity,
+  Founders,
+  FounderPerson,
+  FounderCompany,
+  FounderForeign,
+  Authority,
+  RelatedCompany,
+  CompanyAnalytics,
+  Licence,
+  FinancialYear,
+};

@@ -1,0 +1,61 @@
+import pLimit from 'p-limit';
+import type { Config } from './config.ts';
+import { CacheStore } from './cache/store.ts';
+import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batcher.ts';
+import { createFocusLoaders, type FocusBatchers, type FocusLoaders } from './loaders/focus-loaders.ts';
+import { CompanyService } from './modules/company/service.ts';
+import type { Logger } from './observability/logger.ts';
+import { FocusClient } from './vendors/kontur-focus/client.ts';
+
+/** Process-wide pieces: one vendor client (one keep-alive pool), one cache, one batcher per method. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  cache: CacheStore;
+  focus: FocusClient;
+  batchers: FocusBatchers;
+  companies: CompanyService;
+  createLoaders(): FocusLoaders;
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, logger: Logger, focusApiKey: string): Services {
+  const cache = new CacheStore({ url: config.cache.url, maxEntries: config.cache.maxEntries, operationTimeoutMs: 500 }, logger);
+  const focus = new FocusClient(
+    {
+      baseUrl: config.focus.baseUrl,
+      apiKey: focusApiKey,
+      timeoutMs: config.focus.timeoutMs,
+      retries: config.focus.retries,
+      connections: Math.max(config.focus.maxConcurrency, 4),
+    },
+    logger,
+  );
+  const deps: FocusBatcherDeps = {
+    client: focus,
+    cache,
+    limit: pLimit(config.focus.maxConcurrency),
+    ttl: { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs },
+  };
+  const batchers: FocusBatchers = {
+    req: new FocusMethodBatcher('req', 'inn', deps),
+    reqByOgrn: new FocusMethodBatcher('req', 'ogrn', deps),
+    egrDetails: new FocusMethodBatcher('egrDetails', 'inn', deps),
+    analytics: new FocusMethodBatcher('analytics', 'inn', deps),
+    licences: new FocusMethodBatcher('licences', 'inn', deps),
+    buh: new FocusMethodBatcher('buh', 'inn', deps),
+  };
+  const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
+  return {
+    config,
+    logger,
+    cache,
+    focus,
+    batchers,
+    companies: new CompanyService(batchers, cache),
+    createLoaders: () => createFocusLoaders(batchers, loaderTtl),
+    async close() {
+      await Promise.allSettled([focus.close(), cache.close()]);
+    },
+  };
+}

@@ -1,0 +1,312 @@
+import { z } from 'zod';
+
+/**
+ * Zod schemas for the Kontur.Focus methods the graph reads (req, egrDetails, analytics, licences, buh).
+ *
+ * The vendor sends sparse JSON: any field may be missing, flags are sent only when true, empty lists come
+ * as [] or not at all, and "" appears where nothing is known. So every field is optional, a missing flag
+ * parses as false, a missing list as [], "" as undefined, and codes stay strings even if sent as numbers.
+ * Unknown fields are dropped (tolerated, and not kept in the cache).
+ */
+
+/** A free-text value; "" means "not known". */
+const text = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** A code or identifier: always a string, leading zeros kept; a number is turned into its digits. */
+const code = z
+  .union([z.string(), z.number()])
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : String(value)));
+
+const flag = z.boolean().optional().transform((value) => value === true);
+const amount = z.number().optional();
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .optional()
+    .transform((value) => value ?? []);
+const textList = list(z.string()).transform((values) => values.filter((value) => value.trim() !== ''));
+
+const identity = {
+  inn: code,
+  ogrn: code,
+  focusHref: text,
+};
+
+export const ToponymSchema = z.object({
+  topoShortName: text,
+  topoFullName: text,
+  topoValue: text,
+});
+
+export const ParsedAddressSchema = z.object({
+  zipCode: code,
+  kladrCode: code,
+  regionCode: code,
+  regionName: ToponymSchema.optional(),
+  district: ToponymSchema.optional(),
+  city: ToponymSchema.optional(),
+  settlement: ToponymSchema.optional(),
+  street: ToponymSchema.optional(),
+  house: ToponymSchema.optional(),
+  bulk: ToponymSchema.optional(),
+  flat: ToponymSchema.optional(),
+  houseRaw: text,
+  bulkRaw: text,
+  flatRaw: text,
+  oneLineFormatOfAddress: text,
+});
+
+const LegalAddressSchema = z.object({
+  parsedAddressRF: ParsedAddressSchema.optional(),
+  date: text,
+  firstDate: text,
+  isInaccuracy: flag,
+});
+
+export const BranchSchema = z.object({
+  name: text,
+  kpp: code,
+  parsedAddressRF: ParsedAddressSchema.optional(),
+  foreignAddress: z.object({ countryName: text, addressString: text }).optional(),
+  date: text,
+});
+
+export const HeadSchema = z.object({
+  fio: text,
+  innfl: code,
+  position: text,
+  date: text,
+  firstDate: text,
+  isInaccuracy: flag,
+});
+
+export const StatusSchema = z.object({
+  statusString: text,
+  reorganizing: flag,
+  dissolving: flag,
+  bankrupting: flag,
+  dissolved: flag,
+  date: text,
+});
+
+export const ManagementCompanySchema = z.object({
+  name: text,
+  inn: code,
+  ogrn: code,
+  date: text,
+});
+
+const statisticsCodes = {
+  okpo: code,
+  okato: code,
+  okfs: code,
+  oktmo: code,
+  okogu: code,
+  okopf: code,
+  opf: text,
+};
+
+export const ReqULSchema = z.object({
+  kpp: code,
+  ...statisticsCodes,
+  legalName: z.object({ short: text, full: text, readable: text, date: text }).optional(),
+  legalAddress: LegalAddressSchema.optional(),
+  branches: list(BranchSchema),
+  status: StatusSchema.optional(),
+  registrationDate: text,
+  dissolutionDate: text,
+  heads: list(HeadSchema),
+  managementCompanies: list(ManagementCompanySchema),
+});
+
+export const ReqIPSchema = z.object({
+  fio: text,
+  ...statisticsCodes,
+  registrationDate: text,
+  dissolutionDate: text,
+  status: StatusSchema.optional(),
+});
+
+export const BriefReportSummarySchema = z.object({
+  greenStatements: flag,
+  yellowStatements: flag,
+  redStatements: flag,
+});
+
+export const ReqRecordSchema = z.object({
+  ...identity,
+  UL: ReqULSchema.optional(),
+  IP: ReqIPSchema.optional(),
+  briefReport: z.object({ summary: BriefReportSummarySchema.optional() }).optional(),
+  contactPhones: z.object({ count: z.number().int().optional() }).optional(),
+  contactEmails: z.object({ count: z.number().int().optional() }).optional(),
+});
+
+export const ActivitySchema = z.object({ code: code, text: text, date: text });
+
+const ActivitiesSchema = z.object({
+  principalActivity: ActivitySchema.optional(),
+  complementaryActivities: list(ActivitySchema),
+  okvedVersion: code,
+});
+
+export const RegBodySchema = z.object({
+  nalogCode: code,
+  nalogName: text,
+  nalogRegDate: text,
+  kpp: code,
+  date: text,
+});
+
+const RegInfoSchema = z.object({ ogrnDate: text, regName: text, regNum: code });
+
+export const ShareSchema = z.object({
+  sum: amount,
+  percentagePlain: amount,
+  percentageNominator: amount,
+  percentageDenominator: amount,
+});
+
+const founderBase = { share: ShareSchema.optional(), date: text, firstDate: text };
+export const FounderFLSchema = z.object({ ...founderBase, fio: text, innfl: code });
+export const FounderULSchema = z.object({ ...founderBase, ogrn: code, inn: code, fullName: text });
+export const FounderForeignSchema = z.object({ ...founderBase, fullName: text, country: text });
+
+export const SuccessorSchema = z.object({ name: text, inn: code, ogrn: code, date: text });
+
+const fundNumbers = { pfrRegNumber: code, fssRegNumber: code, fomsRegNumber: code };
+
+export const EgrULSchema = z.object({
+  okpo: code,
+  ...fundNumbers,
+  activities: ActivitiesSchema.optional(),
+  regInfo: RegInfoSchema.optional(),
+  nalogRegBody: RegBodySchema.optional(),
+  regBody: RegBodySchema.optional(),
+  statedCapital: z.object({ sum: amount, date: text }).optional(),
+  foundersFL: list(FounderFLSchema),
+  foundersUL: list(FounderULSchema),
+  foundersForeign: list(FounderForeignSchema),
+  predecessors: list(SuccessorSchema),
+  successors: list(SuccessorSchema),
+});
+
+export const EgrIPSchema = z.object({
+  okpo: code,
+  okato: code,
+  ...fundNumbers,
+  shortenedAddress: z
+    .object({
+      regionCode: code,
+      regionName: ToponymSchema.optional(),
+      district: ToponymSchema.optional(),
+      city: ToponymSchema.optional(),
+      settlement: ToponymSchema.optional(),
+    })
+    .optional(),
+  activities: ActivitiesSchema.optional(),
+  regInfo: RegInfoSchema.optional(),
+  nalogRegBody: RegBodySchema.optional(),
+  regBody: RegBodySchema.optional(),
+});
+
+export const EgrDetailsRecordSchema = z.object({
+  ...identity,
+  UL: EgrULSchema.optional(),
+  IP: EgrIPSchema.optional(),
+});
+
+/** Analytics keys are open-ended (new codes appear), so the payload is kept as a map. */
+export const AnalyticsValuesSchema = z
+  .record(z.string(), z.union([z.boolean(), z.number(), z.string()]))
+  .optional()
+  .transform((value) => value ?? {});
+
+export const AnalyticsRecordSchema = z.object({
+  ...identity,
+  analytics: AnalyticsValuesSchema,
+});
+
+export const LicenceSchema = z.object({
+  source: text,
+  officialNum: text,
+  issuerName: text,
+  date: text,
+  dateStart: text,
+  dateEnd: text,
+  statusDescription: text,
+  activity: text,
+  services: textList,
+  addresses: textList,
+});
+
+export const LicencesRecordSchema = z.object({
+  ...identity,
+  // The path is /licences but the payload key is spelt "licenses".
+  licenses: list(LicenceSchema),
+});
+
+export const BuhLineSchema = z.object({
+  code: code,
+  name: text,
+  startValue: amount,
+  endValue: amount,
+});
+
+export const BuhFormSchema = z.object({
+  year: z.number().int().optional(),
+  organizationType: text,
+  form1: list(BuhLineSchema),
+  form2: list(BuhLineSchema),
+  form3: list(BuhLineSchema),
+  form4: list(BuhLineSchema),
+  form6: list(BuhLineSchema),
+});
+
+export const BuhRecordSchema = z.object({
+  ...identity,
+  buhForms: list(BuhFormSchema),
+});
+
+/** The batch methods the graph uses: up to 100 INNs or OGRNs per call, one flat array back. */
+export const FOCUS_BATCH_METHODS = {
+  req: ReqRecordSchema,
+  egrDetails: EgrDetailsRecordSchema,
+  analytics: AnalyticsRecordSchema,
+  licences: LicencesRecordSchema,
+  buh: BuhRecordSchema,
+} as const;
+
+export type FocusBatchMethod = keyof typeof FOCUS_BATCH_METHODS;
+export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof FOCUS_BATCH_METHODS)[M]>;
+
+export type FocusReqRecord = FocusRecordOf<'req'>;
+export type FocusEgrDetailsRecord = FocusRecordOf<'egrDetails'>;
+export type FocusAnalyticsRecord = FocusRecordOf<'analytics'>;
+export type FocusLicencesRecord = FocusRecordOf<'licences'>;
+export type FocusBuhRecord = FocusRecordOf<'buh'>;
+
+export type FocusParsedAddress = z.output<typeof ParsedAddressSchema>;
+export type FocusToponym = z.output<typeof ToponymSchema>;
+export type FocusBranch = z.output<typeof BranchSchema>;
+export type FocusHead = z.output<typeof HeadSchema>;
+export type FocusStatus = z.output<typeof StatusSchema>;
+export type FocusManagementCompany = z.output<typeof ManagementCompanySchema>;
+export type FocusBriefReportSummary = z.output<typeof BriefReportSummarySchema>;
+export type FocusActivity = z.output<typeof ActivitySchema>;
+export type FocusRegBody = z.output<typeof RegBodySchema>;
+export type FocusShare = z.output<typeof ShareSchema>;
+export type FocusFounderFL = z.output<typeof FounderFLSchema>;
+export type FocusFounderUL = z.output<typeof FounderULSchema>;
+export type FocusFounderForeign = z.output<typeof FounderForeignSchema>;
+export type FocusSuccessor = z.output<typeof SuccessorSchema>;
+export type FocusEgrUL = z.output<typeof EgrULSchema>;
+export type FocusEgrIP = z.output<typeof EgrIPSchema>;
+export type FocusAnalyticsValues = z.output<typeof AnalyticsValuesSchema>;
+export type FocusLicence = z.output<typeof LicenceSchema>;
+export type FocusBuhForm = z.output<typeof BuhFormSchema>;
+export type FocusBuhLine = z.output<typeof BuhLineSchema>;
