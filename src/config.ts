@@ -53,6 +53,8 @@ const EnvSchema = z.object({
       .regex(/^rediss?:\/\//, 'CACHE_URL must be a redis:// or rediss:// URL (leave it unset for the in-memory cache)')
       .optional(),
   ),
+  /** Key prefix in the store: replicas of one deployment share it; staging and production sharing a Redis must not. */
+  CACHE_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only').default('counterparty-subgraph'),
   CACHE_MAX_ENTRIES: positiveInt(100_000),
   CACHE_TTL_REQUISITES: duration('24h'),
   CACHE_TTL_STATUS: duration('1h'),
@@ -76,6 +78,7 @@ export interface Config {
   sandboxLatencyMs: number;
   cache: {
     url: string | undefined;
+    namespace: string;
     maxEntries: number;
     ttl: { requisitesMs: number; statusMs: number; notFoundMs: number };
   };
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxLatencyMs: e.SANDBOX_LATENCY,
     cache: {
       url: e.CACHE_URL,
+      namespace: e.CACHE_NAMESPACE,
       maxEntries: e.CACHE_MAX_ENTRIES,
       ttl: {
         requisitesMs: e.CACHE_TTL_REQUISITES,

@@ -19,8 +19,13 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, logger: Logger, focusApiKey: string): Services {
-  const cache = new CacheStore({ url: config.cache.url, maxEntries: config.cache.maxEntries, operationTimeoutMs: 500 }, logger);
+export interface ServiceOverrides {
+  /** Clock for cache ages; tests pass a controllable one. */
+  now?: () => number;
+}
+
+export function createServices(config: Config, logger: Logger, focusApiKey: string, overrides: ServiceOverrides = {}): Services {
+  const cache = new CacheStore({ url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, operationTimeoutMs: 500 }, logger);
   const focus = new FocusClient(
     {
       baseUrl: config.focus.baseUrl,
@@ -36,6 +41,7 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     cache,
     limit: pLimit(config.focus.maxConcurrency),
     ttl: { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs },
+    ...(overrides.now ? { now: overrides.now } : {}),
   };
   const batchers: FocusBatchers = {
     req: new FocusMethodBatcher('req', 'inn', deps),

@@ -3,12 +3,12 @@ import { Keyv } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../observability/logger.ts';
 
-/** Keys are namespaced (one Redis can serve several apps) and versioned (a shape change never reads old entries). */
-const NAMESPACE = 'counterparty-subgraph';
+/** Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned (a shape change never reads old entries). */
 export const CACHE_KEY_VERSION = 'v1';
 
 export interface CacheStoreOptions {
   url: string | undefined;
+  namespace: string;
   maxEntries: number;
   /** How long one cache operation may take before the answer comes from the vendor instead. */
   operationTimeoutMs: number;
@@ -34,7 +34,7 @@ export class CacheStore {
     private readonly logger: Logger,
   ) {
     this.kind = options.url ? 'redis' : 'memory';
-    this.keyv = options.url ? createRedisKeyv(options.url) : createMemoryKeyv(options.maxEntries);
+    this.keyv = options.url ? createRedisKeyv(options.url, options.namespace) : createMemoryKeyv(options.maxEntries, options.namespace);
     this.keyv.on('error', (error: unknown) => this.logFailure('event', error));
   }
 
@@ -94,7 +94,7 @@ export class CacheStore {
   }
 }
 
-function createMemoryKeyv(maxEntries: number): Keyv {
+function createMemoryKeyv(maxEntries: number, namespace: string): Keyv {
   // lru-cache bounds memory by entry count and evicts the least recently used; keyv keeps the per-entry TTL.
   const lru = new LRUCache<string, {}>({ max: maxEntries });
   // keyv calls set(key, value, ttl) on Map-like stores; lru-cache's third argument is an options object.
@@ -105,10 +105,10 @@ function createMemoryKeyv(maxEntries: number): Keyv {
     has: (key: string) => lru.has(key),
     clear: () => lru.clear(),
   };
-  return new Keyv({ store, namespace: NAMESPACE, throwOnErrors: true });
+  return new Keyv({ store, namespace, throwOnErrors: true });
 }
 
-function createRedisKeyv(url: string): Keyv {
+function createRedisKeyv(url: string, namespace: string): Keyv {
   const adapter = new KeyvRedis(
     {
       url,
@@ -116,7 +116,7 @@ function createRedisKeyv(url: string): Keyv {
       disableOfflineQueue: true,
       socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
     },
-    { namespace: NAMESPACE, throwOnConnectError: false, throwOnErrors: true },
+    { namespace, throwOnConnectError: false, throwOnErrors: true },
   );
-  return new Keyv({ store: adapter, namespace: NAMESPACE, useKeyPrefix: false, throwOnErrors: true });
+  return new Keyv({ store: adapter, namespace, useKeyPrefix: false, throwOnErrors: true });
 }

@@ -1,0 +1,75 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../src/config.ts';
+import { createHttpApp } from '../../src/http/server.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import { startFocusEmulator, type FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
+
+export const TEST_FOCUS_KEY = 'test-focus-key-0123456789abcdef';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
+}
+
+export interface TestSubgraph {
+  url: string;
+  services: Services;
+  /** Every log line the subgraph wrote, as text. */
+  logs: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Environment for loadConfig; FOCUS_BASE_URL and FOCUS_API_KEY default to the emulator's. */
+  env?: Record<string, string>;
+  emulator: FocusEmulator;
+  now?: () => number;
+}
+
+/** The real HTTP subgraph on a free loopback port, pointed at an emulator. */
+export async function startSubgraph(options: StartOptions): Promise<TestSubgraph> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({
+    FOCUS_BASE_URL: options.emulator.url,
+    FOCUS_API_KEY: TEST_FOCUS_KEY,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
+    CACHE_NAMESPACE: `test-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    ...options.env,
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const services = createServices(config, logger, config.focus.apiKey!, options.now ? { now: options.now } : {});
+  const { httpServer, apollo } = await createHttpApp(services);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  return {
+    url,
+    services,
+    logs,
+    async gql(query, variables, headers) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    },
+    async close() {
+      await apollo.stop();
+      await services.close();
+    },
+  };
+}
+
+export async function startEmulator(latencyMs = 0): Promise<FocusEmulator> {
+  return startFocusEmulator({ apiKey: TEST_FOCUS_KEY, latencyMs });
+}
