@@ -59,7 +59,7 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     focus,
     batchers,
     companies: new CompanyService(batchers, cache),
-    createLoaders: () => createFocusLoaders(batchers, loaderTtl),
+    createLoaders: () => createFocusLoaders(batchers, loaderTtl, overrides.now),
     async close() {
       await Promise.allSettled([focus.close(), cache.close()]);
     },

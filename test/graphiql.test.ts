@@ -26,10 +26,10 @@ describe('GraphiQL', () => {
   });
 
   it.each([
-    ['/graphiql/graphiql.js', 'application/javascript; charset=utf-8'],
+    ['/graphiql/graphiql.js', 'text/javascript; charset=utf-8'],
     ['/graphiql/graphiql.css', 'text/css; charset=utf-8'],
-    ['/graphiql/react.js', 'application/javascript; charset=utf-8'],
-    ['/graphiql/react-dom.js', 'application/javascript; charset=utf-8'],
+    ['/graphiql/react.js', 'text/javascript; charset=utf-8'],
+    ['/graphiql/react-dom.js', 'text/javascript; charset=utf-8'],
   ])('serves %s from the installed packages', async (path, type) => {
     const response = await fetch(`${subgraph.url}${path}`);
     expect(response.status).toBe(200);

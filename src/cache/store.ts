@@ -27,6 +27,8 @@ export interface TimedValue<T> {
 export class CacheStore {
   readonly kind: 'memory' | 'redis';
   private readonly keyv: Keyv;
+  /** Resolves once the store can take commands (at once for memory; after connecting for Redis). */
+  private readonly ready: Promise<unknown>;
   private lastErrorLoggedAt = 0;
 
   constructor(
@@ -36,6 +38,9 @@ export class CacheStore {
     this.kind = options.url ? 'redis' : 'memory';
     this.keyv = options.url ? createRedisKeyv(options.url, options.namespace) : createMemoryKeyv(options.maxEntries, options.namespace);
     this.keyv.on('error', (error: unknown) => this.logFailure('event', error));
+    // Connect now rather than on first use: with the offline queue disabled, commands sent while connecting would fail.
+    const store = this.keyv.store as { getClient?: () => Promise<unknown> };
+    this.ready = store.getClient ? store.getClient().catch((error: unknown) => this.logFailure('connect', error)) : Promise.resolve();
   }
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -76,7 +81,7 @@ export class CacheStore {
       timer = setTimeout(() => reject(new Error(`cache ${operation} took longer than ${this.options.operationTimeoutMs} ms`)), this.options.operationTimeoutMs);
     });
     try {
-      return await Promise.race([run(), timeout]);
+      return await Promise.race([this.ready.then(run), timeout]);
     } catch (error) {
       this.logFailure(operation, error);
       return undefined;

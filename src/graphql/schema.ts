@@ -18,6 +18,12 @@ export function readTypeDefs(): string {
 }
 
 export function buildSchema(): GraphQLSchema {
+  const typeDefs = readTypeDefs();
   const resolvers = { ...companyResolvers, Date: DateScalar, DateTime: DateTimeScalar };
-  return buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+  const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+  // `_service { sdl }` answers with schema/ as written (`type Company @key(fields: "inn") { … }`), which composes
+  // exactly like the federation printer's output but stays readable for people fetching it with Rover.
+  const service = schema.getQueryType()?.getFields()._service;
+  if (service) service.resolve = () => ({ sdl: typeDefs });
+  return schema;
 }

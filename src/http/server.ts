@@ -34,6 +34,7 @@ export async function createHttpApp(services: Services): Promise<HttpApp> {
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
+    logger: services.logger.child({ component: 'apollo' }),
     introspection: true,
     formatError,
     includeStacktraceInErrorResponses: false,

@@ -16,6 +16,8 @@ export interface FocusLoaderTtl {
   statusMs: number;
 }
 
+export type Clock = () => number;
+
 export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, VendorEntry<FocusRecordOf<M>>>;
 
 /** Per-request DataLoaders: deduplicate and memoise within one operation, batch up to 100 ids into the shared batchers. */
@@ -36,10 +38,33 @@ function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, 
   return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs), { maxBatchSize: 100 });
 }
 
-export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl): FocusLoaders {
+/**
+ * req entries young enough for status: what this request already loaded when it is fresh enough
+ * (so a status next to a name never costs a second call), else refetched through the batcher.
+ */
+function statusLoaderOver(req: FocusLoader<'req'>, batcher: FocusMethodBatcher<'req'>, maxAgeMs: number, now: Clock): FocusLoader<'req'> {
+  return new DataLoader<string, VendorEntry<FocusRecordOf<'req'>>>(
+    async (ids) => {
+      const loaded = await req.loadMany(ids);
+      const at = now();
+      const stale = ids.filter((_, index) => {
+        const entry = loaded[index];
+        return entry instanceof Error || at - entry!.fetchedAt >= maxAgeMs;
+      });
+      const refreshed = new Map<string, VendorEntry<FocusRecordOf<'req'>> | Error>();
+      const answers = stale.length > 0 ? await batcher.load(stale, maxAgeMs) : [];
+      stale.forEach((id, index) => refreshed.set(id, answers[index]!));
+      return ids.map((id, index) => refreshed.get(id) ?? loaded[index]!);
+    },
+    { maxBatchSize: 100 },
+  );
+}
+
+export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl, now: Clock = Date.now): FocusLoaders {
+  const req = loaderOver(batchers.req, ttl.requisitesMs);
   return {
-    req: loaderOver(batchers.req, ttl.requisitesMs),
-    reqForStatus: loaderOver(batchers.req, Math.min(ttl.statusMs, ttl.requisitesMs)),
+    req,
+    reqForStatus: statusLoaderOver(req, batchers.req, Math.min(ttl.statusMs, ttl.requisitesMs), now),
     reqByOgrn: loaderOver(batchers.reqByOgrn, ttl.requisitesMs),
     egrDetails: loaderOver(batchers.egrDetails, ttl.requisitesMs),
     analytics: loaderOver(batchers.analytics, ttl.requisitesMs),

@@ -1,0 +1,50 @@
+/**
+ * Runs the Kontur.Focus emulator on its own, e.g. for manual curl checks or tests that drive separate processes:
+ *
+ *   tsx src/vendors/kontur-focus/emulator/cli.ts --port 4010 --key sandbox --latency 50
+ *
+ * Prints only the base URL on stdout (…/api3) so scripts can capture it; stops on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startFocusEmulator } from './server.ts';
+
+const USAGE = 'usage: cli.ts [--port 4010] [--host 127.0.0.1] [--key sandbox] [--latency 0]';
+
+function nonNegativeInt(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"\n${USAGE}`);
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4010' },
+      host: { type: 'string', default: '127.0.0.1' },
+      key: { type: 'string', default: 'sandbox' },
+      latency: { type: 'string', default: '0' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const emulator = await startFocusEmulator({
+    apiKey: values.key,
+    host: values.host,
+    port: nonNegativeInt('port', values.port),
+    latencyMs: nonNegativeInt('latency', values.latency),
+  });
+  console.log(emulator.url);
+  const stop = (): void => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
