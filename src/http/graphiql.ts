@@ -6,7 +6,8 @@ const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
 /** The query GraphiQL opens with: a company from the bundled real fixtures, so it answers in sandbox mode too. */
-export const EXAMPLE_QUERY = `# Try other INNs: 7736050003 (two registrations), 4401006984 (liquidated), 366512608416 (sole proprietor)
+export const EXAMPLE_QUERY = `# Press ▶ to run. Other INNs to try: 7736050003 (two registrations),
+# 4401006984 (liquidated), 366512608416 (sole proprietor).
 query Company($inn: String = "6663003127") {
   company(inn: $inn) {
     inn
