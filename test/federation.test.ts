@@ -1,8 +1,7 @@
 import { composeServices } from '@apollo/composition';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';
+import { withSubgraph } from './support/subgraph.ts';
 
 /** A CRM subgraph of the company supergraph that references companies by INN. */
 const CRM_SUBGRAPH = `
@@ -13,18 +12,11 @@ const CRM_SUBGRAPH = `
 `;
 
 describe('federation', () => {
-  let emulator: FocusEmulator;
-  let subgraph: TestSubgraph;
+  const env = withSubgraph();
   let sdl: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
-    subgraph = await startSubgraph({ emulator });
-    sdl = (await subgraph.gql(`{ _service { sdl } }`)).data._service.sdl;
-  });
-  afterAll(async () => {
-    await subgraph.close();
-    await emulator.close();
+    sdl = (await env.subgraph.gql(`{ _service { sdl } }`)).data._service.sdl;
   });
 
   it('_service { sdl } declares Company as an entity keyed by inn, on Federation v2', () => {
@@ -43,7 +35,7 @@ describe('federation', () => {
   });
 
   it('_entities resolves representations in order and answers null for an INN the registry does not know', async () => {
-    const result = await subgraph.gql(
+    const result = await env.subgraph.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn shortName status { code } } } }`,
       { r: [{ __typename: 'Company', inn: '4401006984' }, { __typename: 'Company', inn: '0000000000' }, { __typename: 'Company', inn: '6663003127' }] },
     );

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';
+import { describe, expect, it } from 'vitest';
+import { withSubgraph } from './support/subgraph.ts';
 
 describe('GraphiQL', () => {
-  let emulator: FocusEmulator;
-  let subgraph: TestSubgraph;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    subgraph = await startSubgraph({ emulator });
-  });
-  afterAll(async () => {
-    await subgraph.close();
-    await emulator.close();
-  });
+  const env = withSubgraph();
 
   it('a browser GET of /graphql gets the GraphiQL page with the example query, using only local assets', async () => {
-    const response = await fetch(`${subgraph.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    const response = await fetch(`${env.subgraph.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await response.text();
@@ -31,7 +20,7 @@ describe('GraphiQL', () => {
     ['/graphiql/react.js', 'text/javascript; charset=utf-8'],
     ['/graphiql/react-dom.js', 'text/javascript; charset=utf-8'],
   ])('serves %s from the installed packages', async (path, type) => {
-    const response = await fetch(`${subgraph.url}${path}`);
+    const response = await fetch(`${env.subgraph.url}${path}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(type);
     expect((await response.text()).length).toBeGreaterThan(1000);
@@ -39,7 +28,7 @@ describe('GraphiQL', () => {
 
   it('the example query the page opens with answers in the sandbox', async () => {
     const { EXAMPLE_QUERY } = await import('../src/http/graphiql.ts');
-    const result = await subgraph.gql(EXAMPLE_QUERY);
+    const result = await env.subgraph.gql(EXAMPLE_QUERY);
     expect(result.errors).toBeUndefined();
     expect(result.data.company.shortName).toBe('АО "ПФ "СКБ Контур"');
   });

@@ -1,76 +1,65 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import { describe, expect, it } from 'vitest';
 import { legalEntityInns } from './support/inns.ts';
-import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';
+import { startEmulator, startSubgraph, withSubgraph } from './support/subgraph.ts';
 
 describe('input validation: nothing invalid reaches a paid call', () => {
-  let emulator: FocusEmulator;
-  let subgraph: TestSubgraph;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    subgraph = await startSubgraph({ emulator });
-  });
-  afterAll(async () => {
-    await subgraph.close();
-    await emulator.close();
-  });
+  const env = withSubgraph();
 
   it('a checksum-bad INN is BAD_USER_INPUT naming it, with 0 vendor calls', async () => {
-    emulator.resetCalls();
-    const result = await subgraph.gql(`{ company(inn: "7707083890") { shortName } }`);
+    env.emulator.resetCalls();
+    const result = await env.subgraph.gql(`{ company(inn: "7707083890") { shortName } }`);
     expect(result.data).toEqual({ company: null });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(result.errors![0]!.message).toBe('Invalid INN in "inn": "7707083890" (check digit does not match)');
-    expect(emulator.calls).toHaveLength(0);
+    expect(env.emulator.calls).toHaveLength(0);
   });
 
   it('malformed INNs in a list give one error naming all of them, and no call even for the valid ones', async () => {
-    emulator.resetCalls();
+    env.emulator.resetCalls();
     const [valid] = legalEntityInns(1, 21);
-    const result = await subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, {
+    const result = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, {
       inns: [valid, '12345', 'abcdefghij', '7707083890'],
     });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalid: ['12345', 'abcdefghij', '7707083890'] });
-    expect(emulator.calls).toHaveLength(0);
+    expect(env.emulator.calls).toHaveLength(0);
   });
 
   it('more than 1000 INNs is BAD_USER_INPUT', async () => {
-    emulator.resetCalls();
+    env.emulator.resetCalls();
     const inns = legalEntityInns(1001, 22);
-    const result = await subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns });
+    const result = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns });
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 1000, given: 1001 });
-    expect(emulator.calls).toHaveLength(0);
+    expect(env.emulator.calls).toHaveLength(0);
   });
 
   it('company() needs exactly one of inn and ogrn', async () => {
-    const none = await subgraph.gql(`{ company { inn } }`);
-    const both = await subgraph.gql(`{ company(inn: "6663003127", ogrn: "1026605606620") { inn } }`);
+    const none = await env.subgraph.gql(`{ company { inn } }`);
+    const both = await env.subgraph.gql(`{ company(inn: "6663003127", ogrn: "1026605606620") { inn } }`);
     expect(none.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(both.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(both.errors![0]!.message).toBe('Give exactly one of "inn" or "ogrn"');
   });
 
   it('a bad OGRN is BAD_USER_INPUT; a good one resolves to its company', async () => {
-    emulator.resetCalls();
-    const bad = await subgraph.gql(`{ company(ogrn: "1026605606621") { inn } }`);
+    env.emulator.resetCalls();
+    const bad = await env.subgraph.gql(`{ company(ogrn: "1026605606621") { inn } }`);
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(emulator.calls).toHaveLength(0);
-    const good = await subgraph.gql(`{ company(ogrn: "1026605606620") { inn ogrn shortName } }`);
+    expect(env.emulator.calls).toHaveLength(0);
+    const good = await env.subgraph.gql(`{ company(ogrn: "1026605606620") { inn ogrn shortName } }`);
     expect(good.errors).toBeUndefined();
     expect(good.data.company).toEqual({ inn: '6663003127', ogrn: '1026605606620', shortName: 'АО "ПФ "СКБ Контур"' });
   });
 
   it('an invalid INN in an _entities representation is BAD_USER_INPUT with no call', async () => {
-    emulator.resetCalls();
-    const result = await subgraph.gql(
+    env.emulator.resetCalls();
+    const result = await env.subgraph.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn } } }`,
       { r: [{ __typename: 'Company', inn: '123' }] },
     );
     expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(emulator.calls).toHaveLength(0);
+    expect(env.emulator.calls).toHaveLength(0);
   });
 });
 

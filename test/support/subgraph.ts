@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
@@ -72,4 +73,25 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
 
 export async function startEmulator(latencyMs = 0): Promise<FocusEmulator> {
   return startFocusEmulator({ apiKey: TEST_FOCUS_KEY, latencyMs });
+}
+
+/**
+ * Starts an emulator and a subgraph for the enclosing describe block and closes them after it:
+ * `const env = withSubgraph(); … env.subgraph.gql(…); env.emulator.calls`.
+ */
+export function withSubgraph(options: { latencyMs?: number; env?: Record<string, string>; now?: () => number } = {}) {
+  const context = {} as { emulator: FocusEmulator; subgraph: TestSubgraph };
+  beforeAll(async () => {
+    context.emulator = await startEmulator(options.latencyMs);
+    context.subgraph = await startSubgraph({
+      emulator: context.emulator,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  });
+  afterAll(async () => {
+    await context.subgraph?.close();
+    await context.emulator?.close();
+  });
+  return context;
 }
