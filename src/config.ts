@@ -16,13 +16,19 @@ export function parseDuration(text: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }
 
-const duration = (fallback: string) =>
+/** A duration; zero is refused unless allowed (a zero timeout or TTL would mean "never" to the libraries below). */
+const duration = (fallback: string, { allowZero = false } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
       try {
-        return parseDuration(value);
+        const ms = parseDuration(value);
+        if (ms === 0 && !allowZero) {
+          ctx.addIssue({ code: 'custom', message: `must be longer than 0 (got "${value}")` });
+          return z.NEVER;
+        }
+        return ms;
       } catch (error) {
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
         return z.NEVER;
@@ -44,7 +50,7 @@ const EnvSchema = z.object({
   FOCUS_TIMEOUT: duration('10s'),
   FOCUS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Latency the sandbox emulator adds to each answer, to make batching visible. */
-  SANDBOX_LATENCY: duration('0ms'),
+  SANDBOX_LATENCY: duration('0ms', { allowZero: true }),
 
   CACHE_URL: z.preprocess(
     emptyAsUndefined,

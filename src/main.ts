@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const target = await resolveFocusTarget(config, logger);
   const services = createServices({ ...config, focus: { ...config.focus, baseUrl: target.baseUrl } }, logger, target.apiKey);
+  await services.cache.connect();
   const { httpServer, apollo } = await createHttpApp(services);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

@@ -22,16 +22,20 @@ describe('configuration', () => {
   });
 
   it('stops with a message naming each bad variable', () => {
-    expect(() => loadConfig({ CACHE_TTL_STATUS: 'soon', CACHE_URL: 'memcached://x', FOCUS_MAX_CONCURRENCY: '0' })).toThrow(ConfigError);
-    try {
-      loadConfig({ CACHE_TTL_STATUS: 'soon', CACHE_URL: 'memcached://x' });
-    } catch (error) {
-      expect((error as Error).message).toBe(
+    expect(() => loadConfig({ CACHE_TTL_STATUS: 'soon', CACHE_URL: 'memcached://x' })).toThrow(
+      new ConfigError(
         'Invalid configuration:\n' +
           '  CACHE_URL: CACHE_URL must be a redis:// or rediss:// URL (leave it unset for the in-memory cache)\n' +
           '  CACHE_TTL_STATUS: "soon" is not a duration (examples: 500ms, 90s, 15m, 24h, 2d)',
-      );
-    }
+      ),
+    );
+  });
+
+  it('refuses zero timeouts and TTLs, which would mean "never" to the libraries', () => {
+    expect(() => loadConfig({ FOCUS_TIMEOUT: '0s', CACHE_TTL_NOT_FOUND: '0' })).toThrow(
+      'Invalid configuration:\n  FOCUS_TIMEOUT: must be longer than 0 (got "0s")\n  CACHE_TTL_NOT_FOUND: must be longer than 0 (got "0")',
+    );
+    expect(loadConfig({ SANDBOX_LATENCY: '0ms' }).sandboxLatencyMs).toBe(0);
   });
 
   it('treats an empty FOCUS_API_KEY as unset (sandbox mode)', () => {

@@ -119,4 +119,35 @@ describe('real Kontur.Focus responses', () => {
       { ogrn: '1061515009555', isCurrent: false, status: { code: 'LIQUIDATED' } },
     ]);
   });
+
+  it('7708503727 (ОАО «РЖД») keeps all 70 branches, 17 of them abroad', async () => {
+    subgraph ??= await startSubgraph({ emulator });
+    const result = await subgraph.gql(`{ company(inn: "7708503727") { branches { address { oneLine } foreignAddress } } }`);
+    const branches = result.data.company.branches as Array<{ address: unknown; foreignAddress: string | null }>;
+    expect(branches).toHaveLength(70);
+    expect(branches.filter((branch) => branch.foreignAddress !== null)).toHaveLength(17);
+  });
+
+  it('6663003127 financials for 2018 read revenue, net profit and balance by line code, in roubles', async () => {
+    subgraph ??= await startSubgraph({ emulator });
+    const result = await subgraph.gql(`{ company(inn: "6663003127") {
+      financials { year organizationType revenue netProfit balance }
+      statedCapital { amount date }
+      taxAuthority { code }
+      analytics { defendantCases12m defendantClaimsAmount12m massRegistrationAddress }
+    } }`);
+    const year2018 = result.data.company.financials.find((year: { year: number }) => year.year === 2018);
+    expect(year2018).toEqual({ year: 2018, organizationType: 'Large', revenue: 12775966000, netProfit: 794775000, balance: 4396705000 });
+    expect(result.data.company.statedCapital).toEqual({ amount: 5654097, date: '2018-01-12' });
+    expect(result.data.company.taxAuthority).toEqual({ code: '6686' });
+    expect(result.data.company.analytics).toEqual({ defendantCases12m: 13, defendantClaimsAmount12m: 754354.22, massRegistrationAddress: false });
+  });
+
+  it('5053051872 registered its activities in OKVED1 (no okvedVersion): principal 33.1 and 14 complementary', async () => {
+    subgraph ??= await startSubgraph({ emulator });
+    const result = await subgraph.gql(`{ company(inn: "5053051872") { activities { code okvedVersion isPrincipal } } }`);
+    const activities = result.data.company.activities as Array<{ code: string; okvedVersion: string; isPrincipal: boolean }>;
+    expect(activities[0]).toEqual({ code: '33.1', okvedVersion: '1', isPrincipal: true });
+    expect(activities.filter((activity) => !activity.isPrincipal)).toHaveLength(14);
+  });
 });

@@ -25,7 +25,7 @@ describe.skipIf(!redisUp)(`two replicas sharing one Redis (${REDIS_URL})`, () =>
     replicas = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.stop()));
+    await Promise.allSettled(replicas.map((replica) => replica.stop()));
     await emulator?.close();
   });
 
@@ -40,6 +40,12 @@ describe.skipIf(!redisUp)(`two replicas sharing one Redis (${REDIS_URL})`, () =>
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual(first.data);
     expect(emulator.calls).toHaveLength(0);
+  });
+
+  it('a replica exits with code 0 on SIGTERM, Redis connection and all', async () => {
+    const exitCode = await replicas[0]!.stop();
+    expect(exitCode).toBe(0);
+    expect(replicas[0]!.output()).toContain('shutting down: finishing in-flight operations');
   });
 });
 

@@ -75,4 +75,25 @@ describe('cache TTLs', () => {
     await env.subgraph.gql(`{ company(inn: "${inn}") { shortName analytics { revenue } licences { number } } }`);
     expect(env.emulator.calls).toHaveLength(0);
   });
+
+  it('when status refetches, every status-dependent field of the answer reads the new data', async () => {
+    const inn = '7700000009';
+    const before = await env.subgraph.gql(`{ company(inn: "${inn}") { shortName status { code } } }`);
+    expect(before.data.company.status.code).toBe('ACTIVE');
+
+    // The registry now says the company was liquidated.
+    const [record] = (await (await fetch(`${env.emulator.url}/req?key=test-focus-key-0123456789abcdef&inn=${inn}`)).json()) as any[];
+    const dissolved = { ...record, UL: { ...record.UL, status: { statusString: 'Ликвидация юридического лица', dissolved: true, date: '2026-11-20' }, dissolutionDate: '2026-11-20' } };
+    env.emulator.setRecords('req', inn, [dissolved]);
+    clock.advance(5_000);
+
+    const after = await env.subgraph.gql(`{ company(inn: "${inn}") {
+      status { code date } dissolutionDate registrations { status { code } dissolutionDate isCurrent }
+    } }`);
+    expect(after.data.company).toEqual({
+      status: { code: 'LIQUIDATED', date: '2026-11-20' },
+      dissolutionDate: '2026-11-20',
+      registrations: [{ status: { code: 'LIQUIDATED' }, dissolutionDate: '2026-11-20', isCurrent: true }],
+    });
+  });
 });

@@ -3,7 +3,11 @@ import { Keyv } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../observability/logger.ts';
 
-/** Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned (a shape change never reads old entries). */
+/**
+ * Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned.
+ * Bump the version whenever the shape of cached values changes (src/vendors/kontur-focus/schemas.ts output,
+ * VendorEntry): replicas on the old version then never read the new entries, and the reverse.
+ */
 export const CACHE_KEY_VERSION = 'v1';
 
 export interface CacheStoreOptions {
@@ -19,16 +23,22 @@ export interface TimedValue<T> {
   ttlMs: number;
 }
 
+interface RedisAdapter {
+  getClient(): Promise<unknown>;
+  client: { isReady: boolean };
+}
+
 /**
  * The process-wide cache: keyv over a bounded LRU in memory, or over Redis when CACHE_URL is set so replicas share it.
- * Every operation is guarded: if the store fails or is slow, reads count as misses and writes are dropped,
- * and the failure is logged. A query never fails because the cache is down.
+ * Every operation is guarded: if the store is down, slow or failing, reads count as misses and writes are dropped,
+ * and the failure is logged. A query never fails, nor waits, because the cache is down.
  */
 export class CacheStore {
   readonly kind: 'memory' | 'redis';
   private readonly keyv: Keyv;
-  /** Resolves once the store can take commands (at once for memory; after connecting for Redis). */
-  private readonly ready: Promise<unknown>;
+  private readonly redis: RedisAdapter | undefined;
+  /** The first connection attempt to Redis, started at construction; the client reconnects by itself after that. */
+  private readonly connecting: Promise<unknown>;
   private lastErrorLoggedAt = 0;
 
   constructor(
@@ -37,10 +47,16 @@ export class CacheStore {
   ) {
     this.kind = options.url ? 'redis' : 'memory';
     this.keyv = options.url ? createRedisKeyv(options.url, options.namespace) : createMemoryKeyv(options.maxEntries, options.namespace);
+    this.redis = options.url ? (this.keyv.store as RedisAdapter) : undefined;
     this.keyv.on('error', (error: unknown) => this.logFailure('event', error));
-    // Connect now rather than on first use: with the offline queue disabled, commands sent while connecting would fail.
-    const store = this.keyv.store as { getClient?: () => Promise<unknown> };
-    this.ready = store.getClient ? store.getClient().catch((error: unknown) => this.logFailure('connect', error)) : Promise.resolve();
+    this.connecting = this.redis ? this.redis.getClient().catch((error: unknown) => this.logFailure('connect', error)) : Promise.resolve();
+  }
+
+  /** Connects to Redis (bounded wait); the server calls this before it listens. A failure is logged, never thrown. */
+  async connect(timeoutMs = 2_000): Promise<boolean> {
+    if (!this.redis) return true;
+    await this.withTimeout('connect', () => this.connecting, timeoutMs);
+    return this.redis.client.isReady;
   }
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -54,11 +70,6 @@ export class CacheStore {
     await this.guard('setMany', () =>
       this.keyv.setMany(entries.map((entry) => ({ key: entry.key, value: entry.value, ttl: entry.ttlMs }))),
     );
-  }
-
-  async deleteMany(keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.guard('deleteMany', () => this.keyv.deleteMany([...keys]));
   }
 
   /** True when the store answers; for readiness checks. */
@@ -76,12 +87,21 @@ export class CacheStore {
   }
 
   private async guard<R>(operation: string, run: () => Promise<R>): Promise<R | undefined> {
+    // While Redis is disconnected (it reconnects in the background), skip it at once instead of waiting.
+    if (this.redis && !this.redis.client.isReady) {
+      this.logFailure(operation, new Error('Redis is not connected'));
+      return undefined;
+    }
+    return this.withTimeout(operation, run, this.options.operationTimeoutMs);
+  }
+
+  private async withTimeout<R>(operation: string, run: () => Promise<R>, timeoutMs: number): Promise<R | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cache ${operation} took longer than ${this.options.operationTimeoutMs} ms`)), this.options.operationTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`cache ${operation} took longer than ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      return await Promise.race([this.ready.then(run), timeout]);
+      return await Promise.race([run(), timeout]);
     } catch (error) {
       this.logFailure(operation, error);
       return undefined;
@@ -100,12 +120,12 @@ export class CacheStore {
 }
 
 function createMemoryKeyv(maxEntries: number, namespace: string): Keyv {
-  // lru-cache bounds memory by entry count and evicts the least recently used; keyv keeps the per-entry TTL.
+  // lru-cache bounds memory by entry count, evicts the least recently used, and drops entries past their TTL.
   const lru = new LRUCache<string, {}>({ max: maxEntries });
-  // keyv calls set(key, value, ttl) on Map-like stores; lru-cache's third argument is an options object.
+  // keyv calls set(key, value, ttlMs) on Map-like stores; lru-cache's third argument is an options object.
   const store = {
     get: (key: string) => lru.get(key),
-    set: (key: string, value: {}) => lru.set(key, value),
+    set: (key: string, value: {}, ttl?: number) => lru.set(key, value, ttl ? { ttl } : undefined),
     delete: (key: string) => lru.delete(key),
     has: (key: string) => lru.has(key),
     clear: () => lru.clear(),

@@ -38,6 +38,8 @@ export async function createHttpApp(services: Services): Promise<HttpApp> {
     introspection: true,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: it stops Apollo once, then closes the vendor pool and the cache.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

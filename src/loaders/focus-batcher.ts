@@ -77,21 +77,22 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
     const now = this.now();
     const answers = ids.map((id, index) => {
       const entry = cached[index];
-      if (entry && this.isFresh(entry, now, maxAgeMs)) return Promise.resolve(entry);
+      if (isVendorEntry(entry) && this.isFresh(entry, now, maxAgeMs)) return Promise.resolve(entry);
       return this.fetch(id);
     });
     return Promise.all(answers.map((answer) => answer.catch((error: unknown) => toError(error))));
   }
 
-  /** Whether this identifier is currently being fetched; for tests and metrics. */
-  isInFlight(id: string): boolean {
-    return this.inFlight.has(id);
+  /** How many identifiers are being fetched right now; for tests and metrics. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   private isFresh(entry: VendorEntry<unknown>, now: number, maxAgeMs: number): boolean {
-    const age = now - entry.fetchedAt;
+    // A replica whose clock runs a little behind sees a negative age: that entry is as fresh as it gets.
+    const age = Math.max(0, now - entry.fetchedAt);
     const limit = entry.records.length === 0 ? Math.min(maxAgeMs, this.deps.ttl.notFoundMs) : maxAgeMs;
-    return age >= 0 && age < limit;
+    return age < limit;
   }
 
   private fetch(id: string): Promise<VendorEntry<FocusRecordOf<M>>> {
@@ -123,8 +124,9 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
       const fetchedAt = this.now();
       const byId = groupBy(records, (record) => record[this.idParam]);
       const entries = ids.map((id) => ({ id, entry: { fetchedAt, records: byId.get(id) ?? [] } }));
-      // Written before anyone is answered, so another replica asking right after finds it.
-      await this.deps.cache.setMany(
+      // The write is sent before anyone is answered (so another replica asking right after finds it),
+      // but not awaited: a slow cache store must not delay the answer.
+      void this.deps.cache.setMany(
         entries.map(({ id, entry }) => ({
           key: this.cacheKey(id),
           value: entry,
@@ -155,6 +157,12 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined)
     else groups.set(key, [item]);
   }
   return groups;
+}
+
+/** A cached value is trusted only if it has the shape this version writes; anything else is a miss. */
+function isVendorEntry(value: unknown): value is VendorEntry<never> {
+  const entry = value as VendorEntry<unknown> | undefined;
+  return typeof entry === 'object' && entry !== null && typeof entry.fetchedAt === 'number' && Array.isArray(entry.records);
 }
 
 function toError(error: unknown): Error {

@@ -41,19 +41,25 @@ function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, 
 /**
  * req entries young enough for status: what this request already loaded when it is fresh enough
  * (so a status next to a name never costs a second call), else refetched through the batcher.
+ * A refetched entry replaces the request's req entry, so every field of the answer reads the same data.
  */
 function statusLoaderOver(req: FocusLoader<'req'>, batcher: FocusMethodBatcher<'req'>, maxAgeMs: number, now: Clock): FocusLoader<'req'> {
   return new DataLoader<string, VendorEntry<FocusRecordOf<'req'>>>(
     async (ids) => {
       const loaded = await req.loadMany(ids);
       const at = now();
+      // A failed req load is passed through as it is: retrying it here would pay for the same failure twice.
       const stale = ids.filter((_, index) => {
-        const entry = loaded[index];
-        return entry instanceof Error || at - entry!.fetchedAt >= maxAgeMs;
+        const entry = loaded[index]!;
+        return !(entry instanceof Error) && Math.max(0, at - entry.fetchedAt) >= maxAgeMs;
       });
       const refreshed = new Map<string, VendorEntry<FocusRecordOf<'req'>> | Error>();
       const answers = stale.length > 0 ? await batcher.load(stale, maxAgeMs) : [];
-      stale.forEach((id, index) => refreshed.set(id, answers[index]!));
+      stale.forEach((id, index) => {
+        const answer = answers[index]!;
+        refreshed.set(id, answer);
+        if (!(answer instanceof Error)) req.clear(id).prime(id, answer);
+      });
       return ids.map((id, index) => refreshed.get(id) ?? loaded[index]!);
     },
     { maxBatchSize: 100 },

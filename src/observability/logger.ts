@@ -22,6 +22,21 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return result;
 }
 
+/** Every string inside a log object passes URL redaction (bounded depth: log objects are small). */
+function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactUrl(value);
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
+  if (value instanceof Error) return serializeError(value);
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactDeep(item, depth + 1)]));
+}
+
+/** Errors are logged by type, code and redacted message; stacks stay out of the log (they can embed URLs). */
+function serializeError(error: unknown): Record<string, unknown> {
+  const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: string };
+  return { type: name, message: redactUrl(String(message ?? error)), ...(code ? { code } : {}) };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -41,13 +56,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         ],
         censor: '***',
       },
-      formatters: {
-        // Error messages and URLs pass the URL redaction before they are written.
-        log(object) {
-          if (typeof object.url === 'string') object.url = redactUrl(object.url);
-          if (typeof object.msg === 'string') object.msg = redactUrl(object.msg);
-          return object;
+      serializers: { err: serializeError, error: serializeError },
+      hooks: {
+        // The message text and any string arguments pass URL redaction before pino formats them.
+        logMethod(args, method) {
+          const redacted = args.map((arg) => (typeof arg === 'string' ? redactUrl(arg) : arg)) as typeof args;
+          method.apply(this, redacted);
         },
+      },
+      formatters: {
+        log: (object) => redactDeep(object) as Record<string, unknown>,
       },
     },
     destination,

@@ -31,7 +31,8 @@ export async function reachable(url: string, timeoutMs = 1000): Promise<boolean>
 export interface ServerProcess {
   url: string;
   output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM, then the exit code (fails the caller after 10 s without exit). */
+  stop(): Promise<number | null>;
 }
 
 /** The subgraph as a separate Node process (the way `npm start` runs it, from the TypeScript sources). */
@@ -64,10 +65,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`server did not exit within 10 s of SIGTERM:\n${output}`));
+        }, 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      });
       child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }

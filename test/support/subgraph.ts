@@ -49,6 +49,7 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
   });
   const logger = createLogger(config.logLevel, sink);
   const services = createServices(config, logger, config.focus.apiKey!, options.now ? { now: options.now } : {});
+  await services.cache.connect();
   const { httpServer, apollo } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -1,3 +1,4 @@
+import { innKind, type InnKind } from '../../domain/identifiers.ts';
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
 import type { FocusReqRecord, FocusStatus } from '../../vendors/kontur-focus/schemas.ts';
 
@@ -6,8 +7,39 @@ import type { FocusReqRecord, FocusStatus } from '../../vendors/kontur-focus/sch
  * Status comes from the flags, never from the free-text statusString (its wording varies by reason).
  */
 
+/** A status with nothing known, which maps to UNKNOWN. */
+export const NO_STATUS: FocusStatus = {
+  reorganizing: false,
+  dissolving: false,
+  bankrupting: false,
+  dissolved: false,
+  statusString: undefined,
+  date: undefined,
+};
+
 export function statusOf(record: FocusReqRecord | undefined): FocusStatus | undefined {
   return record?.UL?.status ?? record?.IP?.status;
+}
+
+/** The payload of a req record, whichever register it comes from. */
+export function registryPart(record: FocusReqRecord) {
+  return record.UL ?? record.IP;
+}
+
+export function kindOf(record: FocusReqRecord): InnKind {
+  if (record.IP) return 'SOLE_PROPRIETOR';
+  if (record.UL) return 'LEGAL_ENTITY';
+  return innKind(record.inn ?? '');
+}
+
+/** Short name (`ИП Фамилия Имя Отчество` for a sole proprietor), else the full name. */
+export function shortNameOf(record: FocusReqRecord): string | undefined {
+  if (record.UL) return record.UL.legalName?.short ?? record.UL.legalName?.full;
+  return record.IP?.fio && `ИП ${record.IP.fio}`;
+}
+
+export function fullNameOf(record: FocusReqRecord): string | undefined {
+  return record.UL?.legalName?.full ?? record.IP?.fio;
 }
 
 export function statusCode(status: FocusStatus | undefined): CompanyStatusCode {
@@ -25,7 +57,7 @@ export function isOperating(code: CompanyStatusCode): boolean {
 }
 
 function registrationDateOf(record: FocusReqRecord): string {
-  return record.UL?.registrationDate ?? record.IP?.registrationDate ?? '';
+  return registryPart(record)?.registrationDate ?? '';
 }
 
 /** The registration a Company answers with: one not dissolved, else the latest registered. */
@@ -42,9 +74,7 @@ export function recordForRegistration<R extends { ogrn?: string | undefined }>(
   records: readonly R[],
   ogrn: string | undefined,
 ): R | undefined {
-  if (ogrn) {
-    const match = records.find((record) => record.ogrn === ogrn);
-    if (match) return match;
-  }
+  if (ogrn) return records.find((record) => record.ogrn === ogrn || record.ogrn === undefined);
+  // Another registration's data must never be shown as this one's, so without an OGRN only a sole record matches.
   return records.length === 1 ? records[0] : undefined;
 }

@@ -88,7 +88,13 @@ export class FocusClient {
 
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, { method: 'GET', dispatcher: this.dispatcher, headers: { accept: 'application/json' } });
+      response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        headers: { accept: 'application/json' },
+        // One deadline for the whole call, retries included: a trickling body or a retry storm cannot hold a slot longer.
+        signal: AbortSignal.timeout(this.options.timeoutMs * (this.options.retries + 1)),
+      });
     } catch (error) {
       throw this.transportError(method, error);
     }
@@ -150,7 +156,8 @@ export class FocusClient {
     const code = (error as { code?: string }).code ?? '';
     const message = redactUrl(String((error as Error).message ?? error));
     this.logger.warn({ ...context, errorCode: code, detail: redactSecrets(message, [this.options.apiKey]) }, 'Kontur.Focus transport error');
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    const timedOut = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
+    if (timedOut) {
       return new VendorError('VENDOR_TIMEOUT', `Kontur.Focus ${method} did not answer within ${this.options.timeoutMs} ms`, context);
     }
     return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} could not be reached (${code || 'connection error'})`, context);

@@ -6,27 +6,35 @@ import { z } from 'zod';
  * The vendor sends sparse JSON: any field may be missing, flags are sent only when true, empty lists come
  * as [] or not at all, and "" appears where nothing is known. So every field is optional, a missing flag
  * parses as false, a missing list as [], "" as undefined, and codes stay strings even if sent as numbers.
- * Unknown fields are dropped (tolerated, and not kept in the cache).
+ * Unknown fields are dropped (tolerated, and not kept in the cache). A leaf value of an unexpected type
+ * (a flag sent as 1, a year as "2018") is read as unknown rather than failing the whole batch of 100 companies.
  */
 
 /** A free-text value; "" means "not known". */
 const text = z
   .string()
   .optional()
+  .catch(undefined)
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
 /** A code or identifier: always a string, leading zeros kept; a number is turned into its digits. */
 const code = z
   .union([z.string(), z.number()])
   .optional()
+  .catch(undefined)
   .transform((value) => (value === undefined || value === '' ? undefined : String(value)));
 
-const flag = z.boolean().optional().transform((value) => value === true);
-const amount = z.number().optional();
+const flag = z
+  .unknown()
+  .optional()
+  .transform((value) => value === true || value === 'true' || value === 1);
+const amount = z.coerce.number().optional().catch(undefined);
+const integer = z.coerce.number().int().optional().catch(undefined);
 const list = <T extends z.ZodType>(item: T) =>
   z
     .array(item)
     .optional()
+    .catch(undefined)
     .transform((value) => value ?? []);
 const textList = list(z.string()).transform((values) => values.filter((value) => value.trim() !== ''));
 
@@ -142,8 +150,8 @@ export const ReqRecordSchema = z.object({
   UL: ReqULSchema.optional(),
   IP: ReqIPSchema.optional(),
   briefReport: z.object({ summary: BriefReportSummarySchema.optional() }).optional(),
-  contactPhones: z.object({ count: z.number().int().optional() }).optional(),
-  contactEmails: z.object({ count: z.number().int().optional() }).optional(),
+  contactPhones: z.object({ count: integer }).optional(),
+  contactEmails: z.object({ count: integer }).optional(),
 });
 
 export const ActivitySchema = z.object({ code: code, text: text, date: text });
@@ -258,7 +266,7 @@ export const BuhLineSchema = z.object({
 });
 
 export const BuhFormSchema = z.object({
-  year: z.number().int().optional(),
+  year: integer,
   organizationType: text,
   form1: list(BuhLineSchema),
   form2: list(BuhLineSchema),

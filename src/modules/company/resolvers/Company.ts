@@ -1,15 +1,12 @@
 import { innKind } from '../../../domain/identifiers.ts';
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
 import type { GraphQLContext } from '../../../context.ts';
-import type { FocusReqRecord, FocusStatus } from '../../../vendors/kontur-focus/schemas.ts';
+import type { FocusReqRecord } from '../../../vendors/kontur-focus/schemas.ts';
 import type { CompanyRef } from '../model.ts';
 import { loadCompany, recordOf } from '../lookup.ts';
-import { pickCurrent, statusOf } from '../registry.ts';
+import { NO_STATUS, fullNameOf, pickCurrent, registryPart, shortNameOf, statusOf } from '../registry.ts';
 import { assertValidInns } from '../validation.ts';
 import { formatToponym } from '../address.ts';
-
-/** A status with nothing known, which maps to UNKNOWN. */
-const NO_STATUS: FocusStatus = { reorganizing: false, dissolving: false, bankrupting: false, dissolved: false, statusString: undefined, date: undefined };
 
 const req = (company: CompanyRef, ctx: GraphQLContext) => recordOf(company, ctx.loaders.req);
 const egr = async (company: CompanyRef, ctx: GraphQLContext) => {
@@ -25,7 +22,15 @@ const reqField =
     return record ? (pick(record) ?? null) : null;
   };
 
-const name = (record: FocusReqRecord) => record.UL ?? record.IP;
+/** Fields that change with the status read the status-fresh entry, so one answer never mixes old and new. */
+const statusField =
+  <T>(pick: (record: FocusReqRecord) => T | undefined) =>
+  async (company: CompanyRef, _args: unknown, ctx: GraphQLContext): Promise<T | null> => {
+    const record = await recordOf(company, ctx.loaders.reqForStatus);
+    return record ? (pick(record) ?? null) : null;
+  };
+
+const name = registryPart;
 
 /** Company fields: each one loads only the vendor method that backs it. */
 export const Company: CompanyResolvers = {
@@ -40,10 +45,8 @@ export const Company: CompanyResolvers = {
   // --- requisites (req)
   ogrn: reqField((record) => record.ogrn),
   kpp: reqField((record) => record.UL?.kpp),
-  shortName: reqField((record) =>
-    record.UL ? (record.UL.legalName?.short ?? record.UL.legalName?.full) : record.IP?.fio && `ИП ${record.IP.fio}`,
-  ),
-  fullName: reqField((record) => record.UL?.legalName?.full ?? record.IP?.fio),
+  shortName: reqField(shortNameOf),
+  fullName: reqField(fullNameOf),
   opf: reqField((record) => name(record)?.opf),
   okpo: reqField((record) => name(record)?.okpo),
   okato: reqField((record) => name(record)?.okato),
@@ -52,7 +55,7 @@ export const Company: CompanyResolvers = {
   okogu: reqField((record) => name(record)?.okogu),
   okopf: reqField((record) => name(record)?.okopf),
   registrationDate: reqField((record) => name(record)?.registrationDate),
-  dissolutionDate: reqField((record) => name(record)?.dissolutionDate),
+  dissolutionDate: statusField((record) => name(record)?.dissolutionDate),
   legalAddress: reqField((record) => record.UL?.legalAddress?.parsedAddressRF),
   heads: reqField((record) => record.UL?.heads ?? []),
   managementCompanies: reqField((record) => record.UL?.managementCompanies ?? []),
@@ -62,11 +65,8 @@ export const Company: CompanyResolvers = {
   // {} means "none known"; a missing object means the vendor said nothing.
   contactPhonesCount: reqField((record) => (record.contactPhones ? (record.contactPhones.count ?? 0) : undefined)),
 
-  async status(company, _args, ctx) {
-    // Statuses change fast during liquidation: this field alone refetches req entries older than CACHE_TTL_STATUS.
-    const record = await recordOf(company, ctx.loaders.reqForStatus);
-    return record ? (statusOf(record) ?? NO_STATUS) : null;
-  },
+  // Statuses change fast during liquidation: status fields refetch req entries older than CACHE_TTL_STATUS.
+  status: statusField((record) => statusOf(record) ?? NO_STATUS),
 
   async region(company, _args, ctx) {
     const record = await req(company, ctx);
@@ -79,7 +79,7 @@ export const Company: CompanyResolvers = {
   },
 
   async registrations(company, _args, ctx) {
-    const { records } = await ctx.loaders.req.load(company.inn);
+    const { records } = await ctx.loaders.reqForStatus.load(company.inn);
     const currentOgrn = company.ogrn ?? pickCurrent(records)?.ogrn;
     return records.map((record) => ({ record, isCurrent: record.ogrn === currentOgrn }));
   },

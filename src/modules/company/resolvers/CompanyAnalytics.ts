@@ -8,7 +8,11 @@ function fieldResolver(indicator: AnalyticsIndicatorDef) {
     const value = values[indicator.code];
     if (indicator.type === 'BOOLEAN') return value === true;
     if (value === undefined) return null;
-    if (indicator.type === 'INT' || indicator.type === 'FLOAT') return typeof value === 'number' ? value : Number(value);
+    if (indicator.type === 'INT' || indicator.type === 'FLOAT') {
+      const number = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(number)) return null;
+      return indicator.type === 'INT' && !Number.isInteger(number) ? Math.round(number) : number;
+    }
     return String(value);
   };
 }

@@ -7,9 +7,8 @@ import type {
   ManagementCompanyResolvers,
   RegistrationResolvers,
 } from '../../../generated/graphql.ts';
-import { innKind } from '../../../domain/identifiers.ts';
 import { cityOf, flatOf, formatToponym, houseOf, oneLineAddress } from '../address.ts';
-import { isOperating, statusCode, statusOf } from '../registry.ts';
+import { NO_STATUS, isOperating, kindOf, registryPart, shortNameOf, statusCode, statusOf } from '../registry.ts';
 
 /** Types mapped from Kontur.Focus req records (see codegen.ts mappers). */
 
@@ -62,11 +61,11 @@ export const ExpressReport: ExpressReportResolvers = {
 
 export const Registration: RegistrationResolvers = {
   ogrn: ({ record }) => record.ogrn ?? null,
-  kind: ({ record }) => (record.IP ? 'SOLE_PROPRIETOR' : record.UL ? 'LEGAL_ENTITY' : innKind(record.inn ?? '')),
-  name: ({ record }) => record.UL?.legalName?.short ?? record.UL?.legalName?.full ?? record.IP?.fio ?? null,
-  status: ({ record }) => statusOf(record) ?? null,
-  registrationDate: ({ record }) => record.UL?.registrationDate ?? record.IP?.registrationDate ?? null,
-  dissolutionDate: ({ record }) => record.UL?.dissolutionDate ?? record.IP?.dissolutionDate ?? null,
+  kind: ({ record }) => kindOf(record),
+  name: ({ record }) => shortNameOf(record) ?? null,
+  status: ({ record }) => statusOf(record) ?? NO_STATUS,
+  registrationDate: ({ record }) => registryPart(record)?.registrationDate ?? null,
+  dissolutionDate: ({ record }) => registryPart(record)?.dissolutionDate ?? null,
   focusUrl: ({ record }) => record.focusHref ?? null,
   isCurrent: ({ isCurrent }) => isCurrent,
 };

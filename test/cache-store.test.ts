@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { CacheStore } from '../src/cache/store.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { legalEntityInns } from './support/inns.ts';
+import { withSubgraph } from './support/subgraph.ts';
+
+function memoryStore(maxEntries = 10) {
+  return new CacheStore({ url: undefined, namespace: 'cache-test', maxEntries, operationTimeoutMs: 500 }, createLogger('silent'));
+}
+
+describe('cache store', () => {
+  it('drops an entry when its TTL passes', async () => {
+    const store = memoryStore();
+    await store.setMany([{ key: 'short', value: { n: 1 }, ttlMs: 80 }, { key: 'long', value: { n: 2 }, ttlMs: 60_000 }]);
+    expect(await store.getMany(['short', 'long'])).toEqual([{ n: 1 }, { n: 2 }]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await store.getMany(['short', 'long'])).toEqual([undefined, { n: 2 }]);
+  });
+
+  it('is bounded: the least recently used entry goes first', async () => {
+    const store = memoryStore(2);
+    await store.setMany([{ key: 'a', value: 1, ttlMs: 60_000 }, { key: 'b', value: 2, ttlMs: 60_000 }]);
+    await store.getMany(['a']);
+    await store.setMany([{ key: 'c', value: 3, ttlMs: 60_000 }]);
+    expect(await store.getMany(['a', 'b', 'c'])).toEqual([1, undefined, 3]);
+  });
+
+  it('with Redis unreachable, reads are misses and writes are dropped, without throwing', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+    const store = new CacheStore({ url: 'redis://127.0.0.1:1', namespace: 'x', maxEntries: 10, operationTimeoutMs: 500 }, createLogger('warn', sink));
+    expect(await store.connect(1_000)).toBe(false);
+    await store.setMany([{ key: 'a', value: 1, ttlMs: 1000 }]);
+    expect(await store.getMany(['a', 'b'])).toEqual([undefined, undefined]);
+    expect(await store.ping()).toBe(false);
+    expect(lines.join('')).toContain('cache store failed; answering from the vendor');
+    await store.close();
+  });
+});
+
+describe('cached values of the wrong shape', () => {
+  const env = withSubgraph();
+
+  it('are treated as misses: the company is fetched again and answers normally', async () => {
+    const [inn] = legalEntityInns(1, 41);
+    const key = env.subgraph.services.batchers.req.cacheKey(inn!);
+    await env.subgraph.services.cache.setMany([{ key, value: { something: 'else' }, ttlMs: 60_000 }]);
+    env.emulator.resetCalls();
+    const result = await env.subgraph.gql(`{ company(inn: "${inn}") { inn kpp } }`);
+    expect(result.data.company).toEqual({ inn, kpp: `${inn!.slice(0, 4)}01001` });
+    expect(env.emulator.callsTo('req')).toHaveLength(1);
+    expect(env.subgraph.services.batchers.req.inFlightCount).toBe(0);
+  });
+});
