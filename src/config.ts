@@ -49,6 +49,14 @@ const EnvSchema = z.object({
   FOCUS_MAX_CONCURRENCY: positiveInt(4),
   FOCUS_TIMEOUT: duration('10s'),
   FOCUS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Circuit breaker per vendor: opens when this percentage of calls in the rolling window failed… */
+  FOCUS_BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  /** …and at least this many calls were made in the window; */
+  FOCUS_BREAKER_MIN_CALLS: positiveInt(5),
+  /** the window's length; */
+  FOCUS_BREAKER_WINDOW: duration('30s'),
+  /** after this long open, one probe call is let through (half-open). */
+  FOCUS_BREAKER_RESET: duration('30s'),
   /** Latency the sandbox emulator adds to each answer, to make batching visible. */
   SANDBOX_LATENCY: duration('0ms', { allowZero: true }),
 
@@ -65,6 +73,23 @@ const EnvSchema = z.object({
   CACHE_TTL_REQUISITES: duration('24h'),
   CACHE_TTL_STATUS: duration('1h'),
   CACHE_TTL_NOT_FOUND: duration('1h'),
+  /** When the vendor fails, an expired entry younger than this is served (marked stale) instead of an error. */
+  CACHE_STALE_IF_ERROR: duration('24h', { allowZero: true }),
+
+  /** When set, GraphQL requests must carry `router-authorization: <secret>` (the router adds it). */
+  ROUTER_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'ROUTER_SECRET must have at least 16 characters').optional()),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(8, 'METRICS_TOKEN must have at least 8 characters').optional()),
+  /** Browser origins allowed to call /graphql directly, comma-separated (e.g. the website's registration form). */
+  CORS_ORIGINS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** GraphiQL and introspection: on by default in sandbox and development, off in production unless GRAPHIQL=on. */
+  GRAPHIQL: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).optional()),
+
+  MAX_VENDOR_CALLS_PER_OPERATION: positiveInt(50),
+  MAX_QUERY_DEPTH: positiveInt(12),
+  MAX_QUERY_ALIASES: positiveInt(30),
+  MAX_QUERY_TOKENS: positiveInt(10_000),
+  MAX_REQUEST_BODY: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size like 512kb or 1mb').default('1mb'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -80,13 +105,29 @@ export interface Config {
     maxConcurrency: number;
     timeoutMs: number;
     retries: number;
+    breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
   };
   sandboxLatencyMs: number;
+  access: {
+    routerSecret: string | undefined;
+    metricsToken: string | undefined;
+    corsOrigins: string[];
+    /** undefined = decided by mode (on in sandbox and development). */
+    graphiql: boolean | undefined;
+  };
+  limits: {
+    maxVendorCallsPerOperation: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxBodySize: string;
+  };
   cache: {
     url: string | undefined;
     namespace: string;
     maxEntries: number;
     ttl: { requisitesMs: number; statusMs: number; notFoundMs: number };
+    staleIfErrorMs: number;
   };
 }
 
@@ -110,8 +151,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrency: e.FOCUS_MAX_CONCURRENCY,
       timeoutMs: e.FOCUS_TIMEOUT,
       retries: e.FOCUS_RETRIES,
+      breaker: {
+        errorPercent: e.FOCUS_BREAKER_ERROR_PERCENT,
+        minCalls: e.FOCUS_BREAKER_MIN_CALLS,
+        windowMs: e.FOCUS_BREAKER_WINDOW,
+        resetMs: e.FOCUS_BREAKER_RESET,
+      },
     },
     sandboxLatencyMs: e.SANDBOX_LATENCY,
+    access: {
+      routerSecret: e.ROUTER_SECRET,
+      metricsToken: e.METRICS_TOKEN,
+      corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+      graphiql: e.GRAPHIQL === undefined ? undefined : e.GRAPHIQL === 'on',
+    },
+    limits: {
+      maxVendorCallsPerOperation: e.MAX_VENDOR_CALLS_PER_OPERATION,
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxBodySize: e.MAX_REQUEST_BODY,
+    },
     cache: {
       url: e.CACHE_URL,
       namespace: e.CACHE_NAMESPACE,
@@ -121,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         statusMs: e.CACHE_TTL_STATUS,
         notFoundMs: e.CACHE_TTL_NOT_FOUND,
       },
+      staleIfErrorMs: e.CACHE_STALE_IF_ERROR,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from './observability/logger.ts';
 import type { FocusLoaders } from './loaders/focus-loaders.ts';
 import type { CompanyService } from './modules/company/service.ts';
+import type { OperationStats } from './loaders/operation-stats.ts';
 
 /** What every resolver gets: per-request loaders over the process-wide cache, and the services behind them. */
 export interface GraphQLContext {
@@ -8,4 +9,6 @@ export interface GraphQLContext {
   logger: Logger;
   loaders: FocusLoaders;
   companies: CompanyService;
+  /** What this operation has cost so far; logged when it ends. */
+  stats: OperationStats;
 }

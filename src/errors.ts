@@ -14,11 +14,12 @@ export type VendorName = 'kontur-focus';
 /** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */
 export class VendorError extends GraphQLError {
   readonly code: ErrorCode;
+  declare readonly extensions: GraphQLError['extensions'] & { code: ErrorCode; circuitOpen?: boolean };
 
   constructor(
     code: Exclude<ErrorCode, 'BAD_USER_INPUT'>,
     message: string,
-    details: { vendor: VendorName; method: string; status?: number; retryAfterSeconds?: number },
+    details: { vendor: VendorName; method: string; status?: number; retryAfterSeconds?: number; circuitOpen?: boolean },
   ) {
     super(message, { extensions: { code, ...details } });
     this.code = code;

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const target = await resolveFocusTarget(config, logger);
   const services = createServices({ ...config, focus: { ...config.focus, baseUrl: target.baseUrl } }, logger, target.apiKey);
   await services.cache.connect();
-  const { httpServer, apollo } = await createHttpApp(services);
+  const { httpServer, apollo } = await createHttpApp(services, { sandbox: Boolean(target.sandbox) });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();

@@ -5,6 +5,8 @@ import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batch
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders } from './loaders/focus-loaders.ts';
 import { CompanyService } from './modules/company/service.ts';
 import type { Logger } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
+import type { OperationStats } from './loaders/operation-stats.ts';
 import { FocusClient } from './vendors/kontur-focus/client.ts';
 
 /** Process-wide pieces: one vendor client (one keep-alive pool), one cache, one batcher per method. */
@@ -15,16 +17,20 @@ export interface Services {
   focus: FocusClient;
   batchers: FocusBatchers;
   companies: CompanyService;
-  createLoaders(): FocusLoaders;
+  metrics: Metrics;
+  createLoaders(stats?: OperationStats): FocusLoaders;
   close(): Promise<void>;
 }
 
 export interface ServiceOverrides {
   /** Clock for cache ages; tests pass a controllable one. */
   now?: () => number;
+  /** Process metrics (event loop, memory) off: tests start many subgraphs in one process. */
+  processMetrics?: boolean;
 }
 
 export function createServices(config: Config, logger: Logger, focusApiKey: string, overrides: ServiceOverrides = {}): Services {
+  const metrics = new Metrics({ processMetrics: overrides.processMetrics !== false });
   const cache = new CacheStore({ url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, operationTimeoutMs: 500 }, logger);
   const focus = new FocusClient(
     {
@@ -33,14 +39,17 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
       timeoutMs: config.focus.timeoutMs,
       retries: config.focus.retries,
       connections: Math.max(config.focus.maxConcurrency, 4),
+      breaker: config.focus.breaker,
     },
     logger,
+    metrics,
   );
   const deps: FocusBatcherDeps = {
     client: focus,
     cache,
     limit: pLimit(config.focus.maxConcurrency),
-    ttl: { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs },
+    ttl: { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs, staleIfErrorMs: config.cache.staleIfErrorMs },
+    metrics,
     ...(overrides.now ? { now: overrides.now } : {}),
   };
   const batchers: FocusBatchers = {
@@ -59,7 +68,8 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     focus,
     batchers,
     companies: new CompanyService(batchers, cache),
-    createLoaders: () => createFocusLoaders(batchers, loaderTtl, overrides.now),
+    metrics,
+    createLoaders: (stats) => createFocusLoaders(batchers, loaderTtl, overrides.now, stats),
     async close() {
       await Promise.allSettled([focus.close(), cache.close()]);
     },

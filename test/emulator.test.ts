@@ -241,4 +241,209 @@ describe('Kontur.Focus emulator', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(110);
     });
   });
+
+  describe('faults', () => {
+    const base = (): string => emulator.url.replace(/\/api3$/, '');
+    const statuses = (): Array<[string, number]> => emulator.calls.map((call) => [call.method, call.status]);
+
+    beforeEach(() => {
+      emulator.clearFaults();
+    });
+
+    afterAll(() => {
+      emulator.clearFaults();
+    });
+
+    it('answers 500 text for `times` calls, then normally again', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 500 }, times: 2 });
+      expect(emulator.activeFaults).toBe(1);
+      const failure = { status: 500, type: TEXT, body: 'Internal Server Error' };
+      expect(await get(`req?key=${KEY}&inn=6663003127`)).toEqual(failure);
+      expect(await get(`req?key=${KEY}&inn=6663003127`)).toEqual(failure);
+      expect(emulator.activeFaults).toBe(0);
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+      expect(statuses()).toEqual([['req', 500], ['req', 500], ['req', 200]]);
+    });
+
+    it('answers a status fault with its own body', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 503, body: 'Service Unavailable' } });
+      expect(await get(`buh?key=${KEY}&inn=7700000009`)).toEqual({ status: 503, type: TEXT, body: 'Service Unavailable' });
+      expect(emulator.activeFaults).toBe(1);
+    });
+
+    it('answers 429 with Retry-After for a rate limit', async () => {
+      emulator.injectFault({ fault: { kind: 'rateLimit', retryAfterSeconds: 3 }, times: 1 });
+      const response = await fetch(`${emulator.url}/req?key=${KEY}&inn=6663003127`);
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('3');
+      expect(response.headers.get('content-type')).toBe(TEXT);
+      expect(await response.text()).toBe('Too Many Requests');
+      expect(statuses()).toEqual([['req', 429]]);
+    });
+
+    it('adds a latency fault to the configured latency and then answers normally', async () => {
+      emulator.setLatency(50);
+      emulator.injectFault({ fault: { kind: 'latency', ms: 150 }, times: 1 });
+      const started = performance.now();
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      expect(statuses()).toEqual([['req', 200]]);
+    });
+
+    it('hangs until the client gives up, logging the call with status 0', async () => {
+      emulator.injectFault({ fault: { kind: 'hang' }, times: 1 });
+      const error = await fetch(`${emulator.url}/req?key=${KEY}&inn=6663003127`, { signal: AbortSignal.timeout(300) }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(DOMException);
+      expect((error as DOMException).name).toBe('TimeoutError');
+      expect(emulator.calls).toEqual([{ method: 'req', ids: ['6663003127'], status: 0, at: expect.any(Number) }]);
+      // The aborted hang leaves the server healthy.
+      expect(await records('req', 'inn=7700000009')).toHaveLength(1);
+    });
+
+    it('resets the connection without a response', async () => {
+      emulator.injectFault({ fault: { kind: 'reset' }, times: 1 });
+      const error = await fetch(`${emulator.url}/req?key=${KEY}&inn=6663003127`).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toBe('fetch failed');
+      expect(statuses()).toEqual([['req', 0]]);
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+    });
+
+    it('answers 200 application/json with a truncated body for malformedJson', async () => {
+      emulator.injectFault({ fault: { kind: 'malformedJson' } });
+      for (const query of ['inn=6663003127', 'inn=0012345673']) {
+        const response = await get(`req?key=${KEY}&${query}`);
+        expect(response.status).toBe(200);
+        expect(response.type).toBe(JSON_TYPE);
+        expect(() => JSON.parse(response.body)).toThrow(SyntaxError);
+      }
+      expect((await get(`req?key=${KEY}&inn=7700000009`)).body.startsWith('[{"')).toBe(true);
+      expect(statuses()).toEqual([['req', 200], ['req', 200], ['req', 200]]);
+    });
+
+    it('answers the normal JSON as text/plain for wrongContentType', async () => {
+      emulator.injectFault({ fault: { kind: 'wrongContentType' }, times: 1 });
+      const response = await get(`req?key=${KEY}&inn=6663003127`);
+      expect(response.status).toBe(200);
+      expect(response.type).toBe(TEXT);
+      expect(JSON.parse(response.body)).toEqual(fixture('6663003127.req.json'));
+    });
+
+    it('answers an HTML maintenance page for htmlBody', async () => {
+      emulator.injectFault({ fault: { kind: 'htmlBody' }, times: 1 });
+      expect(await get(`req?key=${KEY}&inn=6663003127`)).toEqual({
+        status: 200,
+        type: 'text/html; charset=utf-8',
+        body: '<html><body>Технические работы</body></html>',
+      });
+    });
+
+    it('affects only the listed methods', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 502 }, methods: ['analytics'] });
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+      expect((await get(`analytics?key=${KEY}&inn=6663003127`)).status).toBe(502);
+      expect(await records('req', 'inn=7700000009')).toHaveLength(1);
+      expect(statuses()).toEqual([['req', 200], ['analytics', 502], ['req', 200]]);
+      expect(emulator.activeFaults).toBe(1);
+    });
+
+    it('affects only calls carrying one of whenIdsInclude, and counts only those', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 500 }, whenIdsInclude: ['7700000009', '1026605606620'], times: 2 });
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+      expect(emulator.activeFaults).toBe(1);
+      expect((await get(`req?key=${KEY}&inn=6663003127,7700000009`)).status).toBe(500);
+      expect((await get(`buh?key=${KEY}&ogrn=1026605606620`)).status).toBe(500);
+      expect(emulator.activeFaults).toBe(0);
+      expect((await get(`req?key=${KEY}&inn=7700000009`)).status).toBe(200);
+      expect(statuses()).toEqual([['req', 200], ['req', 500], ['buh', 500], ['req', 200]]);
+    });
+
+    it('applies the first matching rule in the order added', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 503 }, methods: ['buh'], times: 1 });
+      emulator.injectFault({ fault: { kind: 'rateLimit', retryAfterSeconds: 1 } });
+      expect((await get(`buh?key=${KEY}&inn=7700000009`)).status).toBe(503);
+      expect((await get(`buh?key=${KEY}&inn=7700000009`)).status).toBe(429);
+      expect((await get(`req?key=${KEY}&inn=7700000009`)).status).toBe(429);
+      expect(emulator.activeFaults).toBe(1);
+    });
+
+    it('clears every fault with clearFaults', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 500 } });
+      emulator.injectFault({ fault: { kind: 'htmlBody' }, methods: ['req'] });
+      expect(emulator.activeFaults).toBe(2);
+      emulator.clearFaults();
+      expect(emulator.activeFaults).toBe(0);
+      expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
+    });
+
+    it('keeps 403 for a bad key and 400 for no valid identifier while a fault is active', async () => {
+      emulator.injectFault({ fault: { kind: 'status', status: 500 }, times: 1 });
+      expect(await get('req?key=wrong&inn=6663003127')).toEqual({ status: 403, type: TEXT, body: 'No valid key specified' });
+      expect(await get(`req?key=${KEY}&inn=123`)).toEqual({ status: 400, type: TEXT, body: 'inn/ogrn param is not specified' });
+      expect(emulator.activeFaults).toBe(1);
+      expect((await get(`req?key=${KEY}&inn=6663003127`)).status).toBe(500);
+      expect(statuses()).toEqual([['req', 403], ['req', 400], ['req', 500]]);
+    });
+
+    it('rejects an invalid rule', () => {
+      expect(() => emulator.injectFault({ fault: { kind: 'boom' } } as never)).toThrow(TypeError);
+      expect(() => emulator.injectFault({ fault: { kind: 'status', status: 500 }, times: 0 })).toThrow('times must be a positive integer');
+      expect(() => emulator.injectFault({ fault: { kind: 'hang' }, methods: ['rek'] })).toThrow('Unknown methods rek');
+      expect(emulator.activeFaults).toBe(0);
+    });
+
+    it('is controlled over HTTP', async () => {
+      const faults = `${base()}/__emulator/faults`;
+      const post = (body: string) => fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const rule = { fault: { kind: 'status', status: 502, body: 'Bad Gateway' }, times: 2, methods: ['req'], whenIdsInclude: ['6663003127'] };
+      expect((await post(JSON.stringify(rule))).status).toBe(204);
+      expect((await post(JSON.stringify({ fault: { kind: 'hang' } }))).status).toBe(204);
+      expect(emulator.activeFaults).toBe(2);
+      expect(await (await fetch(faults)).json()).toEqual([rule, { fault: { kind: 'hang' } }]);
+
+      expect(await get(`req?key=${KEY}&inn=6663003127`)).toEqual({ status: 502, type: TEXT, body: 'Bad Gateway' });
+      expect(await (await fetch(faults)).json()).toEqual([{ ...rule, times: 1 }, { fault: { kind: 'hang' } }]);
+
+      const unknown = await post(JSON.stringify({ fault: { kind: 'explode' } }));
+      expect(unknown.status).toBe(400);
+      expect(unknown.headers.get('content-type')).toBe(TEXT);
+      expect(await unknown.text()).toMatch(/^Unknown fault kind "explode"/);
+      expect((await post('{not json')).status).toBe(400);
+      expect((await fetch(faults, { method: 'PUT' })).status).toBe(405);
+
+      expect((await fetch(faults, { method: 'DELETE' })).status).toBe(204);
+      expect(emulator.activeFaults).toBe(0);
+      expect(await (await fetch(faults)).json()).toEqual([]);
+      // Control routes are neither faulted nor logged as /api3 calls.
+      expect(statuses()).toEqual([['req', 502]]);
+    });
+
+    it('never faults the call-log route', async () => {
+      emulator.injectFault({ fault: { kind: 'reset' } });
+      const response = await fetch(`${base()}/__emulator/calls`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([]);
+    });
+
+    it('closes promptly while a call hangs', async () => {
+      const own = await startFocusEmulator({ apiKey: KEY });
+      own.injectFault({ fault: { kind: 'hang' } });
+      const hanging = fetch(`${own.url}/req?key=${KEY}&inn=6663003127`).then(
+        () => 'answered',
+        () => 'failed',
+      );
+      await expect.poll(() => own.calls.length).toBe(1);
+      const started = performance.now();
+      await own.close();
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(await hanging).toBe('failed');
+      expect(own.calls).toEqual([{ method: 'req', ids: ['6663003127'], status: 0, at: expect.any(Number) }]);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/observability/logger.ts';
 import { FocusClient } from '../src/vendors/kontur-focus/client.ts';
 import { VendorError } from '../src/errors.ts';
+import { Metrics } from '../src/observability/metrics.ts';
 
 const KEY = 'client-test-secret-key-42';
 const REQ_RECORD = [{ inn: '6663003127', ogrn: '1026605606620', UL: { kpp: '668601001' } }];
@@ -43,8 +44,16 @@ function client(base: string, options: { timeoutMs?: number; retries?: number } 
   const lines: string[] = [];
   const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
   const focus = new FocusClient(
-    { baseUrl: base, apiKey: KEY, timeoutMs: options.timeoutMs ?? 2_000, retries: options.retries ?? 2, connections: 2 },
+    {
+      baseUrl: base,
+      apiKey: KEY,
+      timeoutMs: options.timeoutMs ?? 2_000,
+      retries: options.retries ?? 2,
+      connections: 2,
+      breaker: { errorPercent: 50, minCalls: 100, windowMs: 10_000, resetMs: 1_000 },
+    },
     createLogger('debug', sink),
+    new Metrics({ processMetrics: false }),
   );
   cleanup.push(() => focus.close());
   return { focus, lines };

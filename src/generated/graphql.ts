@@ -109,6 +109,8 @@ export type Company = {
   focusUrl: Maybe<Scalars['String']['output']>;
   /** Owners per the registry: persons, companies and foreign owners, with their shares. */
   founders: Maybe<Founders>;
+  /** How fresh the requisites in this answer are; `stale` when Kontur.Focus failed and older cached data answered. */
+  freshness: Maybe<Freshness>;
   /** Full registered name; for a sole proprietor the person's full name. */
   fullName: Maybe<Scalars['String']['output']>;
   /** Registration numbers with the state funds. */
@@ -578,6 +580,15 @@ export type Founders = {
   persons: Array<FounderPerson>;
 };
 
+/** How fresh an answer is. */
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** When the data was fetched from the vendor. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** True when the vendor failed and this older cached data answered instead (CACHE_STALE_IF_ERROR). */
+  stale: Scalars['Boolean']['output'];
+};
+
 export type FundNumbers = {
   __typename?: 'FundNumbers';
   /** Compulsory medical insurance fund (FOMS) registration number. */
@@ -832,6 +843,7 @@ export type ResolversTypes = ResolversObject<{
   FounderForeign: ResolverTypeWrapper<FounderForeignRef>;
   FounderPerson: ResolverTypeWrapper<FounderPersonRef>;
   Founders: ResolverTypeWrapper<FocusEgrUL>;
+  Freshness: ResolverTypeWrapper<Freshness>;
   FundNumbers: ResolverTypeWrapper<FundNumbers>;
   Head: ResolverTypeWrapper<FocusHead>;
   Licence: ResolverTypeWrapper<FocusLicence>;
@@ -870,6 +882,7 @@ export type ResolversParentTypes = ResolversObject<{
   FounderForeign: FounderForeignRef;
   FounderPerson: FounderPersonRef;
   Founders: FocusEgrUL;
+  Freshness: Freshness;
   FundNumbers: FundNumbers;
   Head: FocusHead;
   Licence: FocusLicence;
@@ -949,6 +962,7 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   financials?: Resolver<Maybe<Array<ResolversTypes['FinancialYear']>>, ParentType, ContextType>;
   focusUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   founders?: Resolver<Maybe<ResolversTypes['Founders']>, ParentType, ContextType>;
+  freshness?: Resolver<Maybe<ResolversTypes['Freshness']>, ParentType, ContextType>;
   fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fundNumbers?: Resolver<Maybe<ResolversTypes['FundNumbers']>, ParentType, ContextType>;
   heads?: Resolver<Maybe<Array<ResolversTypes['Head']>>, ParentType, ContextType>;
@@ -1198,6 +1212,11 @@ export type FoundersResolvers<ContextType = GraphQLContext, ParentType extends R
   persons?: Resolver<Array<ResolversTypes['FounderPerson']>, ParentType, ContextType>;
 }>;
 
+export type FreshnessResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = ResolversObject<{
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type FundNumbersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FundNumbers'] = ResolversParentTypes['FundNumbers']> = ResolversObject<{
   medicalInsuranceFund?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pensionFund?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1294,6 +1313,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   FounderForeign?: FounderForeignResolvers<ContextType>;
   FounderPerson?: FounderPersonResolvers<ContextType>;
   Founders?: FoundersResolvers<ContextType>;
+  Freshness?: FreshnessResolvers<ContextType>;
   FundNumbers?: FundNumbersResolvers<ContextType>;
   Head?: HeadResolvers<ContextType>;
   Licence?: LicenceResolvers<ContextType>;

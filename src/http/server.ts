@@ -1,21 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express from 'express';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import cors from 'cors';
+import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GraphQLContext } from '../context.ts';
 import { buildSchema } from '../graphql/schema.ts';
+import { operationTelemetryPlugin } from '../graphql/plugins/operation-telemetry.ts';
+import { vendorCostLimitPlugin } from '../graphql/plugins/vendor-cost-limit.ts';
+import { newOperationStats } from '../loaders/operation-stats.ts';
 import { redactUrl } from '../observability/logger.ts';
 import type { Services } from '../services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
+import { operationsRoutes, requireRouterSecret } from './operations.ts';
 
 export interface HttpApp {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<GraphQLContext>;
+}
+
+export interface HttpOptions {
+  /** Sandbox mode (bundled emulator): GraphiQL and introspection default to on. */
+  sandbox?: boolean;
 }
 
 /** Error texts pass URL redaction, and stack traces never leave the process. */
@@ -28,42 +39,99 @@ function wantsGraphiQL(req: express.Request): boolean {
   return req.method === 'GET' && req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
-export async function createHttpApp(services: Services): Promise<HttpApp> {
+/** Depth, aliases, tokens and directives limited before execution (GraphQL Armor); our vendor-cost limit is separate. */
+function armor(services: Services, exploring: boolean) {
+  const { limits } = services.config;
+  return new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: 50 },
+    // Armor's generic cost model does not know what a query costs us; vendor-cost-limit does.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !exploring },
+  }).protect();
+}
+
+export async function createHttpApp(services: Services, options: HttpOptions = {}): Promise<HttpApp> {
+  const { config } = services;
+  const exploring = config.access.graphiql ?? (options.sandbox === true || config.env !== 'production');
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', true);
   const httpServer = http.createServer(app);
+  const protection = armor(services, exploring);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     logger: services.logger.child({ component: 'apollo' }),
-    introspection: true,
+    introspection: exploring,
     formatError,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // CSRF prevention stays on (Apollo's default): browsers can't send simple cross-site requests.
+    csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT: it stops Apollo once, then closes the vendor pool and the cache.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    validationRules: protection.validationRules,
+    plugins: [
+      // Armor's declarations point at Apollo's CommonJS build; the hooks are the same.
+      ...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
+      vendorCostLimitPlugin(config.limits.maxVendorCallsPerOperation),
+      operationTelemetryPlugin(services.metrics),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
 
-  app.use('/graphiql', graphiqlAssets());
-  app.get('/graphql', (req, res, next) => {
-    if (!wantsGraphiQL(req)) return next();
-    res.type('html').send(graphiqlPage('/graphql'));
-  });
+  app.use(operationsRoutes(services));
+  if (exploring) {
+    app.use('/graphiql', graphiqlAssets());
+    app.get('/graphql', (req, res, next) => {
+      if (!wantsGraphiQL(req)) return next();
+      res.type('html').send(graphiqlPage('/graphql'));
+    });
+  }
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    cors({
+      origin: config.access.corsOrigins.length > 0 ? config.access.corsOrigins : false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-request-id'],
+      maxAge: 600,
+    }),
+    requireRouterSecret(config.access.routerSecret),
+    express.json({ limit: config.limits.maxBodySize }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GraphQLContext> => {
-        const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+      context: async ({ req, res }): Promise<GraphQLContext> => {
+        const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+        res.setHeader('x-request-id', requestId);
+        const stats = newOperationStats();
         return {
           requestId,
           logger: services.logger.child({ requestId }),
-          loaders: services.createLoaders(),
+          loaders: services.createLoaders(stats),
           companies: services.companies,
+          stats,
         };
       },
     }),
   );
-  app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
+  app.use(bodyErrors);
   return { app, httpServer, apollo };
 }
+
+/** A body over MAX_REQUEST_BODY or unreadable JSON gets a GraphQL-shaped error, not an HTML page. */
+const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  const status = (error as { status?: number }).status;
+  if (status === 413) {
+    res.status(413).json({ errors: [{ message: 'Request body too large (MAX_REQUEST_BODY)', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    return;
+  }
+  if (status === 400) {
+    res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    return;
+  }
+  next(error);
+};

@@ -1,13 +1,17 @@
 import type { LimitFunction } from 'p-limit';
 import { CACHE_KEY_VERSION, type CacheStore } from '../cache/store.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { FOCUS_MAX_IDS_PER_CALL, type FocusClient, type FocusIdParam } from '../vendors/kontur-focus/client.ts';
 import type { FocusBatchMethod, FocusRecordOf } from '../vendors/kontur-focus/schemas.ts';
+import type { OperationStats } from './operation-stats.ts';
 
 /** What the cache holds per method and identifier: every record the vendor returned for it, stamped with fetch time. */
 export interface VendorEntry<R> {
   fetchedAt: number;
   /** Empty when the registry does not know the identifier. */
   records: R[];
+  /** Set (never stored) when the vendor failed and this expired entry was served instead (stale-if-error). */
+  stale?: true;
 }
 
 export interface BatcherTtl {
@@ -15,6 +19,8 @@ export interface BatcherTtl {
   foundMs: number;
   /** How long "the registry does not know this identifier" is believed. */
   notFoundMs: number;
+  /** How long past its TTL an entry is kept to answer with when the vendor fails (CACHE_STALE_IF_ERROR). */
+  staleIfErrorMs: number;
 }
 
 export interface FocusBatcherDeps {
@@ -23,6 +29,7 @@ export interface FocusBatcherDeps {
   /** Shared by all methods: bounds concurrent vendor calls (FOCUS_MAX_CONCURRENCY). */
   limit: LimitFunction;
   ttl: BatcherTtl;
+  metrics: Metrics;
   now?: () => number;
 }
 
@@ -52,6 +59,8 @@ function createWaiter<R>(): Waiter<R> {
  */
 export class FocusMethodBatcher<M extends FocusBatchMethod> {
   private readonly inFlight = new Map<string, Waiter<FocusRecordOf<M>>>();
+  /** The operations whose misses put each queued identifier in a call: they are the ones that pay for it. */
+  private readonly payers = new Map<string, OperationStats>();
   private queued: string[] = [];
   private flushScheduled = false;
   private readonly now: () => number;
@@ -72,20 +81,29 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
    * For each identifier, its entry no older than maxAgeMs, or the error of the vendor call that should have answered it.
    * maxAgeMs = 0 forces a fetch (joining one already in flight, which is as fresh as it gets).
    */
-  async load(ids: readonly string[], maxAgeMs: number): Promise<(VendorEntry<FocusRecordOf<M>> | Error)[]> {
+  async load(ids: readonly string[], maxAgeMs: number, stats?: OperationStats): Promise<(VendorEntry<FocusRecordOf<M>> | Error)[]> {
     const cached = maxAgeMs > 0 ? await this.deps.cache.getMany<VendorEntry<FocusRecordOf<M>>>(ids.map((id) => this.cacheKey(id))) : [];
     const now = this.now();
+    let hits = 0;
     const answers = ids.map((id, index) => {
       const entry = cached[index];
-      if (isVendorEntry(entry) && this.isFresh(entry, now, maxAgeMs)) return Promise.resolve(entry);
-      return this.fetch(id);
+      if (isVendorEntry(entry) && this.isFresh(entry, now, maxAgeMs)) {
+        hits += 1;
+        return Promise.resolve(entry);
+      }
+      return this.fetch(id, stats);
     });
+    this.countLookups(hits, ids.length - hits, stats);
     return Promise.all(answers.map((answer) => answer.catch((error: unknown) => toError(error))));
   }
 
   /** How many identifiers are being fetched right now; for tests and metrics. */
   get inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  private ttlOf(entry: VendorEntry<unknown>): number {
+    return entry.records.length > 0 ? this.deps.ttl.foundMs : this.deps.ttl.notFoundMs;
   }
 
   private isFresh(entry: VendorEntry<unknown>, now: number, maxAgeMs: number): boolean {
@@ -95,11 +113,25 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
     return age < limit;
   }
 
-  private fetch(id: string): Promise<VendorEntry<FocusRecordOf<M>>> {
+  private countLookups(hits: number, misses: number, stats: OperationStats | undefined): void {
+    if (hits > 0) this.deps.metrics.cacheLookups.inc({ method: this.method, result: 'hit' }, hits);
+    if (misses > 0) this.deps.metrics.cacheLookups.inc({ method: this.method, result: 'miss' }, misses);
+    if (stats) {
+      stats.cacheHits += hits;
+      stats.cacheMisses += misses;
+    }
+  }
+
+  private fetch(id: string, stats: OperationStats | undefined): Promise<VendorEntry<FocusRecordOf<M>>> {
     const existing = this.inFlight.get(id);
-    if (existing) return existing.promise;
+    if (existing) {
+      this.deps.metrics.coalesced.inc({ method: this.method });
+      if (stats) stats.coalesced += 1;
+      return existing.promise;
+    }
     const waiter = createWaiter<FocusRecordOf<M>>();
     this.inFlight.set(id, waiter);
+    if (stats) this.payers.set(id, stats);
     this.queued.push(id);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -119,6 +151,9 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
   }
 
   private async fetchChunk(ids: string[]): Promise<void> {
+    const payers = new Set(ids.map((id) => this.payers.get(id)).filter((stats): stats is OperationStats => stats !== undefined));
+    for (const id of ids) this.payers.delete(id);
+    for (const stats of payers) stats.vendorCalls += 1;
     try {
       const records = await this.deps.client.getBatch(this.method, this.idParam, ids);
       const fetchedAt = this.now();
@@ -130,13 +165,30 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
         entries.map(({ id, entry }) => ({
           key: this.cacheKey(id),
           value: entry,
-          ttlMs: entry.records.length > 0 ? this.deps.ttl.foundMs : this.deps.ttl.notFoundMs,
+          // Kept past the TTL so that it can still answer, marked stale, while the vendor fails.
+          ttlMs: this.ttlOf(entry) + this.deps.ttl.staleIfErrorMs,
         })),
       );
       for (const { id, entry } of entries) this.settle(id, (waiter) => waiter.resolve(entry));
     } catch (error) {
-      for (const id of ids) this.settle(id, (waiter) => waiter.reject(error));
+      await this.answerStaleOrFail(ids, error, payers);
     }
+  }
+
+  /** Stale-if-error: an expired entry younger than CACHE_STALE_IF_ERROR answers, marked stale; the rest get the error. */
+  private async answerStaleOrFail(ids: string[], error: unknown, payers: Set<OperationStats>): Promise<void> {
+    const cached = this.deps.ttl.staleIfErrorMs > 0 ? await this.deps.cache.getMany<VendorEntry<FocusRecordOf<M>>>(ids.map((id) => this.cacheKey(id))) : [];
+    const now = this.now();
+    ids.forEach((id, index) => {
+      const entry = cached[index];
+      if (isVendorEntry(entry) && now - entry.fetchedAt < this.ttlOf(entry) + this.deps.ttl.staleIfErrorMs) {
+        this.deps.metrics.cacheLookups.inc({ method: this.method, result: 'stale_served' });
+        for (const stats of payers) stats.staleServed += 1;
+        this.settle(id, (waiter) => waiter.resolve({ ...entry, stale: true }));
+      } else {
+        this.settle(id, (waiter) => waiter.reject(error));
+      }
+    });
   }
 
   private settle(id: string, action: (waiter: Waiter<FocusRecordOf<M>>) => void): void {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { FocusBatchMethod, FocusRecordOf } from '../vendors/kontur-focus/schemas.ts';
 import type { FocusMethodBatcher, VendorEntry } from './focus-batcher.ts';
+import type { OperationStats } from './operation-stats.ts';
 
 export interface FocusBatchers {
   req: FocusMethodBatcher<'req'>;
@@ -34,8 +35,8 @@ export interface FocusLoaders {
   buh: FocusLoader<'buh'>;
 }
 
-function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number): FocusLoader<M> {
-  return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs), { maxBatchSize: 100 });
+function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number, stats: OperationStats | undefined): FocusLoader<M> {
+  return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs, stats), { maxBatchSize: 100 });
 }
 
 /**
@@ -43,7 +44,13 @@ function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, 
  * (so a status next to a name never costs a second call), else refetched through the batcher.
  * A refetched entry replaces the request's req entry, so every field of the answer reads the same data.
  */
-function statusLoaderOver(req: FocusLoader<'req'>, batcher: FocusMethodBatcher<'req'>, maxAgeMs: number, now: Clock): FocusLoader<'req'> {
+function statusLoaderOver(
+  req: FocusLoader<'req'>,
+  batcher: FocusMethodBatcher<'req'>,
+  maxAgeMs: number,
+  now: Clock,
+  stats: OperationStats | undefined,
+): FocusLoader<'req'> {
   return new DataLoader<string, VendorEntry<FocusRecordOf<'req'>>>(
     async (ids) => {
       const loaded = await req.loadMany(ids);
@@ -54,7 +61,7 @@ function statusLoaderOver(req: FocusLoader<'req'>, batcher: FocusMethodBatcher<'
         return !(entry instanceof Error) && Math.max(0, at - entry.fetchedAt) >= maxAgeMs;
       });
       const refreshed = new Map<string, VendorEntry<FocusRecordOf<'req'>> | Error>();
-      const answers = stale.length > 0 ? await batcher.load(stale, maxAgeMs) : [];
+      const answers = stale.length > 0 ? await batcher.load(stale, maxAgeMs, stats) : [];
       stale.forEach((id, index) => {
         const answer = answers[index]!;
         refreshed.set(id, answer);
@@ -66,15 +73,15 @@ function statusLoaderOver(req: FocusLoader<'req'>, batcher: FocusMethodBatcher<'
   );
 }
 
-export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl, now: Clock = Date.now): FocusLoaders {
-  const req = loaderOver(batchers.req, ttl.requisitesMs);
+export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl, now: Clock = Date.now, stats?: OperationStats): FocusLoaders {
+  const req = loaderOver(batchers.req, ttl.requisitesMs, stats);
   return {
     req,
-    reqForStatus: statusLoaderOver(req, batchers.req, Math.min(ttl.statusMs, ttl.requisitesMs), now),
-    reqByOgrn: loaderOver(batchers.reqByOgrn, ttl.requisitesMs),
-    egrDetails: loaderOver(batchers.egrDetails, ttl.requisitesMs),
-    analytics: loaderOver(batchers.analytics, ttl.requisitesMs),
-    licences: loaderOver(batchers.licences, ttl.requisitesMs),
-    buh: loaderOver(batchers.buh, ttl.requisitesMs),
+    reqForStatus: statusLoaderOver(req, batchers.req, Math.min(ttl.statusMs, ttl.requisitesMs), now, stats),
+    reqByOgrn: loaderOver(batchers.reqByOgrn, ttl.requisitesMs, stats),
+    egrDetails: loaderOver(batchers.egrDetails, ttl.requisitesMs, stats),
+    analytics: loaderOver(batchers.analytics, ttl.requisitesMs, stats),
+    licences: loaderOver(batchers.licences, ttl.requisitesMs, stats),
+    buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
   };
 }

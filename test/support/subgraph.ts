@@ -48,7 +48,7 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
     ...options.env,
   });
   const logger = createLogger(config.logLevel, sink);
-  const services = createServices(config, logger, config.focus.apiKey!, options.now ? { now: options.now } : {});
+  const services = createServices(config, logger, config.focus.apiKey!, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
   await services.cache.connect();
   const { httpServer, apollo } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

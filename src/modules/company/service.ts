@@ -1,4 +1,5 @@
 import type { CacheStore } from '../../cache/store.ts';
+import { VendorError } from '../../errors.ts';
 import type { VendorEntry } from '../../loaders/focus-batcher.ts';
 import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
 
@@ -25,6 +26,13 @@ export class CompanyService {
     methods.forEach((method, index) => {
       const [result] = results[index]!;
       if (result instanceof Error) throw result;
+      // "Update data from Focus" must not pass older cached data off as fresh.
+      if (result!.stale) {
+        throw new VendorError('VENDOR_UNAVAILABLE', 'Kontur.Focus is unavailable; the data could not be refreshed (cached data kept)', {
+          vendor: 'kontur-focus',
+          method,
+        });
+      }
       fresh.set(method, result!);
     });
     return fresh;

@@ -1,16 +1,20 @@
-import { Agent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
+import CircuitBreaker from 'opossum';
+import { Agent, errors as undiciErrors, interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
 import { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import { FOCUS_BATCH_METHODS, type FocusBatchMethod, type FocusRecordOf } from './schemas.ts';
 
 export interface FocusClientOptions {
   baseUrl: string;
   apiKey: string;
+  /** Budget of one call, retries included (FOCUS_TIMEOUT). */
   timeoutMs: number;
   retries: number;
   /** Open sockets per origin (keep-alive pool); at least the batching concurrency. */
   connections: number;
+  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
 }
 
 export type FocusIdParam = 'inn' | 'ogrn';
@@ -18,20 +22,30 @@ export type FocusIdParam = 'inn' | 'ogrn';
 /** The most identifiers Kontur.Focus accepts in one batch call. */
 export const FOCUS_MAX_IDS_PER_CALL = 100;
 
+const VENDOR = 'kontur-focus';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
+const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ENETUNREACH', 'EHOSTUNREACH'];
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 2_000;
 
 /**
- * HTTP client for Kontur.Focus API 3.0 on undici: one keep-alive pool, explicit timeouts, bounded retries
- * for idempotent GETs (429/5xx/connection errors, Retry-After honoured), bodies validated with zod.
- * The key travels only in the query string and is redacted from anything that can be logged or returned.
+ * HTTP client for Kontur.Focus API 3.0 on undici:
+ * - one keep-alive pool; connect/headers/body timeouts and one deadline per call (FOCUS_TIMEOUT, retries included);
+ * - bounded retries of GETs on 429/5xx/connection errors with full-jitter backoff, Retry-After honoured,
+ *   and never a retry that would end past the deadline (undici's retry interceptor, with our per-call policy);
+ * - a circuit breaker (opossum): when too many calls fail it opens and calls fail fast with VENDOR_UNAVAILABLE,
+ *   without reaching the vendor, until a probe call succeeds;
+ * - bodies validated with zod; the key travels only in the query string and is redacted everywhere else.
  */
 export class FocusClient {
-  private readonly dispatcher: Dispatcher;
   private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+  private readonly breaker: CircuitBreaker<[FocusBatchMethod, FocusIdParam, readonly string[]], unknown[]>;
 
   constructor(
     private readonly options: FocusClientOptions,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {
     this.agent = new Agent({
       connections: options.connections,
@@ -41,44 +55,85 @@ export class FocusClient {
       bodyTimeout: options.timeoutMs,
     });
     this.dispatcher = this.agent.compose(
-      interceptors.retry({
-        maxRetries: options.retries,
-        minTimeout: 200,
-        maxTimeout: Math.min(options.timeoutMs, 5_000),
-        timeoutFactor: 2,
-        methods: ['GET'],
-        statusCodes: RETRY_STATUS_CODES,
-        retryAfter: true,
-        throwOnError: true,
-      }),
+      interceptors.retry({ maxRetries: options.retries, methods: ['GET'], statusCodes: RETRY_STATUS_CODES, throwOnError: true }),
     );
+    this.breaker = this.createBreaker();
   }
 
   /** One batch call: up to 100 INNs or OGRNs, answered with every matching record (several per INN possible). */
-  async getBatch<M extends FocusBatchMethod>(
-    method: M,
-    idParam: FocusIdParam,
-    ids: readonly string[],
-  ): Promise<FocusRecordOf<M>[]> {
+  async getBatch<M extends FocusBatchMethod>(method: M, idParam: FocusIdParam, ids: readonly string[]): Promise<FocusRecordOf<M>[]> {
     if (ids.length === 0) return [];
     if (ids.length > FOCUS_MAX_IDS_PER_CALL) {
       throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
     }
+    const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method });
+    let outcome = 'ok';
+    try {
+      return (await this.breaker.fire(method, idParam, ids)) as FocusRecordOf<M>[];
+    } catch (error) {
+      const vendorError = this.breakerError(method, error);
+      outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : vendorError.code.toLowerCase();
+      throw vendorError;
+    } finally {
+      if (outcome !== 'circuit_open') {
+        stopTimer();
+        this.metrics.vendorBatchSize.observe({ vendor: VENDOR, method }, ids.length);
+      }
+      this.metrics.vendorCalls.inc({ vendor: VENDOR, method, outcome });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.agent.close();
+  }
+
+  private createBreaker() {
+    const { breaker: settings } = this.options;
+    const breaker = new CircuitBreaker(
+      async (method: FocusBatchMethod, idParam: FocusIdParam, ids: readonly string[]) => this.fetchRecords(method, idParam, ids),
+      {
+        timeout: false, // the call has its own deadline
+        errorThresholdPercentage: settings.errorPercent,
+        volumeThreshold: settings.minCalls,
+        rollingCountTimeout: settings.windowMs,
+        resetTimeout: settings.resetMs,
+        // A rejected key is a configuration problem, not a sign the vendor is down.
+        errorFilter: (error: unknown) => error instanceof VendorError && error.code === 'VENDOR_AUTH_FAILED',
+      },
+    );
+    const state = (value: number, name: string) => () => {
+      this.metrics.breakerState.set({ vendor: VENDOR }, value);
+      this.logger.warn({ vendor: VENDOR, circuit: name }, `Kontur.Focus circuit ${name}`);
+    };
+    breaker.on('open', state(2, 'open'));
+    breaker.on('halfOpen', state(1, 'half-open'));
+    breaker.on('close', state(0, 'closed'));
+    this.metrics.breakerState.set({ vendor: VENDOR }, 0);
+    return breaker;
+  }
+
+  private breakerError(method: string, error: unknown): VendorError {
+    if (error instanceof VendorError) return error;
+    if ((error as { code?: string }).code === 'EOPENBREAKER') {
+      return new VendorError('VENDOR_UNAVAILABLE', 'Kontur.Focus is failing; calls are paused for a while (circuit open)', {
+        vendor: VENDOR,
+        method,
+        circuitOpen: true,
+      });
+    }
+    return this.transportError(method, error);
+  }
+
+  private async fetchRecords(method: FocusBatchMethod, idParam: FocusIdParam, ids: readonly string[]): Promise<unknown[]> {
     const body = await this.getJson(method, { [idParam]: ids.join(',') });
     const parsed = z.array(FOCUS_BATCH_METHODS[method]).safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      this.logger.warn({ vendor: 'kontur-focus', method, path: issue?.path.join('.') }, 'Kontur.Focus answer failed validation');
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with an unexpected shape`, {
-        vendor: 'kontur-focus',
-        method,
-      });
+      this.logger.warn({ vendor: VENDOR, method, path: issue?.path.join('.') }, 'Kontur.Focus answer failed validation');
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with an unexpected shape`, { vendor: VENDOR, method });
     }
-    return parsed.data as FocusRecordOf<M>[];
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
+    return parsed.data;
   }
 
   private async getJson(method: string, params: Record<string, string>): Promise<unknown> {
@@ -86,15 +141,17 @@ export class FocusClient {
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     url.searchParams.set('key', this.options.apiKey);
 
-    let response: Dispatcher.ResponseData;
+    const deadline = Date.now() + this.options.timeoutMs;
+    let response: Dispatcher.ResponseData<unknown>;
     try {
       response = await request(url, {
         method: 'GET',
         dispatcher: this.dispatcher,
         headers: { accept: 'application/json' },
         // One deadline for the whole call, retries included: a trickling body or a retry storm cannot hold a slot longer.
-        signal: AbortSignal.timeout(this.options.timeoutMs * (this.options.retries + 1)),
-      });
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        retryOptions: { retry: this.retryPolicy(method, deadline) },
+      } as Parameters<typeof request>[1]);
     } catch (error) {
       throw this.transportError(method, error);
     }
@@ -109,8 +166,8 @@ export class FocusClient {
       throw this.transportError(method, error);
     });
     if (!contentType.includes('json')) {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with ${contentType || 'no content type'} instead of JSON`, {
-        vendor: 'kontur-focus',
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with ${contentType.split(';')[0] || 'no content type'} instead of JSON`, {
+        vendor: VENDOR,
         method,
         status: statusCode,
       });
@@ -118,48 +175,71 @@ export class FocusClient {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with malformed JSON`, {
-        vendor: 'kontur-focus',
-        method,
-        status: statusCode,
-      });
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with malformed JSON`, { vendor: VENDOR, method, status: statusCode });
     }
+  }
+
+  /**
+   * When to retry one call: retryable statuses and connection errors only, at most FOCUS_RETRIES times,
+   * after Retry-After when the vendor sends it, else exponential backoff with full jitter; and never when
+   * the wait would end past the call's deadline.
+   */
+  private retryPolicy(method: string, deadline: number): RetryHandler.RetryCallback {
+    return (error, { state }, callback) => {
+      const { statusCode, code, headers } = error as Error & { statusCode?: number; code?: string; headers?: Record<string, unknown> };
+      const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
+      if (!retryable || state.counter > this.options.retries) return callback(error);
+      const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
+      const backoffMs = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (state.counter - 1));
+      const waitMs = retryAfterMs ?? backoffMs;
+      if (Date.now() + waitMs >= deadline) return callback(error);
+      this.metrics.vendorRetries.inc({ vendor: VENDOR, method });
+      setTimeout(() => callback(null), waitMs);
+    };
   }
 
   private statusError(method: string, status: number, body: string, retryAfter: unknown): VendorError {
     const detail = redactSecrets(body.slice(0, 200).trim(), [this.options.apiKey]);
-    const context = { vendor: 'kontur-focus' as const, method, status };
+    const context = { vendor: VENDOR as 'kontur-focus', method, status };
     this.logger.warn({ ...context, detail }, 'Kontur.Focus call failed');
     if (status === 401 || status === 403) {
       return new VendorError('VENDOR_AUTH_FAILED', `Kontur.Focus rejected the API key (HTTP ${status}); check FOCUS_API_KEY`, context);
     }
     if (status === 429) {
-      const seconds = Number(retryAfter);
+      const retryAfterMs = parseRetryAfter(retryAfter);
       return new VendorError('VENDOR_RATE_LIMITED', `Kontur.Focus rate limit reached for ${method}; try again later`, {
         ...context,
-        ...(Number.isFinite(seconds) ? { retryAfterSeconds: seconds } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
-    if (status >= 500) {
-      return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} is unavailable (HTTP ${status})`, context);
-    }
+    if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} is unavailable (HTTP ${status})`, context);
     return new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} refused the request (HTTP ${status}: ${detail})`, context);
   }
 
   private transportError(method: string, error: unknown): VendorError {
-    const context = { vendor: 'kontur-focus' as const, method };
+    const context = { vendor: VENDOR as 'kontur-focus', method };
     if (error instanceof VendorError) return error;
     // The retry interceptor gives up on a retryable status with a RequestRetryError carrying it.
     if (error instanceof undiciErrors.RequestRetryError) {
       return this.statusError(method, error.statusCode, '', error.headers?.['retry-after']);
     }
     const code = (error as { code?: string }).code ?? '';
-    const message = redactUrl(String((error as Error).message ?? error));
-    this.logger.warn({ ...context, errorCode: code, detail: redactSecrets(message, [this.options.apiKey]) }, 'Kontur.Focus transport error');
-    const timedOut = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
+    const message = redactSecrets(redactUrl(String((error as Error)?.message ?? error)), [this.options.apiKey]);
+    this.logger.warn({ ...context, errorCode: code, detail: message }, 'Kontur.Focus transport error');
+    const timedOut =
+      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
     if (timedOut) {
       return new VendorError('VENDOR_TIMEOUT', `Kontur.Focus ${method} did not answer within ${this.options.timeoutMs} ms`, context);
     }
     return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} could not be reached (${code || 'connection error'})`, context);
   }
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
+function parseRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

@@ -78,6 +78,11 @@ export const Company: CompanyResolvers = {
     return formatToponym(details?.IP?.shortenedAddress?.regionName) ?? null;
   },
 
+  async freshness(company, _args, ctx) {
+    const entry = await ctx.loaders.req.load(company.inn);
+    return { fetchedAt: new Date(entry.fetchedAt).toISOString(), stale: entry.stale === true };
+  },
+
   async registrations(company, _args, ctx) {
     const { records } = await ctx.loaders.reqForStatus.load(company.inn);
     const currentOgrn = company.ogrn ?? pickCurrent(records)?.ogrn;

@@ -1,0 +1,24 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { GraphQLContext } from '../../context.ts';
+import { estimateVendorCalls } from '../vendor-cost.ts';
+
+/** Rejects, before any vendor call, an operation whose cold cost estimate exceeds MAX_VENDOR_CALLS_PER_OPERATION. */
+export function vendorCostLimitPlugin(limit: number): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          if (!operation) return;
+          const estimate = estimateVendorCalls(document, operation, request.variables ?? {});
+          if (estimate <= limit) return;
+          throw new GraphQLError(
+            `This operation could cost up to ${estimate} Kontur.Focus calls, more than the ${limit} allowed per operation ` +
+              '(MAX_VENDOR_CALLS_PER_OPERATION). Ask for fewer companies or fewer field groups per operation.',
+            { extensions: { code: 'QUERY_TOO_EXPENSIVE', estimatedVendorCalls: estimate, limit, http: { status: 400 } } },
+          );
+        },
+      };
+    },
+  };
+}

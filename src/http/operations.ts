@@ -1,0 +1,55 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response, Router } from 'express';
+import express from 'express';
+import type { Services } from '../services.ts';
+
+/** Liveness, readiness and Prometheus metrics: reachable without the router secret so probes and scrapers work. */
+export function operationsRoutes(services: Services): Router {
+  const router = express.Router();
+  const started = Date.now();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const cacheReachable = await services.cache.ping();
+    const ready = cacheReachable;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: { config: 'ok', cache: { kind: services.cache.kind, reachable: cacheReachable } },
+    });
+  });
+
+  router.get('/metrics', requireBearer(services.config.access.metricsToken), async (_req, res) => {
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
+  });
+  return router;
+}
+
+export function secretsEqual(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function requireBearer(token: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!token) return next();
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (secretsEqual(given, token)) return next();
+    res.status(401).type('text/plain').send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>');
+  };
+}
+
+/** With ROUTER_SECRET set, only the router (which adds `router-authorization`) may run GraphQL operations. */
+export function requireRouterSecret(secret: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!secret || secretsEqual(req.get('router-authorization'), secret)) return next();
+    res.status(401).json({
+      errors: [{ message: 'Unauthorized: this subgraph answers only through the router', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+  };
+}

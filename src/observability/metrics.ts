@@ -1,0 +1,95 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics of one subgraph process. Labels are bounded sets (vendor, method, outcome, error code,
+ * sanitised operation name): never an INN, a key or a token.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly vendorCalls = new Counter({
+    name: 'vendor_calls_total',
+    help: 'Vendor calls by vendor, method and outcome (ok, or the error code in lower case; circuit_open calls never reached the vendor).',
+    labelNames: ['vendor', 'method', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly vendorRetries = new Counter({
+    name: 'vendor_retries_total',
+    help: 'HTTP retries made inside vendor calls (429, 5xx, connection errors).',
+    labelNames: ['vendor', 'method'] as const,
+    registers: [this.registry],
+  });
+
+  readonly vendorLatency = new Histogram({
+    name: 'vendor_call_duration_seconds',
+    help: 'Duration of vendor calls, retries included.',
+    labelNames: ['vendor', 'method'] as const,
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly vendorBatchSize = new Histogram({
+    name: 'vendor_call_identifiers',
+    help: 'Identifiers (INNs/OGRNs) carried by one vendor call.',
+    labelNames: ['vendor', 'method'] as const,
+    buckets: [1, 5, 10, 25, 50, 75, 99, 100],
+    registers: [this.registry],
+  });
+
+  readonly breakerState = new Gauge({
+    name: 'vendor_circuit_state',
+    help: 'Circuit breaker per vendor: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['vendor'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups = new Counter({
+    name: 'cache_lookups_total',
+    help: 'Cache lookups per vendor method: hit, miss, or stale_served (an expired entry answered because the vendor failed).',
+    labelNames: ['method', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly coalesced = new Counter({
+    name: 'inflight_coalesced_total',
+    help: 'Identifiers answered by joining a vendor call already in flight: lookups that did not cost a call of their own.',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+
+  readonly operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by operation name and outcome (success, partial, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation duration.',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'GraphQL errors by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+/**
+ * Operation names come from clients: keep them a bounded, harmless label. Long digit runs (an INN put in a name)
+ * become "#", anything else odd becomes "_", and the length is capped.
+ */
+export function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  return name.replace(/\d{5,}/g, '#').replace(/[^\w#]/g, '_').slice(0, 64);
+}
