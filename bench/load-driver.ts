@@ -3,17 +3,10 @@
  * (the bundled Kontur.Focus emulator plus the real HTTP subgraph, whose http.Server we keep to count its sockets),
  * drive POST /graphql with autocannon using a realistic mix of operations, count HTTP and GraphQL errors, report.
  */
-import http from 'node:http';
-import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config.ts';
-import { createHttpApp } from '../src/http/server.ts';
-import { createLogger } from '../src/observability/logger.ts';
-import { createServices, type Services } from '../src/services.ts';
 import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from '../test/support/inns.ts';
-import { startEmulator, TEST_FOCUS_KEY } from '../test/support/subgraph.ts';
+import { startEmulator, startSubgraph, type TestSubgraph } from '../test/support/subgraph.ts';
 
 // ─── Sandbox ────────────────────────────────────────────────────────────────────────────────────
 
@@ -24,94 +17,36 @@ export interface SandboxOptions {
   env?: Record<string, string>;
 }
 
-export interface Sandbox {
-  /** Base URL of the subgraph, e.g. http://127.0.0.1:53211 (POST /graphql). */
-  url: string;
+export interface Sandbox extends TestSubgraph {
   emulator: FocusEmulator;
-  services: Services;
-  httpServer: http.Server;
-  /** Log lines the subgraph wrote (warn and above). */
-  logs: string[];
-  /** Cache reads seen by the process-wide cache (keys asked, keys answered) since the start or resetCounters(). */
-  cacheReads: { keys: number; hits: number };
-  /** Sockets the subgraph's HTTP server has open now. */
-  openConnections(): Promise<number>;
-  /**
-   * Open sockets once the client side has hung up: polls for up to `graceMs` until it reaches 0, because a socket the
-   * client destroyed is seen closed by the server an event-loop turn or so later.
-   */
-  settledConnections(graceMs?: number): Promise<number>;
-  resetCounters(): void;
-  close(): Promise<void>;
+  /** Cache lookups since the start or resetCounters(), from the subgraph's own metrics. */
+  cacheReads(): Promise<{ keys: number; hits: number }>;
+  resetCounters(): Promise<void>;
 }
 
-/** The emulator and the subgraph (the same wiring as test/support/subgraph.ts, keeping the http.Server). */
+/** The emulator and the subgraph on loopback, with the test harness's wiring. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const emulator = await startEmulator(options.vendorLatencyMs);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  const config = loadConfig({
-    FOCUS_BASE_URL: emulator.url,
-    FOCUS_API_KEY: TEST_FOCUS_KEY,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'test',
-    CACHE_NAMESPACE: `loadtest-${process.pid}-${Math.random().toString(36).slice(2)}`,
-    ...options.env,
-  });
-  const services = createServices(config, createLogger(config.logLevel, sink), config.focus.apiKey!, { processMetrics: false });
-  await services.cache.connect();
-
-  // Count what the cache answers, without touching src: wrap this instance's getMany.
-  const cacheReads = { keys: 0, hits: 0 };
-  const getMany = services.cache.getMany.bind(services.cache);
-  services.cache.getMany = (async (keys: readonly string[]) => {
-    const values = await getMany(keys);
-    cacheReads.keys += keys.length;
-    cacheReads.hits += values.filter((value) => value !== undefined).length;
-    return values;
-  }) as typeof services.cache.getMany;
-
-  const { httpServer, apollo } = await createHttpApp(services);
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-
-  const openConnections = () =>
-    new Promise<number>((resolve, reject) => httpServer.getConnections((error, count) => (error ? reject(error) : resolve(count))));
-
-  let closed = false;
+  const subgraph = await startSubgraph({ emulator, env: { LOG_LEVEL: 'warn', ...options.env } });
+  const lookups = async () => {
+    const { values } = await subgraph.services.metrics.cacheLookups.get();
+    const total = (result: string) => values.filter((value) => value.labels.result === result).reduce((sum, value) => sum + value.value, 0);
+    return { keys: total('hit') + total('miss'), hits: total('hit') };
+  };
+  let baseline = { keys: 0, hits: 0 };
   return {
-    url,
+    ...subgraph,
     emulator,
-    services,
-    httpServer,
-    logs,
-    cacheReads,
-    openConnections,
-    async settledConnections(graceMs = 2_000) {
-      const deadline = Date.now() + graceMs;
-      let count = await openConnections();
-      while (count > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        count = await openConnections();
-      }
-      return count;
+    async cacheReads() {
+      const now = await lookups();
+      return { keys: now.keys - baseline.keys, hits: now.hits - baseline.hits };
     },
-    resetCounters() {
-      cacheReads.keys = 0;
-      cacheReads.hits = 0;
+    async resetCounters() {
+      baseline = await lookups();
       emulator.resetCalls();
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      // Apollo's drain plugin closes the http.Server (idle sockets at once, busy ones after their answer).
-      await apollo.stop();
-      await services.close();
+      await subgraph.close();
       await emulator.close();
     },
   };
@@ -235,7 +170,7 @@ export async function runLoad(sandbox: Sandbox, options: LoadOptions): Promise<L
   const graphqlErrorSamples: string[] = [];
   let innLookups = 0;
 
-  sandbox.resetCounters();
+  await sandbox.resetCounters();
   const logsBefore = sandbox.logs.length;
 
   const requests: autocannon.Request[] = mix.map((operation) => ({
@@ -292,7 +227,7 @@ export async function runLoad(sandbox: Sandbox, options: LoadOptions): Promise<L
       non200: calls.filter((call) => call.status !== 200).length,
     },
     innLookups,
-    cache: { reads: sandbox.cacheReads.keys, hits: sandbox.cacheReads.hits },
+    cache: await sandbox.cacheReads().then((reads) => ({ reads: reads.keys, hits: reads.hits })),
     warnings: sandbox.logs.length - logsBefore,
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
@@ -17,6 +18,12 @@ export interface GraphQLResponse<T = any> {
 export interface TestSubgraph {
   url: string;
   services: Services;
+  httpServer: http.Server;
+  /**
+   * Sockets the HTTP server still has open, once clients have hung up: polls up to `graceMs` for 0, because the
+   * server sees a socket the client destroyed closed an event-loop turn or so later.
+   */
+  settledConnections(graceMs?: number): Promise<number>;
   /** Every log line the subgraph wrote, as text. */
   logs: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
@@ -53,10 +60,23 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
   const { httpServer, apollo } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const openConnections = () =>
+    new Promise<number>((resolve, reject) => httpServer.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  let closed = false;
   return {
     url,
     services,
+    httpServer,
     logs,
+    async settledConnections(graceMs = 2_000) {
+      const deadline = Date.now() + graceMs;
+      let count = await openConnections();
+      while (count > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        count = await openConnections();
+      }
+      return count;
+    },
     async gql(query, variables, headers) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -66,6 +86,9 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
       return (await response.json()) as GraphQLResponse;
     },
     async close() {
+      if (closed) return;
+      closed = true;
+      // Apollo's drain plugin closes the http.Server (idle sockets at once, busy ones after their answer).
       await apollo.stop();
       await services.close();
     },
