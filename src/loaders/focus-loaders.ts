@@ -55,10 +55,11 @@ function statusLoaderOver(
     async (ids) => {
       const loaded = await req.loadMany(ids);
       const at = now();
-      // A failed req load is passed through as it is: retrying it here would pay for the same failure twice.
+      // A failed load, or one just answered stale because the vendor failed, is passed through as it is:
+      // asking again here would pay for the same failure twice.
       const stale = ids.filter((_, index) => {
         const entry = loaded[index]!;
-        return !(entry instanceof Error) && Math.max(0, at - entry.fetchedAt) >= maxAgeMs;
+        return !(entry instanceof Error) && !entry.stale && Math.max(0, at - entry.fetchedAt) >= maxAgeMs;
       });
       const refreshed = new Map<string, VendorEntry<FocusRecordOf<'req'>> | Error>();
       const answers = stale.length > 0 ? await batcher.load(stale, maxAgeMs, stats) : [];
