@@ -4,7 +4,17 @@ import { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import { FOCUS_BATCH_METHODS, type FocusBatchMethod, type FocusRecordOf } from './schemas.ts';
+import {
+  FOCUS_BATCH_METHODS,
+  FOCUS_PAGED_METHODS,
+  IdentifierPairsSchema,
+  StatSchema,
+  type FocusBatchMethod,
+  type FocusIdentifierPair,
+  type FocusPagedMethod,
+  type FocusRecordOf,
+  type FocusStat,
+} from './schemas.ts';
 
 export interface FocusClientOptions {
   baseUrl: string;
@@ -21,6 +31,16 @@ export type FocusIdParam = 'inn' | 'ogrn';
 
 /** The most identifiers Kontur.Focus accepts in one batch call. */
 export const FOCUS_MAX_IDS_PER_CALL = 100;
+/** Items per page of the paged methods (fssp, govPurchasesOf*); a full page means another may follow. */
+export const FOCUS_PAGE_SIZE = 1000;
+
+export type FocusDocumentMethod = 'excerpt' | 'finan' | 'briefReport';
+
+/** One page of a paged method: its items and the record's refresh date. */
+export interface FocusPage<T> {
+  items: T[];
+  updateDate: string | undefined;
+}
 
 const VENDOR = 'kontur-focus';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
@@ -40,7 +60,7 @@ const BACKOFF_CAP_MS = 2_000;
 export class FocusClient {
   private readonly agent: Agent;
   private readonly dispatcher: Dispatcher;
-  private readonly breaker: CircuitBreaker<[FocusBatchMethod, FocusIdParam, readonly string[]], unknown[]>;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
   constructor(
     private readonly options: FocusClientOptions,
@@ -66,10 +86,57 @@ export class FocusClient {
     if (ids.length > FOCUS_MAX_IDS_PER_CALL) {
       throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
     }
+    return this.call(method, ids.length, async () =>
+      this.parse(method, z.array(FOCUS_BATCH_METHODS[method]), await this.getJson(method, { [idParam]: ids.join(',') })),
+    ) as Promise<FocusRecordOf<M>[]>;
+  }
+
+  /** One page (up to 1000 items, newest first) of a paged method for one INN; `skip` is 0, 1000, 2000 … */
+  async getPage<M extends FocusPagedMethod>(method: M, inn: string, skip: number): Promise<FocusPage<unknown>> {
+    const { schema, items } = FOCUS_PAGED_METHODS[method];
+    const params: Record<string, string> = { inn, ...(skip > 0 ? { skip: String(skip) } : {}) };
+    const records = (await this.call(method, 1, async () => this.parse(method, z.array(schema), await this.getJson(method, params)))) as Array<
+      Record<string, unknown> & { inn?: string; updateDate?: string }
+    >;
+    // Several registrations of one INN each carry their own list: the page is all of them, newest first.
+    const ownRecords = records.filter((record) => record.inn === undefined || record.inn === inn);
+    return {
+      items: ownRecords.flatMap((record) => record[items] as unknown[]),
+      updateDate: ownRecords.map((record) => record.updateDate).find((date) => date !== undefined),
+    };
+  }
+
+  /** A PDF document (excerpt, financial analysis, express report) for one INN; null when the vendor has none (404). */
+  async getDocument(method: FocusDocumentMethod, inn: string): Promise<Buffer | null> {
+    const params: Record<string, string> = { inn, ...(method === 'briefReport' ? { pdf: 'true' } : {}) };
+    return this.call(method, 1, () => this.getPdf(method, params));
+  }
+
+  /** Usage of the key per method (stat). */
+  async getUsage(): Promise<FocusStat[]> {
+    return this.call('stat', 0, async () => this.parse('stat', StatSchema, await this.getJson('stat', {})));
+  }
+
+  /** Monitored companies whose req or egrDetails data changed on a date (req/mon, egrDetails/mon). */
+  async getChanges(scope: 'req' | 'egrDetails', date: string): Promise<FocusIdentifierPair[]> {
+    const method = `${scope}/mon`;
+    return this.call(method, 0, async () => this.parse(method, IdentifierPairsSchema, await this.getJson(method, { date })));
+  }
+
+  /** Adds INNs to the monitored list (monList POST with append=true, never replacing it); answers the list. */
+  async addToMonitoring(inns: readonly string[]): Promise<FocusIdentifierPair[]> {
+    // A POST is not retried: the retry interceptor only repeats GETs.
+    return this.call('monList', inns.length, async () =>
+      this.parse('monList', IdentifierPairsSchema, await this.getJson('monList', { append: 'true' }, inns.join(','))),
+    );
+  }
+
+  /** Every vendor call passes the circuit breaker and is counted; a call refused by the open breaker never leaves. */
+  private async call<T>(method: string, identifiers: number, run: () => Promise<T>): Promise<T> {
     const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method });
     let outcome = 'ok';
     try {
-      return (await this.breaker.fire(method, idParam, ids)) as FocusRecordOf<M>[];
+      return (await this.breaker.fire(run)) as T;
     } catch (error) {
       const vendorError = this.breakerError(method, error);
       outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : vendorError.code.toLowerCase();
@@ -77,10 +144,18 @@ export class FocusClient {
     } finally {
       if (outcome !== 'circuit_open') {
         stopTimer();
-        this.metrics.vendorBatchSize.observe({ vendor: VENDOR, method }, ids.length);
+        if (identifiers > 0) this.metrics.vendorBatchSize.observe({ vendor: VENDOR, method }, identifiers);
       }
       this.metrics.vendorCalls.inc({ vendor: VENDOR, method, outcome });
     }
+  }
+
+  private parse<T>(method: string, schema: z.ZodType<T>, body: unknown): T {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    this.logger.warn({ vendor: VENDOR, method, path: issue?.path.join('.') }, 'Kontur.Focus answer failed validation');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with an unexpected shape`, { vendor: VENDOR, method });
   }
 
   async close(): Promise<void> {
@@ -91,7 +166,7 @@ export class FocusClient {
   private createBreaker() {
     const { breaker: settings } = this.options;
     const breaker = new CircuitBreaker(
-      async (method: FocusBatchMethod, idParam: FocusIdParam, ids: readonly string[]) => this.fetchRecords(method, idParam, ids),
+      async (run: () => Promise<unknown>) => run(),
       {
         timeout: false, // the call has its own deadline
         errorThresholdPercentage: settings.errorPercent,
@@ -125,18 +200,36 @@ export class FocusClient {
     return this.transportError(method, error);
   }
 
-  private async fetchRecords(method: FocusBatchMethod, idParam: FocusIdParam, ids: readonly string[]): Promise<unknown[]> {
-    const body = await this.getJson(method, { [idParam]: ids.join(',') });
-    const parsed = z.array(FOCUS_BATCH_METHODS[method]).safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      this.logger.warn({ vendor: VENDOR, method, path: issue?.path.join('.') }, 'Kontur.Focus answer failed validation');
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with an unexpected shape`, { vendor: VENDOR, method });
+  private async getJson(method: string, params: Record<string, string>, postBody?: string): Promise<unknown> {
+    const response = await this.send(method, params, 'application/json', postBody);
+    const raw = await response.body.text().catch((error: unknown) => {
+      throw this.transportError(method, error);
+    });
+    this.expectContentType(method, response, 'json');
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with malformed JSON`, { vendor: VENDOR, method, status: response.statusCode });
     }
-    return parsed.data;
   }
 
-  private async getJson(method: string, params: Record<string, string>): Promise<unknown> {
+  private async getPdf(method: string, params: Record<string, string>): Promise<Buffer | null> {
+    let response: Dispatcher.ResponseData<unknown>;
+    try {
+      response = await this.send(method, params, 'application/pdf');
+    } catch (error) {
+      if (error instanceof VendorError && error.extensions.status === 404) return null;
+      throw error;
+    }
+    const bytes = Buffer.from(await response.body.arrayBuffer().catch((error: unknown) => {
+      throw this.transportError(method, error);
+    }));
+    this.expectContentType(method, response, 'pdf');
+    return bytes;
+  }
+
+  /** One HTTP exchange with the deadline and retry policy; a non-2xx status becomes a VendorError (body read as text). */
+  private async send(method: string, params: Record<string, string>, accept: string, postBody?: string): Promise<Dispatcher.ResponseData<unknown>> {
     const url = new URL(`${this.options.baseUrl}/${method}`);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     url.searchParams.set('key', this.options.apiKey);
@@ -145,9 +238,10 @@ export class FocusClient {
     let response: Dispatcher.ResponseData<unknown>;
     try {
       response = await request(url, {
-        method: 'GET',
+        method: postBody === undefined ? 'GET' : 'POST',
         dispatcher: this.dispatcher,
-        headers: { accept: 'application/json' },
+        headers: { accept, ...(postBody === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }) },
+        ...(postBody === undefined ? {} : { body: postBody }),
         // One deadline for the whole call, retries included: a trickling body or a retry storm cannot hold a slot longer.
         signal: AbortSignal.timeout(this.options.timeoutMs),
         retryOptions: { retry: this.retryPolicy(method, deadline) },
@@ -155,28 +249,21 @@ export class FocusClient {
     } catch (error) {
       throw this.transportError(method, error);
     }
-
-    const { statusCode, headers } = response;
-    if (statusCode < 200 || statusCode >= 300) {
+    if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = await response.body.text().catch(() => '');
-      throw this.statusError(method, statusCode, text, headers['retry-after']);
+      throw this.statusError(method, response.statusCode, text, response.headers['retry-after']);
     }
-    const contentType = String(headers['content-type'] ?? '');
-    const raw = await response.body.text().catch((error: unknown) => {
-      throw this.transportError(method, error);
-    });
-    if (!contentType.includes('json')) {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with ${contentType.split(';')[0] || 'no content type'} instead of JSON`, {
-        vendor: VENDOR,
-        method,
-        status: statusCode,
-      });
-    }
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with malformed JSON`, { vendor: VENDOR, method, status: statusCode });
-    }
+    return response;
+  }
+
+  private expectContentType(method: string, response: Dispatcher.ResponseData<unknown>, expected: string): void {
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.includes(expected)) return;
+    throw new VendorError(
+      'VENDOR_BAD_RESPONSE',
+      `Kontur.Focus ${method} answered with ${contentType.split(';')[0] || 'no content type'} instead of ${expected === 'json' ? 'JSON' : 'a PDF'}`,
+      { vendor: VENDOR, method, status: response.statusCode },
+    );
   }
 
   /**
@@ -213,6 +300,7 @@ export class FocusClient {
       });
     }
     if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} is unavailable (HTTP ${status})`, context);
+    if (status === 404) return new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} has nothing for this identifier (HTTP 404)`, context);
     return new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} refused the request (HTTP ${status}: ${detail})`, context);
   }
 

@@ -280,6 +280,124 @@ export const BuhRecordSchema = z.object({
   buhForms: list(BuhFormSchema),
 });
 
+export const ContactsRecordSchema = z.object({
+  ...identity,
+  contactPhones: z.object({ count: integer, phones: textList }).optional(),
+});
+
+export const BriefReportRecordSchema = z.object({
+  ...identity,
+  // href is a one-time personal link: fetched on demand, never cached.
+  briefReport: z.object({ summary: BriefReportSummarySchema.optional(), href: text }).optional(),
+});
+
+// --- paged methods: one identifier per call, up to 1000 items per page (skip = 0, 1000, 2000 …)
+
+export const FsspItemSchema = z.object({
+  officialNum: text,
+  officialAggregatedNum: text,
+  startDate: text,
+  sum: amount,
+  topic: text,
+  executoryDocument: text,
+  executoryDocumentNumber: text,
+  executoryDocumentDate: text,
+  debtorName: text,
+  debtorAddress: text,
+  bailiffDepartment: text,
+  bailiffDepartmentAddress: text,
+  returnedToClaimer: flag,
+  // sic: the vendor's spelling
+  cancelledBecauseOfBancruptcy: flag,
+  cancelledBecauseOfDissolvement: flag,
+  cancelDate: text,
+});
+
+export const FsspRecordSchema = z.object({
+  ...identity,
+  updateDate: text,
+  fssp: list(FsspItemSchema),
+});
+
+export const PriceSchema = z.object({ sum: amount, currencyCode: text });
+
+export const PurchasePartySchema = z.object({
+  inn: code,
+  kpp: code,
+  name: text,
+  isWinner: flag,
+  hasContract: flag,
+  isNotAdmitted: flag,
+});
+
+const ClassifierCodeSchema = z.object({ code: code, name: text });
+
+export const PurchaseObjectSchema = z.object({
+  name: text,
+  okdps: list(ClassifierCodeSchema),
+  okpds: list(ClassifierCodeSchema),
+  okpd2s: list(ClassifierCodeSchema),
+  ktrus: list(ClassifierCodeSchema),
+});
+
+export const PurchaseSchema = z.object({
+  purchaseType: text,
+  purchaseNumber: code,
+  purchaseStateDescription: text,
+  selectionTypeDescription: text,
+  topicDescription: text,
+  publicationDate: text,
+  startPrice: PriceSchema.optional().catch(undefined),
+  winnerPrice: PriceSchema.optional().catch(undefined),
+  customers: list(PurchasePartySchema),
+  participants: list(PurchasePartySchema),
+  contractNumber: code,
+  contractDate: text,
+  contractExecutionDate: text,
+  contractPrice: PriceSchema.optional().catch(undefined),
+  contractStage: text,
+  contractEnforcement: text,
+  contractCanceledReason: text,
+  partiallyExecuted: flag,
+  purchaseObjects: list(PurchaseObjectSchema),
+});
+
+export const PurchasesOfParticipantRecordSchema = z.object({ ...identity, purchasesOfParticipant: list(PurchaseSchema) });
+export const PurchasesOfCustomerRecordSchema = z.object({ ...identity, purchasesOfCustomer: list(PurchaseSchema) });
+
+export const FOCUS_PAGED_METHODS = {
+  fssp: { schema: FsspRecordSchema, items: 'fssp' },
+  govPurchasesOfParticipant: { schema: PurchasesOfParticipantRecordSchema, items: 'purchasesOfParticipant' },
+  govPurchasesOfCustomer: { schema: PurchasesOfCustomerRecordSchema, items: 'purchasesOfCustomer' },
+} as const;
+
+export type FocusPagedMethod = keyof typeof FOCUS_PAGED_METHODS;
+export type FocusFsspItem = z.output<typeof FsspItemSchema>;
+export type FocusPurchase = z.output<typeof PurchaseSchema>;
+export type FocusPurchaseParty = z.output<typeof PurchasePartySchema>;
+export type FocusPurchaseObject = z.output<typeof PurchaseObjectSchema>;
+export type FocusPrice = z.output<typeof PriceSchema>;
+/** The items of one vendor page, whichever paged method. */
+export type FocusPageItem<M extends FocusPagedMethod> = M extends 'fssp' ? FocusFsspItem : FocusPurchase;
+
+// --- key usage and monitoring
+
+export const StatSchema = z.array(
+  z.object({
+    methodName: text,
+    limit: amount,
+    spent: amount,
+    limitType: text,
+    periodStartDate: text,
+    periodEndDate: text,
+  }),
+);
+export type FocusStat = z.output<typeof StatSchema>[number];
+
+/** req/mon, egrDetails/mon and monList answer pairs of identifiers. */
+export const IdentifierPairsSchema = z.array(z.object({ inn: code, ogrn: code }));
+export type FocusIdentifierPair = z.output<typeof IdentifierPairsSchema>[number];
+
 /** The batch methods the graph uses: up to 100 INNs or OGRNs per call, one flat array back. */
 export const FOCUS_BATCH_METHODS = {
   req: ReqRecordSchema,
@@ -287,6 +405,8 @@ export const FOCUS_BATCH_METHODS = {
   analytics: AnalyticsRecordSchema,
   licences: LicencesRecordSchema,
   buh: BuhRecordSchema,
+  contacts: ContactsRecordSchema,
+  briefReport: BriefReportRecordSchema,
 } as const;
 
 export type FocusBatchMethod = keyof typeof FOCUS_BATCH_METHODS;
@@ -297,6 +417,7 @@ export type FocusEgrDetailsRecord = FocusRecordOf<'egrDetails'>;
 export type FocusAnalyticsRecord = FocusRecordOf<'analytics'>;
 export type FocusLicencesRecord = FocusRecordOf<'licences'>;
 export type FocusBuhRecord = FocusRecordOf<'buh'>;
+export type FocusContactsRecord = FocusRecordOf<'contacts'>;
 
 export type FocusParsedAddress = z.output<typeof ParsedAddressSchema>;
 export type FocusToponym = z.output<typeof ToponymSchema>;
