@@ -73,6 +73,16 @@ const EnvSchema = z.object({
   CACHE_TTL_REQUISITES: duration('24h'),
   CACHE_TTL_STATUS: duration('1h'),
   CACHE_TTL_NOT_FOUND: duration('1h'),
+  /** Pages of proceedings and purchases. */
+  CACHE_TTL_LISTS: duration('12h'),
+  /** PDF documents (excerpt, financial analysis, express report); their bytes are cached in the configured store. */
+  CACHE_TTL_DOCUMENTS: duration('24h'),
+  /** How long a document link the graph hands out stays valid. */
+  DOCUMENT_URL_TTL: duration('10m'),
+  /** HMAC key of document links; random per process when unset (then links only work on the replica that made them). */
+  DOCUMENT_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'DOCUMENT_SIGNING_SECRET must have at least 16 characters').optional()),
+  /** When set (e.g. 1h), a background job pulls Kontur.Focus change lists and evicts changed companies from the cache. */
+  FOCUS_MONITORING_INTERVAL: z.preprocess(emptyAsUndefined, duration('1h').optional()),
   /** When the vendor fails, an expired entry younger than this is served (marked stale) instead of an error. */
   CACHE_STALE_IF_ERROR: duration('24h', { allowZero: true }),
 
@@ -128,7 +138,11 @@ export interface Config {
     maxEntries: number;
     ttl: { requisitesMs: number; statusMs: number; notFoundMs: number };
     staleIfErrorMs: number;
+    listsTtlMs: number;
+    documentsTtlMs: number;
   };
+  documents: { urlTtlMs: number; signingSecret: string | undefined };
+  monitoring: { intervalMs: number | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -182,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         notFoundMs: e.CACHE_TTL_NOT_FOUND,
       },
       staleIfErrorMs: e.CACHE_STALE_IF_ERROR,
+      listsTtlMs: e.CACHE_TTL_LISTS,
+      documentsTtlMs: e.CACHE_TTL_DOCUMENTS,
     },
+    documents: { urlTtlMs: e.DOCUMENT_URL_TTL, signingSecret: e.DOCUMENT_SIGNING_SECRET },
+    monitoring: { intervalMs: e.FOCUS_MONITORING_INTERVAL },
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from './observability/logger.ts';
 import type { FocusLoaders } from './loaders/focus-loaders.ts';
 import type { CompanyService } from './modules/company/service.ts';
+import type { UsageService } from './modules/collections/usage.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
 
 /** What every resolver gets: per-request loaders over the process-wide cache, and the services behind them. */
@@ -9,6 +10,7 @@ export interface GraphQLContext {
   logger: Logger;
   loaders: FocusLoaders;
   companies: CompanyService;
+  usage: UsageService;
   /** What this operation has cost so far; logged when it ends. */
   stats: OperationStats;
 }

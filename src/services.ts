@@ -4,6 +4,9 @@ import { CacheStore } from './cache/store.ts';
 import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batcher.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders } from './loaders/focus-loaders.ts';
 import { CompanyService } from './modules/company/service.ts';
+import { UsageService } from './modules/collections/usage.ts';
+import { FocusPages } from './loaders/focus-pages.ts';
+import type { KeyedFetchDeps } from './loaders/keyed-fetch.ts';
 import type { Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
@@ -17,6 +20,8 @@ export interface Services {
   focus: FocusClient;
   batchers: FocusBatchers;
   companies: CompanyService;
+  pages: FocusPages;
+  usage: UsageService;
   metrics: Metrics;
   createLoaders(stats?: OperationStats): FocusLoaders;
   close(): Promise<void>;
@@ -55,11 +60,14 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
   const batchers: FocusBatchers = {
     req: new FocusMethodBatcher('req', 'inn', deps),
     reqByOgrn: new FocusMethodBatcher('req', 'ogrn', deps),
+    contacts: new FocusMethodBatcher('contacts', 'inn', deps),
     egrDetails: new FocusMethodBatcher('egrDetails', 'inn', deps),
     analytics: new FocusMethodBatcher('analytics', 'inn', deps),
     licences: new FocusMethodBatcher('licences', 'inn', deps),
     buh: new FocusMethodBatcher('buh', 'inn', deps),
   };
+  const keyedDeps: KeyedFetchDeps = { cache, limit: deps.limit, metrics, ...(overrides.now ? { now: overrides.now } : {}) };
+  const pages = new FocusPages(focus, keyedDeps, config.cache.listsTtlMs);
   const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
   return {
     config,
@@ -68,8 +76,10 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     focus,
     batchers,
     companies: new CompanyService(batchers, cache),
+    pages,
+    usage: new UsageService(focus, keyedDeps),
     metrics,
-    createLoaders: (stats) => createFocusLoaders(batchers, loaderTtl, overrides.now, stats),
+    createLoaders: (stats) => createFocusLoaders(batchers, pages, loaderTtl, overrides.now, stats),
     async close() {
       await Promise.allSettled([focus.close(), cache.close()]);
     },

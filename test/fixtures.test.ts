@@ -37,8 +37,8 @@ describe('real Kontur.Focus responses', () => {
     await emulator.close();
   });
 
-  it('covers the 97 captured files of req, egrDetails, analytics, licences and buh', () => {
-    expect(files).toHaveLength(97);
+  it('covers the 115 captured files of req, egrDetails, analytics, licences, buh and contacts', () => {
+    expect(files).toHaveLength(115);
   });
 
   it.each(files)('$file parses with the zod schema', ({ file, method }) => {

@@ -4,6 +4,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { schemaDir } from '../paths.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import { collectionResolvers } from '../modules/collections/resolvers/index.ts';
 import { companyResolvers } from '../modules/company/resolvers/index.ts';
 import { DateScalar, DateTimeScalar } from '../modules/scalars.ts';
 
@@ -17,9 +19,24 @@ export function readTypeDefs(): string {
     .join('\n');
 }
 
+/** Each module resolves its own fields of shared types (Query, Company): merged per type, a field defined twice is a bug. */
+export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      const target = (merged[type] ??= {});
+      for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
+        if (field in target) throw new Error(`Resolver ${type}.${field} is defined by two modules`);
+        target[field] = resolver;
+      }
+    }
+  }
+  return merged as Resolvers;
+}
+
 export function buildSchema(): GraphQLSchema {
   const typeDefs = readTypeDefs();
-  const resolvers = { ...companyResolvers, Date: DateScalar, DateTime: DateTimeScalar };
+  const resolvers = { ...mergeResolvers(companyResolvers, collectionResolvers), Date: DateScalar, DateTime: DateTimeScalar };
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   // `_service { sdl }` answers with schema/ as written (`type Company @key(fields: "inn") { … }`), which composes
   // exactly like the federation printer's output but stays readable for people fetching it with Rover.

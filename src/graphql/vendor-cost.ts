@@ -7,8 +7,12 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS } from '../modules/company/vendor-methods.ts';
-import { FOCUS_MAX_IDS_PER_CALL } from '../vendors/kontur-focus/client.ts';
+import { DEFAULT_PAGE_SIZE } from '../modules/collections/connection.ts';
+import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/company/vendor-methods.ts';
+import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus/client.ts';
+
+/** Parties per purchase assumed by the estimate (customers plus participants; joint purchases have more). */
+const PARTIES_PER_PURCHASE = 2;
 
 /**
  * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution:
@@ -25,10 +29,59 @@ export function estimateVendorCalls(document: DocumentNode, operation: Operation
   for (const field of fieldsOf(operation.selectionSet, fragments)) {
     const lookup = companyLookup(field, variables);
     if (!lookup) continue;
-    const methods = lookup.allMethods ? new Set(ALL_COMPANY_METHODS) : methodsFor(field.selectionSet, fragments);
-    calls += Math.ceil(lookup.identifiers / FOCUS_MAX_IDS_PER_CALL) * (methods.size + lookup.extraCalls);
+    const batches = Math.ceil(lookup.identifiers / FOCUS_MAX_IDS_PER_CALL);
+    calls += lookup.allMethods
+      ? batches * ALL_COMPANY_METHODS.length
+      : batches * lookup.extraCalls + companySelectionCost(field.selectionSet, lookup.identifiers, fragments, variables);
   }
   return calls;
+}
+
+/** Calls to answer a Company selection for n companies: batched methods per 100, paged fields per company. */
+function companySelectionCost(
+  selectionSet: SelectionSetNode | undefined,
+  companies: number,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): number {
+  const methods = new Set<string>(['req']);
+  let calls = 0;
+  for (const field of fieldsOf(selectionSet, fragments)) {
+    for (const method of COMPANY_FIELD_METHODS[field.name.value] ?? []) methods.add(method);
+    if (!COMPANY_PAGED_FIELDS.has(field.name.value)) continue;
+    const first = numberArgument(field, 'first', variables) ?? DEFAULT_PAGE_SIZE;
+    const pages = Math.max(1, Math.ceil(first / FOCUS_PAGE_SIZE)) + (field.arguments?.some((arg) => arg.name.value === 'after') ? 1 : 0);
+    calls += companies * pages;
+    const nested = partyCompanySelections(field.selectionSet, fragments);
+    for (const selection of nested) calls += companySelectionCost(selection, companies * first * PARTIES_PER_PURCHASE, fragments, variables);
+  }
+  return calls + Math.ceil(companies / FOCUS_MAX_IDS_PER_CALL) * methods.size;
+}
+
+/** The `company { … }` selections under edges.node.customers / participants of a purchases connection. */
+function partyCompanySelections(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>): SelectionSetNode[] {
+  const result: SelectionSetNode[] = [];
+  for (const edges of fieldsOf(selectionSet, fragments).filter((field) => field.name.value === 'edges')) {
+    for (const node of fieldsOf(edges.selectionSet, fragments).filter((field) => field.name.value === 'node')) {
+      for (const party of fieldsOf(node.selectionSet, fragments).filter((field) => ['customers', 'participants'].includes(field.name.value))) {
+        for (const company of fieldsOf(party.selectionSet, fragments).filter((field) => field.name.value === 'company')) {
+          if (company.selectionSet) result.push(company.selectionSet);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+function numberArgument(field: FieldNode, name: string, variables: Record<string, unknown>): number | undefined {
+  const value = field.arguments?.find((arg) => arg.name.value === name)?.value;
+  if (!value) return undefined;
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const bound = variables[value.name.value];
+    return typeof bound === 'number' ? bound : undefined;
+  }
+  return undefined;
 }
 
 interface Lookup {
@@ -62,15 +115,6 @@ function listLength(value: ValueNode | undefined, variables: Record<string, unkn
     return Array.isArray(bound) ? bound.length : bound === undefined || bound === null ? 0 : 1;
   }
   return 1;
-}
-
-/** The vendor methods a Company selection needs: req always (the lookup itself), plus each field's own. */
-function methodsFor(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>): Set<string> {
-  const methods = new Set<string>(['req']);
-  for (const field of fieldsOf(selectionSet, fragments)) {
-    for (const method of COMPANY_FIELD_METHODS[field.name.value] ?? []) methods.add(method);
-  }
-  return methods;
 }
 
 /** The fields of a selection set, looking through inline fragments and fragment spreads. */

@@ -112,6 +112,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
           logger: services.logger.child({ requestId }),
           loaders: services.createLoaders(stats),
           companies: services.companies,
+          usage: services.usage,
           stats,
         };
       },

@@ -2,9 +2,11 @@ import DataLoader from 'dataloader';
 import type { FocusBatchMethod, FocusRecordOf } from '../vendors/kontur-focus/schemas.ts';
 import type { FocusMethodBatcher, VendorEntry } from './focus-batcher.ts';
 import type { OperationStats } from './operation-stats.ts';
+import { createPageLoader, type FocusPages, type PageLoader } from './focus-pages.ts';
 
 export interface FocusBatchers {
   req: FocusMethodBatcher<'req'>;
+  contacts: FocusMethodBatcher<'contacts'>;
   reqByOgrn: FocusMethodBatcher<'req'>;
   egrDetails: FocusMethodBatcher<'egrDetails'>;
   analytics: FocusMethodBatcher<'analytics'>;
@@ -33,6 +35,9 @@ export interface FocusLoaders {
   analytics: FocusLoader<'analytics'>;
   licences: FocusLoader<'licences'>;
   buh: FocusLoader<'buh'>;
+  contacts: FocusLoader<'contacts'>;
+  /** Pages of fssp and govPurchasesOf*, memoised per request. */
+  pages: PageLoader;
 }
 
 function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number, stats: OperationStats | undefined): FocusLoader<M> {
@@ -74,7 +79,13 @@ function statusLoaderOver(
   );
 }
 
-export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl, now: Clock = Date.now, stats?: OperationStats): FocusLoaders {
+export function createFocusLoaders(
+  batchers: FocusBatchers,
+  pages: FocusPages,
+  ttl: FocusLoaderTtl,
+  now: Clock = Date.now,
+  stats?: OperationStats,
+): FocusLoaders {
   const req = loaderOver(batchers.req, ttl.requisitesMs, stats);
   return {
     req,
@@ -84,5 +95,7 @@ export function createFocusLoaders(batchers: FocusBatchers, ttl: FocusLoaderTtl,
     analytics: loaderOver(batchers.analytics, ttl.requisitesMs, stats),
     licences: loaderOver(batchers.licences, ttl.requisitesMs, stats),
     buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
+    contacts: loaderOver(batchers.contacts, ttl.requisitesMs, stats),
+    pages: createPageLoader(pages, stats),
   };
 }

@@ -19,7 +19,14 @@ export const COMPANY_FIELD_METHODS: Readonly<Record<string, readonly FocusBatchM
   analytics: ['analytics'],
   licences: ['licences'],
   financials: ['buh'],
+  contactPhones: ['contacts'],
 };
+
+/**
+ * Company fields backed by paged methods: one vendor call per company per 1000-item page the window spans.
+ * Their items may name further companies (purchase customers and participants), looked up in batches again.
+ */
+export const COMPANY_PAGED_FIELDS: ReadonlySet<string> = new Set(['fsspProceedings', 'purchases']);
 
 /** Every method refreshCompany may refetch. */
 export const ALL_COMPANY_METHODS: readonly FocusBatchMethod[] = ['req', 'egrDetails', 'analytics', 'licences', 'buh'];

@@ -1,0 +1,17 @@
+import type { Resolvers } from '../../../generated/graphql.ts';
+import { Company } from './Company.ts';
+import { FocusQuota, Query } from './FocusQuota.ts';
+import { FsspProceeding } from './FsspProceeding.ts';
+import { Contract, Money, Purchase, PurchaseObject, PurchaseParty } from './Purchase.ts';
+
+export const collectionResolvers: Resolvers = {
+  Query,
+  Company,
+  FsspProceeding,
+  Purchase,
+  Contract,
+  Money,
+  PurchaseParty,
+  PurchaseObject,
+  FocusQuota,
+};
