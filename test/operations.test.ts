@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { legalEntityInns } from './support/inns.ts';
 import { TEST_FOCUS_KEY, withSubgraph } from './support/subgraph.ts';
+import { metricsText, sample } from './support/metrics.ts';
+
 
 const NAMES = `query CrmList($inns: [String!]!) { companies(inns: $inns) { inn shortName } }`;
-
-async function metricsText(url: string, headers: Record<string, string> = {}) {
-  return (await fetch(`${url}/metrics`, { headers })).text();
-}
-
-/** The value of one Prometheus sample line, e.g. `vendor_calls_total{vendor="kontur-focus",method="req",outcome="ok"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('health, readiness and metrics', () => {
   const env = withSubgraph();

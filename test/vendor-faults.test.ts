@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorCall, EmulatorFault, FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { startEmulator, startSubgraph, type GraphQLResponse, type TestSubgraph } from './support/subgraph.ts';
+import { metricsText, sample } from './support/metrics.ts';
 
 const NAMES = `query ($inns: [String!]!) { companies(inns: $inns) { inn shortName } }`;
 const ONE = `query ($inn: String!) { company(inn: $inn) { inn shortName } }`;
@@ -109,18 +110,6 @@ async function expectNothingLeftInFlight({ emulator, subgraph }: Harness, inn: s
   expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
 }
 
-async function metricsText(subgraph: TestSubgraph): Promise<string> {
-  const response = await fetch(`${subgraph.url}/metrics`);
-  expect(response.status).toBe(200);
-  return response.text();
-}
-
-/** The value of one sample line of /metrics, e.g. `vendor_circuit_state{vendor="kontur-focus"}`; undefined when absent. */
-function sample(metrics: string, series: string): number | undefined {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
 const CIRCUIT_STATE = 'vendor_circuit_state{vendor="kontur-focus"}';
 const CIRCUIT_OPEN_CALLS = 'vendor_calls_total{vendor="kontur-focus",method="req",outcome="circuit_open"}';
 
@@ -128,7 +117,7 @@ const CIRCUIT_OPEN_CALLS = 'vendor_calls_total{vendor="kontur-focus",method="req
 async function waitForCircuitState(subgraph: TestSubgraph, state: number, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (sample(await metricsText(subgraph), CIRCUIT_STATE) === state) return;
+    if (sample(await metricsText(subgraph.url), CIRCUIT_STATE) === state) return;
     if (Date.now() > deadline) throw new Error(`the circuit did not reach state ${state} within ${timeoutMs} ms`);
     await sleep(25);
   }
@@ -302,7 +291,7 @@ describe('circuit breaker', () => {
 
     // Healthy: one call, cached from now on; the circuit is closed.
     expect((await subgraph.gql(ONE, { inn: cached })).data.company.shortName).toEqual(expect.any(String));
-    expect(sample(await metricsText(subgraph), CIRCUIT_STATE)).toBe(0);
+    expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(0);
 
     // Continuous 503, no retries: each query is one failed call. After the first failure 2 calls < 3 (min calls):
     // still closed; after the second, 2 of 3 calls failed (67% > 50%): open.
@@ -313,7 +302,7 @@ describe('circuit breaker', () => {
       expect(failed.data.company).toBeNull();
       expect(failed.errors?.map((error) => error.extensions?.code)).toEqual(['VENDOR_UNAVAILABLE']);
       expect(failed.errors![0]!.extensions!.circuitOpen).toBeUndefined();
-      expect(sample(await metricsText(subgraph), CIRCUIT_STATE)).toBe(index === 0 ? 0 : 2);
+      expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(index === 0 ? 0 : 2);
     }
     expect(emulator.calls.map((call) => call.status)).toEqual([503, 503]);
     let metrics: string;
@@ -330,7 +319,7 @@ describe('circuit breaker', () => {
     ]);
     expect(elapsedMs).toBeLessThan(1_000);
     expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
-    metrics = await metricsText(subgraph);
+    metrics = await metricsText(subgraph.url);
     expect(sample(metrics, CIRCUIT_STATE)).toBe(2);
     expect(sample(metrics, CIRCUIT_OPEN_CALLS)).toBeGreaterThan(0);
 
@@ -341,7 +330,7 @@ describe('circuit breaker', () => {
     expect(probe.errors?.map((error) => error.extensions?.code)).toEqual(['VENDOR_UNAVAILABLE']);
     expect(probe.errors![0]!.extensions!.circuitOpen).toBeUndefined();
     expect(emulator.calls.map((call) => call.ids)).toEqual([[cold[5]]]);
-    expect(sample(await metricsText(subgraph), CIRCUIT_STATE)).toBe(2);
+    expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(2);
     emulator.resetCalls();
     const stillOpen = await subgraph.gql(ONE, { inn: cold[6] });
     expect(stillOpen.errors?.map((error) => [error.extensions?.code, error.extensions?.circuitOpen])).toEqual([['VENDOR_UNAVAILABLE', true]]);
@@ -355,7 +344,7 @@ describe('circuit breaker', () => {
     expect(recovered.errors).toBeUndefined();
     expect(recovered.data.company).toEqual({ inn: cold[7], shortName: expect.any(String) });
     expect(emulator.calls.map((call) => call.ids)).toEqual([[cold[7]]]);
-    expect(sample(await metricsText(subgraph), CIRCUIT_STATE)).toBe(0);
+    expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(0);
 
     emulator.resetCalls();
     const after = await subgraph.gql(NAMES, { inns: cold.slice(8) });
@@ -363,7 +352,7 @@ describe('circuit breaker', () => {
     const again = await subgraph.gql(NAMES, { inns: cold.slice(3, 7) });
     expectAllResolved(again, cold.slice(3, 7));
     expect(emulator.calls.map((call) => call.status)).toEqual([200, 200]);
-    metrics = await metricsText(subgraph);
+    metrics = await metricsText(subgraph.url);
     expect(sample(metrics, CIRCUIT_STATE)).toBe(0);
     expect(sample(metrics, CIRCUIT_OPEN_CALLS)).toBe(2);
   });
@@ -428,7 +417,7 @@ describe('stale-if-error', () => {
     ]);
     expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
 
-    expect(sample(await metricsText(subgraph), 'cache_lookups_total{method="req",result="stale_served"}')).toBeGreaterThanOrEqual(2);
+    expect(sample(await metricsText(subgraph.url), 'cache_lookups_total{method="req",result="stale_served"}')).toBeGreaterThanOrEqual(2);
   });
 
   const WITH_STATUS = `query ($inn: String!) { company(inn: $inn) { inn shortName status { code } freshness { fetchedAt stale } } }`;
@@ -470,7 +459,7 @@ describe('stale-if-error', () => {
     const before = await expiredThenDown(h, inn);
     // 1 ok + 2 failed calls: open.
     for (const other of cold) expect((await subgraph.gql(ONE, { inn: other })).errors?.[0]?.extensions?.code).toBe('VENDOR_UNAVAILABLE');
-    expect(sample(await metricsText(subgraph), CIRCUIT_STATE)).toBe(2);
+    expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(2);
     emulator.resetCalls();
     const during = await subgraph.gql(WITH_FRESHNESS, { inns: [inn] });
     expect(during.errors).toBeUndefined();
@@ -490,5 +479,32 @@ describe('stale-if-error', () => {
     ]);
     expect(emulator.calls.map((call) => call.status)).toEqual([503, 503, 503]);
     await expectNothingLeftInFlight(h, inn);
+  });
+});
+
+describe('one budget per vendor call, and a cap on calls at once', () => {
+  it('a 503 then a hang ends with VENDOR_TIMEOUT within FOCUS_TIMEOUT (retries included), after exactly 2 calls', async () => {
+    const { emulator, subgraph } = await harness({ FOCUS_TIMEOUT: '1s', FOCUS_RETRIES: '2' });
+    const [inn] = legalEntityInns(1, 90) as [string];
+    emulator.injectFault({ fault: { kind: 'status', status: 503 }, times: 1 });
+    emulator.injectFault({ fault: { kind: 'hang' } });
+    const started = Date.now();
+    const result = await subgraph.gql(ONE, { inn });
+    // A bound on a hang, not a performance assertion: without one deadline per call this would take 2 × FOCUS_TIMEOUT.
+    expect(Date.now() - started).toBeLessThan(1_800);
+    expect(result.errors?.[0]?.extensions?.code).toBe('VENDOR_TIMEOUT');
+    expect(emulator.calls.map((call) => call.status)).toEqual([503, 0]);
+  });
+
+  it('FOCUS_MAX_CONCURRENCY=2: a 500-company query never has more than 2 vendor calls in flight', async () => {
+    const { emulator, subgraph } = await harness({ FOCUS_MAX_CONCURRENCY: '2' });
+    emulator.setLatency(150);
+    const inns = legalEntityInns(500, 91);
+    const result = await subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns });
+    expect(result.errors).toBeUndefined();
+    const arrivals = emulator.calls.map((call) => call.at).sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(5);
+    // Each call holds its slot for at least the emulator's 150 ms, so any third call starts after one of the first two ended.
+    for (let i = 2; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 2]!).toBeGreaterThanOrEqual(140);
   });
 });

@@ -72,6 +72,13 @@ export class CacheStore {
     );
   }
 
+  /** Removes entries (e.g. companies the registry reports as changed). A failure is logged; the entries then expire by TTL. */
+  async deleteMany(keys: readonly string[]): Promise<boolean> {
+    if (keys.length === 0) return true;
+    const done = await this.guard('deleteMany', () => this.keyv.deleteMany([...keys]));
+    return done !== undefined;
+  }
+
   /** True when the store answers; for readiness checks. */
   async ping(): Promise<boolean> {
     const probe = `${CACHE_KEY_VERSION}:ping`;

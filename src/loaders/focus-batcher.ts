@@ -151,8 +151,9 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
   }
 
   private async fetchChunk(ids: string[]): Promise<void> {
-    const payers = new Set(ids.map((id) => this.payers.get(id)).filter((stats): stats is OperationStats => stats !== undefined));
+    const payerOf = new Map(ids.map((id) => [id, this.payers.get(id)] as const));
     for (const id of ids) this.payers.delete(id);
+    const payers = new Set([...payerOf.values()].filter((stats): stats is OperationStats => stats !== undefined));
     for (const stats of payers) stats.vendorCalls += 1;
     try {
       const records = await this.deps.client.getBatch(this.method, this.idParam, ids);
@@ -171,19 +172,20 @@ export class FocusMethodBatcher<M extends FocusBatchMethod> {
       );
       for (const { id, entry } of entries) this.settle(id, (waiter) => waiter.resolve(entry));
     } catch (error) {
-      await this.answerStaleOrFail(ids, error, payers);
+      await this.answerStaleOrFail(ids, error, payerOf);
     }
   }
 
   /** Stale-if-error: an expired entry younger than CACHE_STALE_IF_ERROR answers, marked stale; the rest get the error. */
-  private async answerStaleOrFail(ids: string[], error: unknown, payers: Set<OperationStats>): Promise<void> {
+  private async answerStaleOrFail(ids: string[], error: unknown, payerOf: Map<string, OperationStats | undefined>): Promise<void> {
     const cached = this.deps.ttl.staleIfErrorMs > 0 ? await this.deps.cache.getMany<VendorEntry<FocusRecordOf<M>>>(ids.map((id) => this.cacheKey(id))) : [];
     const now = this.now();
     ids.forEach((id, index) => {
       const entry = cached[index];
       if (isVendorEntry(entry) && now - entry.fetchedAt < this.ttlOf(entry) + this.deps.ttl.staleIfErrorMs) {
         this.deps.metrics.cacheLookups.inc({ method: this.method, result: 'stale_served' });
-        for (const stats of payers) stats.staleServed += 1;
+        const stats = payerOf.get(id);
+        if (stats) stats.staleServed += 1;
         this.settle(id, (waiter) => waiter.resolve({ ...entry, stale: true }));
       } else {
         this.settle(id, (waiter) => waiter.reject(error));

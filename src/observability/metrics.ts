@@ -85,11 +85,21 @@ export class Metrics {
   }
 }
 
+/** Distinct operation names kept as labels; later new names count as "other" (clients choose names freely). */
+const MAX_OPERATION_LABELS = 200;
+const knownOperations = new Set<string>();
+
 /**
- * Operation names come from clients: keep them a bounded, harmless label. Long digit runs (an INN put in a name)
- * become "#", anything else odd becomes "_", and the length is capped.
+ * Operation names come from clients: keep them a bounded, harmless label. A name holding five digits or more
+ * (perhaps an INN, even split by separators) has its digits replaced by "#", anything else odd becomes "_",
+ * the length is capped, and past 200 distinct names the rest are "other".
  */
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
-  return name.replace(/\d{5,}/g, '#').replace(/[^\w#]/g, '_').slice(0, 64);
+  const digits = name.replace(/\D/g, '').length;
+  const label = (digits >= 5 ? name.replace(/\d/g, '#') : name).replace(/[^\w#]/g, '_').slice(0, 64);
+  if (knownOperations.has(label)) return label;
+  if (knownOperations.size >= MAX_OPERATION_LABELS) return 'other';
+  knownOperations.add(label);
+  return label;
 }

@@ -2,6 +2,7 @@ import type { CacheStore } from '../../cache/store.ts';
 import { VendorError } from '../../errors.ts';
 import type { VendorEntry } from '../../loaders/focus-batcher.ts';
 import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
+import type { OperationStats } from '../../loaders/operation-stats.ts';
 
 /** The Focus methods whose data is cached per INN, and so refreshed by the "Update data from Focus" button. */
 const PER_INN_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh'] as const;
@@ -18,10 +19,10 @@ export class CompanyService {
    * Refetches now every method cached for this INN (req always, since the answer needs it), in one call per method.
    * Answers with the fresh entries, for the mutation to hand to its own loaders.
    */
-  async refresh(inn: string): Promise<Map<PerInnMethod, VendorEntry<unknown>>> {
+  async refresh(inn: string, stats?: OperationStats): Promise<Map<PerInnMethod, VendorEntry<unknown>>> {
     const cached = await this.cache.getMany(PER_INN_METHODS.map((method) => this.batchers[method].cacheKey(inn)));
     const methods = PER_INN_METHODS.filter((method, index) => method === 'req' || cached[index] !== undefined);
-    const results = await Promise.all(methods.map((method) => this.batchers[method].load([inn], 0)));
+    const results = await Promise.all(methods.map((method) => this.batchers[method].load([inn], 0, stats)));
     const fresh = new Map<PerInnMethod, VendorEntry<unknown>>();
     methods.forEach((method, index) => {
       const [result] = results[index]!;

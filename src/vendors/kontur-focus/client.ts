@@ -44,7 +44,7 @@ export interface FocusPage<T> {
 
 const VENDOR = 'kontur-focus';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
-const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ENETUNREACH', 'EHOSTUNREACH'];
+const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 2_000;
 
@@ -59,7 +59,6 @@ const BACKOFF_CAP_MS = 2_000;
  */
 export class FocusClient {
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
   private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
 
   constructor(
@@ -74,9 +73,6 @@ export class FocusClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
-    this.dispatcher = this.agent.compose(
-      interceptors.retry({ maxRetries: options.retries, methods: ['GET'], statusCodes: RETRY_STATUS_CODES, throwOnError: true }),
-    );
     this.breaker = this.createBreaker();
   }
 
@@ -173,8 +169,10 @@ export class FocusClient {
         volumeThreshold: settings.minCalls,
         rollingCountTimeout: settings.windowMs,
         resetTimeout: settings.resetMs,
-        // A rejected key is a configuration problem, not a sign the vendor is down.
-        errorFilter: (error: unknown) => error instanceof VendorError && error.code === 'VENDOR_AUTH_FAILED',
+        // A rejected key is a configuration problem and a 429 a request to slow down (retries already honour it):
+        // neither says the vendor is down. opossum opens when failures exceed (not reach) the percentage.
+        errorFilter: (error: unknown) =>
+          error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
       },
     );
     const state = (value: number, name: string) => () => {
@@ -239,13 +237,22 @@ export class FocusClient {
     try {
       response = await request(url, {
         method: postBody === undefined ? 'GET' : 'POST',
-        dispatcher: this.dispatcher,
+        // The retry policy needs this call's deadline, so each call composes its own retry interceptor over the shared pool.
+        dispatcher: this.agent.compose(
+          interceptors.retry({
+            maxRetries: this.options.retries,
+            methods: ['GET'],
+            statusCodes: RETRY_STATUS_CODES,
+            errorCodes: RETRY_ERROR_CODES,
+            throwOnError: true,
+            retry: this.retryPolicy(method, deadline),
+          }),
+        ),
         headers: { accept, ...(postBody === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }) },
         ...(postBody === undefined ? {} : { body: postBody }),
         // One deadline for the whole call, retries included: a trickling body or a retry storm cannot hold a slot longer.
         signal: AbortSignal.timeout(this.options.timeoutMs),
-        retryOptions: { retry: this.retryPolicy(method, deadline) },
-      } as Parameters<typeof request>[1]);
+      });
     } catch (error) {
       throw this.transportError(method, error);
     }
@@ -286,7 +293,8 @@ export class FocusClient {
   }
 
   private statusError(method: string, status: number, body: string, retryAfter: unknown): VendorError {
-    const detail = redactSecrets(body.slice(0, 200).trim(), [this.options.apiKey]);
+    // The body is vendor text that may echo identifiers: INN/OGRN-like digit runs are masked before it is logged or returned.
+    const detail = redactSecrets(body.slice(0, 200).trim(), [this.options.apiKey]).replace(/\d{10,15}/g, '#');
     const context = { vendor: VENDOR as 'kontur-focus', method, status };
     this.logger.warn({ ...context, detail }, 'Kontur.Focus call failed');
     if (status === 401 || status === 403) {
