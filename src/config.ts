@@ -43,6 +43,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The subgraph's URL as browsers reach it (e.g. https://counterparty.example.ru): document links are absolute when set. */
+  PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL, e.g. https://counterparty.example.ru' }).optional(),
+  ),
 
   FOCUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   FOCUS_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://focus-api.kontur.ru/api3')),
@@ -141,7 +146,12 @@ export interface Config {
     listsTtlMs: number;
     documentsTtlMs: number;
   };
-  documents: { urlTtlMs: number; signingSecret: string | undefined };
+  documents: {
+    urlTtlMs: number;
+    signingSecret: string | undefined;
+    /** Origin (and path prefix) document links start with; undefined = root-relative links (/documents/…). */
+    publicUrl: string | undefined;
+  };
   monitoring: { intervalMs: number | undefined };
 }
 
@@ -199,7 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       listsTtlMs: e.CACHE_TTL_LISTS,
       documentsTtlMs: e.CACHE_TTL_DOCUMENTS,
     },
-    documents: { urlTtlMs: e.DOCUMENT_URL_TTL, signingSecret: e.DOCUMENT_SIGNING_SECRET },
+    documents: { urlTtlMs: e.DOCUMENT_URL_TTL, signingSecret: e.DOCUMENT_SIGNING_SECRET, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
     monitoring: { intervalMs: e.FOCUS_MONITORING_INTERVAL },
   };
 }

@@ -2,6 +2,8 @@ import type { Logger } from './observability/logger.ts';
 import type { FocusLoaders } from './loaders/focus-loaders.ts';
 import type { CompanyService } from './modules/company/service.ts';
 import type { UsageService } from './modules/collections/usage.ts';
+import type { DocumentService } from './modules/documents/service.ts';
+import type { MonitoringService } from './modules/monitoring/service.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
 
 /** What every resolver gets: per-request loaders over the process-wide cache, and the services behind them. */
@@ -11,6 +13,9 @@ export interface GraphQLContext {
   loaders: FocusLoaders;
   companies: CompanyService;
   usage: UsageService;
+  /** Signed document links, and the cache the download route fills. */
+  documents: DocumentService;
+  monitoring: MonitoringService;
   /** What this operation has cost so far; logged when it ends. */
   stats: OperationStats;
 }

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox) }, 'subgraph listening');
   printBanner(port, Boolean(target.sandbox), services.cache.kind);
+  services.monitoringJob?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

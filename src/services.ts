@@ -2,9 +2,12 @@ import pLimit from 'p-limit';
 import type { Config } from './config.ts';
 import { CacheStore } from './cache/store.ts';
 import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batcher.ts';
-import { createFocusLoaders, type FocusBatchers, type FocusLoaders } from './loaders/focus-loaders.ts';
+import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders/focus-loaders.ts';
 import { CompanyService } from './modules/company/service.ts';
 import { UsageService } from './modules/collections/usage.ts';
+import { DocumentService } from './modules/documents/service.ts';
+import { MonitoringJob } from './modules/monitoring/job.ts';
+import { MonitoringService } from './modules/monitoring/service.ts';
 import { FocusPages } from './loaders/focus-pages.ts';
 import type { KeyedFetchDeps } from './loaders/keyed-fetch.ts';
 import type { Logger } from './observability/logger.ts';
@@ -22,6 +25,10 @@ export interface Services {
   companies: CompanyService;
   pages: FocusPages;
   usage: UsageService;
+  documents: DocumentService;
+  monitoring: MonitoringService;
+  /** The change-list job; present when FOCUS_MONITORING_INTERVAL is set (main.ts starts it). */
+  monitoringJob: MonitoringJob | undefined;
   metrics: Metrics;
   createLoaders(stats?: OperationStats): FocusLoaders;
   close(): Promise<void>;
@@ -69,6 +76,18 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
   const keyedDeps: KeyedFetchDeps = { cache, limit: deps.limit, metrics, ...(overrides.now ? { now: overrides.now } : {}) };
   const pages = new FocusPages(focus, keyedDeps, config.cache.listsTtlMs);
   const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
+  // briefReport links are single-use: batched per request, under the shared concurrency limit, never cached.
+  const uncached: FocusUncachedSources = { briefReport: (inns) => deps.limit(() => focus.getBatch('briefReport', 'inn', inns)) };
+  const monitoring = new MonitoringService(focus, batchers, cache);
+  const monitoringJob = config.monitoring.intervalMs
+    ? new MonitoringJob(monitoring, cache, logger, { intervalMs: config.monitoring.intervalMs, ...(overrides.now ? { now: overrides.now } : {}) })
+    : undefined;
+  const documents = new DocumentService(focus, keyedDeps, {
+    cacheTtlMs: config.cache.documentsTtlMs,
+    urlTtlMs: config.documents.urlTtlMs,
+    signingSecret: config.documents.signingSecret,
+    publicUrl: config.documents.publicUrl,
+  });
   return {
     config,
     logger,
@@ -78,9 +97,13 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     companies: new CompanyService(batchers, cache),
     pages,
     usage: new UsageService(focus, keyedDeps),
+    documents,
+    monitoring,
+    monitoringJob,
     metrics,
-    createLoaders: (stats) => createFocusLoaders(batchers, pages, loaderTtl, overrides.now, stats),
+    createLoaders: (stats) => createFocusLoaders(batchers, pages, uncached, loaderTtl, overrides.now, stats),
     async close() {
+      await monitoringJob?.stop();
       await Promise.allSettled([focus.close(), cache.close()]);
     },
   };

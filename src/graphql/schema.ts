@@ -7,6 +7,8 @@ import { schemaDir } from '../paths.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import { collectionResolvers } from '../modules/collections/resolvers/index.ts';
 import { companyResolvers } from '../modules/company/resolvers/index.ts';
+import { documentResolvers } from '../modules/documents/resolvers/index.ts';
+import { monitoringResolvers } from '../modules/monitoring/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../modules/scalars.ts';
 
 /** schema/*.graphql as one SDL document, in a stable order. */
@@ -36,7 +38,11 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
 
 export function buildSchema(): GraphQLSchema {
   const typeDefs = readTypeDefs();
-  const resolvers = { ...mergeResolvers(companyResolvers, collectionResolvers), Date: DateScalar, DateTime: DateTimeScalar };
+  const resolvers = {
+    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers),
+    Date: DateScalar,
+    DateTime: DateTimeScalar,
+  };
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   // `_service { sdl }` answers with schema/ as written (`type Company @key(fields: "inn") { … }`), which composes
   // exactly like the federation printer's output but stays readable for people fetching it with Rover.

@@ -8,7 +8,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../modules/collections/connection.ts';
-import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/company/vendor-methods.ts';
+import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_NESTED_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/company/vendor-methods.ts';
 import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus/client.ts';
 
 /** Parties per purchase assumed by the estimate (customers plus participants; joint purchases have more). */
@@ -48,6 +48,10 @@ function companySelectionCost(
   let calls = 0;
   for (const field of fieldsOf(selectionSet, fragments)) {
     for (const method of COMPANY_FIELD_METHODS[field.name.value] ?? []) methods.add(method);
+    const nestedMethods = COMPANY_NESTED_FIELD_METHODS[field.name.value];
+    if (nestedMethods) {
+      for (const nested of fieldsOf(field.selectionSet, fragments)) for (const method of nestedMethods[nested.name.value] ?? []) methods.add(method);
+    }
     if (!COMPANY_PAGED_FIELDS.has(field.name.value)) continue;
     const first = numberArgument(field, 'first', variables) ?? DEFAULT_PAGE_SIZE;
     const pages = Math.max(1, Math.ceil(first / FOCUS_PAGE_SIZE)) + (field.arguments?.some((arg) => arg.name.value === 'after') ? 1 : 0);

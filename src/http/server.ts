@@ -16,6 +16,7 @@ import { newOperationStats } from '../loaders/operation-stats.ts';
 import { redactUrl } from '../observability/logger.ts';
 import type { Services } from '../services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
+import { documentRoutes } from './documents.ts';
 import { operationsRoutes, requireRouterSecret } from './operations.ts';
 
 export interface HttpApp {
@@ -85,6 +86,8 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   await apollo.start();
 
   app.use(operationsRoutes(services));
+  // Outside the router-secret guard: browsers follow these links directly, and the signed token is the authorisation.
+  app.use(documentRoutes(services));
   if (exploring) {
     app.use('/graphiql', graphiqlAssets());
     app.get('/graphql', (req, res, next) => {
@@ -113,6 +116,8 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
           loaders: services.createLoaders(stats),
           companies: services.companies,
           usage: services.usage,
+          documents: services.documents,
+          monitoring: services.monitoring,
           stats,
         };
       },

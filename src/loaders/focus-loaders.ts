@@ -23,6 +23,14 @@ export type Clock = () => number;
 
 export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, VendorEntry<FocusRecordOf<M>>>;
 
+/**
+ * Vendor calls the per-request loaders batch but nothing caches: briefReport answers one-time personal links,
+ * so every operation asks for its own (up to 100 INNs per call, under the shared concurrency limit).
+ */
+export interface FocusUncachedSources {
+  briefReport(inns: readonly string[]): Promise<FocusRecordOf<'briefReport'>[]>;
+}
+
 /** Per-request DataLoaders: deduplicate and memoise within one operation, batch up to 100 ids into the shared batchers. */
 export interface FocusLoaders {
   /** req by INN, accepting cached data up to CACHE_TTL_REQUISITES old. */
@@ -38,10 +46,29 @@ export interface FocusLoaders {
   contacts: FocusLoader<'contacts'>;
   /** Pages of fssp and govPurchasesOf*, memoised per request. */
   pages: PageLoader;
+  /**
+   * briefReport records by INN (every registration's), for their one-time links: batched up to 100 INNs per call,
+   * memoised only within this request, never cached nor shared with another operation.
+   */
+  briefReportLinks: DataLoader<string, FocusRecordOf<'briefReport'>[]>;
 }
 
 function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number, stats: OperationStats | undefined): FocusLoader<M> {
   return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs, stats), { maxBatchSize: 100 });
+}
+
+function uncachedLoaderOver<M extends FocusBatchMethod>(
+  fetch: (inns: readonly string[]) => Promise<FocusRecordOf<M>[]>,
+  stats: OperationStats | undefined,
+): DataLoader<string, FocusRecordOf<M>[]> {
+  return new DataLoader<string, FocusRecordOf<M>[]>(
+    async (inns) => {
+      if (stats) stats.vendorCalls += 1;
+      const records = await fetch(inns);
+      return inns.map((inn) => records.filter((record) => record.inn === inn));
+    },
+    { maxBatchSize: 100 },
+  );
 }
 
 /**
@@ -82,6 +109,7 @@ function statusLoaderOver(
 export function createFocusLoaders(
   batchers: FocusBatchers,
   pages: FocusPages,
+  uncached: FocusUncachedSources,
   ttl: FocusLoaderTtl,
   now: Clock = Date.now,
   stats?: OperationStats,
@@ -97,5 +125,6 @@ export function createFocusLoaders(
     buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
     contacts: loaderOver(batchers.contacts, ttl.requisitesMs, stats),
     pages: createPageLoader(pages, stats),
+    briefReportLinks: uncachedLoaderOver<'briefReport'>((inns) => uncached.briefReport(inns), stats),
   };
 }

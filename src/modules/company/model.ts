@@ -1,6 +1,7 @@
 import type { InnKind } from '../../domain/identifiers.ts';
 import type {
   FocusActivity,
+  FocusBriefReportSummary,
   FocusFounderFL,
   FocusFounderForeign,
   FocusFounderUL,
@@ -16,6 +17,14 @@ export interface CompanyRef {
   inn: string;
   /** OGRN of the registration this Company answers with (the current one, or the one asked for by OGRN). */
   ogrn: string | undefined;
+}
+
+/** What an `ExpressReport` resolver receives: req's summary, and whose it is (for the briefReport link and PDF). */
+export interface ExpressReportRef {
+  inn: string;
+  /** OGRN of the registration the summary belongs to, to pick its record from briefReport. */
+  ogrn: string | undefined;
+  summary: FocusBriefReportSummary;
 }
 
 export interface RegistrationRef {

@@ -23,6 +23,16 @@ export const COMPANY_FIELD_METHODS: Readonly<Record<string, readonly FocusBatchM
 };
 
 /**
+ * Methods that fields nested in a Company field need, by Company field and nested field. `expressReport { url }`
+ * asks briefReport for one-time links (never cached): one call per 100 companies on every operation.
+ * Document fields (excerpt, financialAnalysis, expressReport.pdf) cost nothing here: only following their `url`
+ * downloads a PDF (one excerpt, finan or briefReport call per document, then cached).
+ */
+export const COMPANY_NESTED_FIELD_METHODS: Readonly<Record<string, Readonly<Record<string, readonly FocusBatchMethod[]>>>> = {
+  expressReport: { url: ['briefReport'] },
+};
+
+/**
  * Company fields backed by paged methods: one vendor call per company per 1000-item page the window spans.
  * Their items may name further companies (purchase customers and participants), looked up in batches again.
  */

@@ -61,7 +61,11 @@ export const Company: CompanyResolvers = {
   managementCompanies: reqField((record) => record.UL?.managementCompanies ?? []),
   branches: reqField((record) => record.UL?.branches ?? []),
   focusUrl: reqField((record) => record.focusHref),
-  expressReport: reqField((record) => record.briefReport?.summary),
+  async expressReport(company, _args, ctx) {
+    const record = await req(company, ctx);
+    const summary = record?.briefReport?.summary;
+    return summary ? { inn: company.inn, ogrn: record.ogrn ?? company.ogrn, summary } : null;
+  },
   // {} means "none known"; a missing object means the vendor said nothing.
   contactPhonesCount: reqField((record) => (record.contactPhones ? (record.contactPhones.count ?? 0) : undefined)),
 

@@ -54,9 +54,9 @@ export const Branch: BranchResolvers = {
 };
 
 export const ExpressReport: ExpressReportResolvers = {
-  green: (summary) => summary.greenStatements,
-  yellow: (summary) => summary.yellowStatements,
-  red: (summary) => summary.redStatements,
+  green: ({ summary }) => summary.greenStatements,
+  yellow: ({ summary }) => summary.yellowStatements,
+  red: ({ summary }) => summary.redStatements,
 };
 
 export const Registration: RegistrationResolvers = {

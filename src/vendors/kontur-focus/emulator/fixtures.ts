@@ -33,6 +33,8 @@ export class FocusFixtures {
   /** method → inn → skip → file */
   private readonly pagedFiles = new Map<string, Map<string, Map<number, string>>>();
   private readonly parsed = new Map<string, MethodIndex>();
+  /** file → records of the paged files read so far */
+  private readonly parsedPages = new Map<string, readonly FocusRecord[]>();
   private knownOgrnSet: Set<string> | undefined;
 
   constructor(readonly dir: string = focusFixturesDir) {
@@ -77,10 +79,21 @@ export class FocusFixtures {
     return this.index(method).byOgrn.get(ogrn);
   }
 
-  /** One captured page of a paged method (fssp, govPurchasesOf*), for when those methods are emulated. */
+  /** One captured page of a paged method (fssp, govPurchasesOf*), exactly as the file holds it; parsed once. */
   page(method: string, inn: string, skip: number): readonly FocusRecord[] | undefined {
     const file = this.pagedFiles.get(method)?.get(inn)?.get(skip);
-    return file === undefined ? undefined : readRecords(file);
+    if (file === undefined) return undefined;
+    let records = this.parsedPages.get(file);
+    if (!records) {
+      records = readRecords(file);
+      this.parsedPages.set(file, records);
+    }
+    return records;
+  }
+
+  /** INNs that have at least one captured page of this paged method. */
+  pagedInns(method: string): string[] {
+    return [...(this.pagedFiles.get(method)?.keys() ?? [])].sort();
   }
 
   private index(method: string): MethodIndex {

@@ -14,6 +14,10 @@
  *   methods (same OGRNs, same status; analytics s6003–s6008 equal the latest /buh lines 2110/1600/2400).
  * - Output follows the live API's sparseness: no null, no false (flags only when true), `{}`/`[]` where the real
  *   API sends empty containers, codes as strings, dates YYYY-MM-DD, money as numbers in roubles.
+ * - Phones: 0–5 per registration; req's contactPhones.count always equals the length of /contacts' phone list.
+ * - Paged methods (fssp, govPurchasesOfParticipant, govPurchasesOfCustomer) live in synthetic-paged.ts. Their item
+ *   counts: INNs whose digits 3–5 are "250" (e.g. 7725000002) have exactly 2,500 items in each paged method, "120"
+ *   (e.g. 7712000008) exactly 1,200; any other INN has a small deterministic count (fssp mostly 0–40, purchases 0–30).
  */
 import { innCheckDigits, isValidInn, ogrnCheckDigit } from '../../../domain/identifiers.ts';
 import type { FocusRecord } from './fixtures.ts';
@@ -29,7 +33,7 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: number) {
@@ -87,7 +91,7 @@ class Rng {
 }
 
 /** Separate streams per purpose, so adding a field to one method never shifts another method's values. */
-function rngFor(inn: string, stream: string): Rng {
+export function rngFor(inn: string, stream: string): Rng {
   return new Rng(fnv1a(`${inn}/${stream}`));
 }
 
@@ -97,14 +101,14 @@ function rngFor(inn: string, stream: string): Rng {
 export const DATA_DATE = '2025-04-01';
 const DAY_MS = 86_400_000;
 
-const toDays = (iso: string): number => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
-const fromDays = (days: number): string => new Date(days * DAY_MS).toISOString().slice(0, 10);
-const addDays = (iso: string, days: number): string => fromDays(toDays(iso) + days);
-const earlier = (a: string, b: string): string => (a < b ? a : b);
-const later = (a: string, b: string): string => (a > b ? a : b);
-const yearOf = (iso: string): number => Number(iso.slice(0, 4));
+export const toDays = (iso: string): number => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
+export const fromDays = (days: number): string => new Date(days * DAY_MS).toISOString().slice(0, 10);
+export const addDays = (iso: string, days: number): string => fromDays(toDays(iso) + days);
+export const earlier = (a: string, b: string): string => (a < b ? a : b);
+export const later = (a: string, b: string): string => (a > b ? a : b);
+export const yearOf = (iso: string): number => Number(iso.slice(0, 4));
 
-function dateBetween(rng: Rng, from: string, to: string): string {
+export function dateBetween(rng: Rng, from: string, to: string): string {
   const start = toDays(from);
   const end = toDays(to);
   return fromDays(end <= start ? start : rng.int(start, end));
@@ -112,7 +116,7 @@ function dateBetween(rng: Rng, from: string, to: string): string {
 
 // ─── Reference data ─────────────────────────────────────────────────────────────────────────────
 
-interface Toponym {
+export interface Toponym {
   topoShortName: string;
   topoFullName: string;
   topoValue: string;
@@ -123,7 +127,7 @@ const topo = (topoShortName: string, topoFullName: string, topoValue: string): T
   topoValue,
 });
 
-interface Region {
+export interface Region {
   code: string;
   name: Toponym;
   /** Absent for the federal cities, whose addresses carry no `city` (as in the fixtures for Moscow). */
@@ -258,11 +262,14 @@ const REGIONS: ReadonlyMap<string, Region> = new Map(
   ]),
 );
 
-function regionFor(taxRegion: string): Region {
+export function regionFor(taxRegion: string): Region {
   return REGIONS.get(taxRegion) ?? REGIONS.get(MERGED_REGIONS[taxRegion] ?? FALLBACK_REGION)!;
 }
 
-const STREETS: readonly Toponym[] = [
+/** Tax region codes that have their own row (every synthetic address lies in one of these). */
+export const SYNTHETIC_REGION_CODES: readonly string[] = REGION_ROWS.map(([code]) => code);
+
+export const STREETS: readonly Toponym[] = [
   ...['Ленина', 'Мира', 'Гагарина', 'Советская', 'Садовая', 'Московская', 'Пушкина', 'Кирова', 'Карла Маркса',
     'Октябрьская', 'Чапаева', 'Лесная', 'Молодежная', 'Заводская', 'Промышленная', 'Строителей', 'Комсомольская',
     'Первомайская', 'Свердлова', 'Энгельса', 'Белинского', 'Куйбышева'].map((name) => topo('ул', 'улица', name)),
@@ -458,7 +465,7 @@ function feminine(surname: string): string {
   return surname;
 }
 
-function makeFio(rng: Rng): string {
+export function makeFio(rng: Rng): string {
   const male = rng.chance(0.7);
   const [maleP, femaleP] = rng.pick(PATRONYMICS);
   const surname = rng.pick(SURNAMES);
@@ -529,8 +536,9 @@ function pickActivities(rng: Rng): (readonly [string, string])[] {
   return rng.sample(ACTIVITIES, 1 + rng.int(0, 4));
 }
 
+/** 0–5 known numbers; /contacts lists exactly this many (contactsPayload), so req's count and /contacts agree. */
 function pickPhones(rng: Rng, status: StatusKind): number {
-  return rng.chance(status === 'active' ? 0.4 : 0.15) ? rng.int(1, 60) : 0;
+  return rng.chance(status === 'active' ? 0.4 : 0.15) ? rng.int(1, 5) : 0;
 }
 
 function pickUlStatus(rng: Rng): StatusKind {
@@ -732,7 +740,7 @@ export function syntheticRecords(build: PayloadBuilder, identifier: string): Foc
 }
 
 /** Drops undefined, null and false, because the live API never sends them (flags appear only when true). */
-function sparse<T>(value: T): T {
+export function sparse<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sparse) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -815,7 +823,7 @@ function reqSoleProprietor(registration: Registration, person: Person): Record<s
   };
 }
 
-const reqPayload: PayloadBuilder = (registration) => {
+export const reqPayload: PayloadBuilder = (registration) => {
   const rng = rngFor(registration.inn, `req/${registration.index}`);
   const body = registration.ul
     ? { UL: reqLegalEntity(registration, registration.ul, rng) }
@@ -1069,14 +1077,14 @@ const egrDetailsPayload: PayloadBuilder = (registration) => {
 
 type Lines = Map<number, number>;
 
-interface BuhLine {
+export interface BuhLine {
   code: number;
   name: string;
   startValue: number;
   endValue: number;
 }
 
-interface BuhForm {
+export interface BuhForm {
   year: number;
   organizationType: 'Small' | 'Large';
   form1: BuhLine[];
@@ -1209,7 +1217,7 @@ function formLines(layout: readonly (readonly [number, string])[], start: Lines,
 }
 
 /** Annual statements of a registration, oldest first; [] for IPs, dissolved companies and this year's newcomers. */
-function financialStatements(registration: Registration): BuhForm[] {
+export function financialStatements(registration: Registration): BuhForm[] {
   const ul = registration.ul;
   if (!ul || registration.status === 'dissolved') return [];
   const rng = rngFor(registration.inn, `buh/${registration.index}`);
@@ -1412,6 +1420,36 @@ const licencesPayload: PayloadBuilder = (registration) => {
   return { licenses: rng.sample(kinds, count).map((kind) => licence(rng, registration, kind)) };
 };
 
+// ─── /contacts ──────────────────────────────────────────────────────────────────────────────────
+
+/** Landline area codes (after the trunk 8) of the larger regions; elsewhere numbers are mobile (89…). */
+const AREA_CODES: Record<string, readonly string[]> = {
+  '02': ['347'], '16': ['843'], '23': ['861'], '24': ['391'], '38': ['3952'], '50': ['495', '496', '498'],
+  '52': ['831'], '54': ['383'], '55': ['3812'], '59': ['342'], '61': ['863'], '63': ['846'], '66': ['343'],
+  '72': ['3452'], '74': ['351'], '77': ['495', '499'], '78': ['812'],
+};
+
+/**
+ * Exactly `registration.phones` distinct numbers (req's contactPhones.count for the same registration): 11-digit
+ * strings starting with the trunk prefix 8, as all 4678 captured numbers do.
+ */
+function phoneNumbers(registration: Registration): string[] {
+  const rng = rngFor(registration.inn, `contacts/${registration.index}`);
+  const areas = AREA_CODES[registration.region.code];
+  const phones = new Set<string>();
+  while (phones.size < registration.phones) {
+    const area = areas && rng.chance(0.7) ? rng.pick(areas) : `9${rng.digits(2)}`;
+    phones.add(`8${area}${rng.digits(10 - area.length)}`);
+  }
+  return [...phones];
+}
+
+const contactsPayload: PayloadBuilder = (registration) => {
+  const phones = phoneNumbers(registration);
+  // With no numbers the live API sends {"phones":[]} without a count (13 of 19 fixtures).
+  return { contactPhones: phones.length > 0 ? { count: phones.length, phones } : { phones: [] } };
+};
+
 /** Payload builders per API method; the emulator's method table picks from here. */
 export const SYNTHETIC_PAYLOADS = {
   req: reqPayload,
@@ -1419,4 +1457,5 @@ export const SYNTHETIC_PAYLOADS = {
   analytics: analyticsPayload,
   licences: licencesPayload,
   buh: buhPayload,
+  contacts: contactsPayload,
 } satisfies Record<string, PayloadBuilder>;

@@ -1,0 +1,27 @@
+import type { FocusDocumentMethod } from '../../vendors/kontur-focus/client.ts';
+
+/** The PDFs the graph links to (the DocumentKind enum of schema/documents.graphql). */
+export type DocumentKind = 'EXCERPT' | 'FINANCIAL_ANALYSIS' | 'EXPRESS_REPORT';
+
+/** What a `Document` resolver receives: which PDF of which company. Nothing is downloaded until the link is followed. */
+export interface DocumentRef {
+  kind: DocumentKind;
+  inn: string;
+}
+
+export interface DocumentSpec {
+  /** The Kontur.Focus method that serves the PDF (briefReport with pdf=true). */
+  method: FocusDocumentMethod;
+  /** File name stem: `<stem>-<inn>.pdf`. */
+  fileStem: string;
+}
+
+export const DOCUMENT_SPECS: Readonly<Record<DocumentKind, DocumentSpec>> = {
+  EXCERPT: { method: 'excerpt', fileStem: 'excerpt' },
+  FINANCIAL_ANALYSIS: { method: 'finan', fileStem: 'financial-analysis' },
+  EXPRESS_REPORT: { method: 'briefReport', fileStem: 'express-report' },
+};
+
+export function documentFileName(kind: DocumentKind, inn: string): string {
+  return `${DOCUMENT_SPECS[kind].fileStem}-${inn}.pdf`;
+}

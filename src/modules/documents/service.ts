@@ -1,0 +1,86 @@
+import { CACHE_KEY_VERSION } from '../../cache/store.ts';
+import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
+import type { FocusClient, FocusDocumentMethod } from '../../vendors/kontur-focus/client.ts';
+import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
+import { DocumentSigner } from './token.ts';
+
+export interface DocumentServiceOptions {
+  /** How long downloaded bytes are cached (CACHE_TTL_DOCUMENTS). */
+  cacheTtlMs: number;
+  /** How long a link stays valid (DOCUMENT_URL_TTL). */
+  urlTtlMs: number;
+  signingSecret: string | undefined;
+  /** PUBLIC_URL without a trailing slash; undefined = root-relative links. */
+  publicUrl: string | undefined;
+}
+
+export interface DownloadedDocument {
+  bytes: Buffer;
+  fetchedAt: number;
+}
+
+/** Thrown inside the fetch so a vendor 404 is never cached (a company registered later must not stay unknown). */
+class DocumentNotFound extends Error {}
+
+/**
+ * PDFs from Kontur.Focus (excerpt, finan, briefReport with pdf=true) behind signed, expiring links.
+ * Selecting a link costs nothing; following it downloads the PDF once per CACHE_TTL_DOCUMENTS: the bytes are kept,
+ * base64, in the configured cache store (so replicas sharing Redis share them), and concurrent downloads of one
+ * document share one vendor call.
+ */
+export class DocumentService {
+  readonly signer: DocumentSigner;
+  private readonly fetches = new Map<FocusDocumentMethod, KeyedFetch<string>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: FocusClient,
+    private readonly deps: KeyedFetchDeps,
+    private readonly options: DocumentServiceOptions,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.signer = new DocumentSigner(options.signingSecret, options.urlTtlMs, this.now);
+  }
+
+  cacheKey(kind: DocumentKind, inn: string): string {
+    return `${CACHE_KEY_VERSION}:focus:${DOCUMENT_SPECS[kind].method}:inn:${inn}:pdf`;
+  }
+
+  /** A fresh link to the document: absolute under PUBLIC_URL when set, else root-relative. */
+  url({ kind, inn }: DocumentRef): string {
+    return `${this.options.publicUrl ?? ''}/documents/${this.signer.sign(kind, inn)}.pdf`;
+  }
+
+  /** When the cached bytes were fetched; null when they are not cached (or too old to be served). Never calls the vendor. */
+  async fetchedAt({ kind, inn }: DocumentRef): Promise<number | null> {
+    const [cached] = await this.deps.cache.getMany<Partial<Fetched<unknown>>>([this.cacheKey(kind, inn)]);
+    const fetchedAt = cached?.fetchedAt;
+    if (typeof fetchedAt !== 'number' || typeof cached?.value !== 'string') return null;
+    return Math.max(0, this.now() - fetchedAt) < this.options.cacheTtlMs ? fetchedAt : null;
+  }
+
+  /** The PDF from the cache when fresh, else from the vendor; null when the vendor has none for this INN (404). */
+  async download(kind: DocumentKind, inn: string): Promise<DownloadedDocument | null> {
+    const { method } = DOCUMENT_SPECS[kind];
+    try {
+      const entry = await this.fetchFor(method).get(this.cacheKey(kind, inn), this.options.cacheTtlMs, async () => {
+        const bytes = await this.client.getDocument(method, inn);
+        if (bytes === null) throw new DocumentNotFound();
+        return bytes.toString('base64');
+      });
+      return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
+    } catch (error) {
+      if (error instanceof DocumentNotFound) return null;
+      throw error;
+    }
+  }
+
+  private fetchFor(method: FocusDocumentMethod): KeyedFetch<string> {
+    let fetch = this.fetches.get(method);
+    if (!fetch) {
+      fetch = new KeyedFetch<string>(method, this.deps);
+      this.fetches.set(method, fetch);
+    }
+    return fetch;
+  }
+}

@@ -1,0 +1,64 @@
+import type { CacheStore } from '../../cache/store.ts';
+import { isValidInn } from '../../domain/identifiers.ts';
+import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
+import type { VendorEntry } from '../../loaders/focus-batcher.ts';
+import type { FocusClient } from '../../vendors/kontur-focus/client.ts';
+import type { FocusIdentifierPair } from '../../vendors/kontur-focus/schemas.ts';
+
+export type ChangeScope = 'req' | 'egrDetails';
+
+/** The per-INN cached methods a registry change can make wrong. */
+const EVICTED_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const;
+
+export interface WatchOutcome {
+  /** Requested INNs now on the monitored list. */
+  watched: string[];
+  /** Requested INNs the registry did not know (not echoed by monList). */
+  unknown: string[];
+  /** Size of the whole monitored list after the call. */
+  totalWatched: number;
+}
+
+/**
+ * Kontur.Focus monitoring (the old-style methods): the monitored list (monList) and the daily change feeds
+ * (req/mon, egrDetails/mon), plus eviction of changed companies from the cache.
+ */
+export class MonitoringService {
+  constructor(
+    private readonly client: FocusClient,
+    private readonly batchers: FocusBatchers,
+    private readonly cache: CacheStore,
+  ) {}
+
+  /** Adds INNs to the monitored list (append, never replace) and reports which ones the registry did not know. */
+  async watch(inns: readonly string[]): Promise<WatchOutcome> {
+    const requested = [...new Set(inns)];
+    const list = await this.client.addToMonitoring(requested);
+    const listed = new Set(list.map((pair) => pair.inn).filter((inn): inn is string => inn !== undefined));
+    return {
+      watched: requested.filter((inn) => listed.has(inn)),
+      unknown: requested.filter((inn) => !listed.has(inn)),
+      totalWatched: list.length,
+    };
+  }
+
+  /** INNs of the monitored companies whose data changed on a date; OGRN-only answers are resolved from the cache or the registry. */
+  async changedInns(scope: ChangeScope, date: string): Promise<string[]> {
+    const pairs = await this.client.getChanges(scope, date);
+    const inns = await Promise.all(pairs.map((pair) => this.innOf(pair)));
+    return [...new Set(inns.filter((inn): inn is string => inn !== undefined && isValidInn(inn)))];
+  }
+
+  /** Drops every cached per-INN entry of these companies, so their next lookup reads the registry again. */
+  async evict(inns: readonly string[]): Promise<boolean> {
+    const keys = inns.flatMap((inn) => EVICTED_METHODS.map((method) => this.batchers[method].cacheKey(inn)));
+    return this.cache.deleteMany(keys);
+  }
+
+  private async innOf(pair: FocusIdentifierPair): Promise<string | undefined> {
+    if (pair.inn) return pair.inn;
+    if (!pair.ogrn) return undefined;
+    const [entry] = await this.batchers.reqByOgrn.load([pair.ogrn], Number.MAX_SAFE_INTEGER);
+    return entry instanceof Error ? undefined : (entry as VendorEntry<{ inn?: string }>).records[0]?.inn;
+  }
+}
