@@ -70,7 +70,9 @@ export class MonitoringJob {
     const state = await this.loadState(today);
     const evicted: string[] = [];
     for (let day = nextDay(state.completedThrough); day < today; day = nextDay(day)) {
-      const changed = await this.changesOf(day);
+      // The day that was "today" last run: its changes already applied then are not evicted again.
+      const applied = new Set(day === state.today ? state.evictedToday : []);
+      const changed = (await this.changesOf(day)).filter((inn) => !applied.has(inn));
       await this.monitoring.evict(changed);
       evicted.push(...changed);
       state.completedThrough = day;
