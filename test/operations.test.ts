@@ -88,18 +88,29 @@ describe('access control', () => {
     expect(metrics.status).toBe(200);
   });
 
-  it('no secret, key or INN appears in /metrics or in the logs', async () => {
+  it('no secret, key or INN appears in /metrics or in the logs, on success or failure', async () => {
     const inns = legalEntityInns(5, 54);
-    await env.subgraph.gql(NAMES, { inns }, { 'router-authorization': ROUTER_SECRET });
-    await env.subgraph.gql(`{ company(inn: "7707083890") { inn } }`, {}, { 'router-authorization': ROUTER_SECRET });
+    const auth = { 'router-authorization': ROUTER_SECRET };
+    await env.subgraph.gql(NAMES, { inns }, auth);
+    await env.subgraph.gql(`{ company(inn: "7707083890") { inn } }`, {}, auth);
+    // A vendor error body echoing an INN, an operation named after an INN, a crafted request id.
+    const [failing] = legalEntityInns(1, 58);
+    env.emulator.injectFault({ fault: { kind: 'status', status: 400, body: `Invalid parameter inn=${failing}` }, times: 1 });
+    await env.subgraph.gql(`query Inn_${failing!.slice(0, 4)}_${failing!.slice(4)} { company(inn: "${failing}") { inn } }`, {}, {
+      ...auth,
+      'x-request-id': `https://x/?key=${TEST_FOCUS_KEY}&inn=${failing}`,
+    });
+    inns.push(failing!);
     const metrics = await metricsText(env.subgraph.url, { authorization: `Bearer ${METRICS_TOKEN}` });
     const logs = env.subgraph.logs.join('\n');
     for (const secret of [ROUTER_SECRET, METRICS_TOKEN, TEST_FOCUS_KEY, ...inns, '7707083890']) {
       expect(metrics).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }
-    // One call for 6663003127 in the first test of this block, one for these five INNs.
+    // One call for 6663003127 in the first test of this block, one for the five INNs; the faulted one failed.
     expect(sample(metrics, 'vendor_calls_total{vendor="kontur-focus",method="req",outcome="ok"}')).toBe(2);
+    expect(sample(metrics, 'vendor_calls_total{vendor="kontur-focus",method="req",outcome="vendor_bad_response"}')).toBe(1);
+    expect(logs).toContain('"detail":"Invalid parameter inn=#"');
   });
 });
 

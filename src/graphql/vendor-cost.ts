@@ -1,5 +1,6 @@
 import {
   Kind,
+  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -15,9 +16,11 @@ import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus
 const PARTIES_PER_PURCHASE = 2;
 
 /**
- * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution:
- * for each root field that looks companies up, ⌈identifiers / 100⌉ × the vendor methods its selection needs.
- * Aliases count separately (each alias is its own lookup).
+ * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution.
+ * Identifiers are tallied per vendor method across all lookups of the operation (aliases included, since the
+ * batchers coalesce them into shared calls of up to 100), paged fields count per company and page, and the
+ * estimate is Σ ⌈identifiers / 100⌉ per method plus the paged calls. Variables missing from the request
+ * count with their declared default.
  */
 export function estimateVendorCalls(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
   const fragments = new Map(
@@ -25,27 +28,91 @@ export function estimateVendorCalls(document: DocumentNode, operation: Operation
       .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
-  let calls = 0;
+  const bound = withDefaults(operation, variables);
+  const tally = new CostTally();
   for (const field of fieldsOf(operation.selectionSet, fragments)) {
-    const lookup = companyLookup(field, variables);
+    const lookup = companyLookup(field, bound);
     if (!lookup) continue;
-    const batches = Math.ceil(lookup.identifiers / FOCUS_MAX_IDS_PER_CALL);
-    calls += lookup.allMethods
-      ? batches * ALL_COMPANY_METHODS.length
-      : batches * lookup.extraCalls + companySelectionCost(field.selectionSet, lookup.identifiers, fragments, variables);
+    if (lookup.allMethods) {
+      for (const method of ALL_COMPANY_METHODS) tally.add(method, lookup.identifiers);
+      continue;
+    }
+    if (lookup.byOgrn) tally.add('req:ogrn', lookup.identifiers);
+    addCompanySelection(tally, field.selectionSet, lookup.identifiers, fragments, bound);
   }
-  return calls;
+  return tally.total();
 }
 
-/** Calls to answer a Company selection for n companies: batched methods per 100, paged fields per company. */
-function companySelectionCost(
+class CostTally {
+  private readonly identifiers = new Map<string, number>();
+  private pagedCalls = 0;
+
+  add(method: string, identifiers: number): void {
+    this.identifiers.set(method, (this.identifiers.get(method) ?? 0) + identifiers);
+  }
+
+  addPaged(calls: number): void {
+    this.pagedCalls += calls;
+  }
+
+  total(): number {
+    let calls = this.pagedCalls;
+    for (const count of this.identifiers.values()) calls += Math.ceil(count / FOCUS_MAX_IDS_PER_CALL);
+    return calls;
+  }
+}
+
+function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const bound = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (bound[name] === undefined && definition.defaultValue) bound[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return bound;
+}
+
+interface Lookup {
+  identifiers: number;
+  /** An OGRN is first resolved to its INN (one more req call per 100). */
+  byOgrn?: boolean;
+  allMethods?: boolean;
+}
+
+function companyLookup(field: FieldNode, variables: Record<string, unknown>): Lookup | undefined {
+  const argument = (name: string) => field.arguments?.find((arg) => arg.name.value === name)?.value;
+  switch (field.name.value) {
+    case 'company':
+      return { identifiers: 1, byOgrn: argument('ogrn') !== undefined };
+    case 'companies':
+      return { identifiers: listLength(argument('inns'), variables) };
+    case '_entities':
+      return { identifiers: listLength(argument('representations'), variables) };
+    case 'refreshCompany':
+      return { identifiers: 1, allMethods: true };
+    default:
+      return undefined;
+  }
+}
+
+function listLength(value: ValueNode | undefined, variables: Record<string, unknown>): number {
+  if (!value) return 0;
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const bound = variables[value.name.value];
+    return Array.isArray(bound) ? bound.length : bound === undefined || bound === null ? 0 : 1;
+  }
+  return 1;
+}
+
+/** Tallies what a Company selection costs for n companies: its batched methods, and paged fields per company. */
+function addCompanySelection(
+  tally: CostTally,
   selectionSet: SelectionSetNode | undefined,
   companies: number,
   fragments: Map<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
-): number {
+): void {
   const methods = new Set<string>(['req']);
-  let calls = 0;
   for (const field of fieldsOf(selectionSet, fragments)) {
     for (const method of COMPANY_FIELD_METHODS[field.name.value] ?? []) methods.add(method);
     const nestedMethods = COMPANY_NESTED_FIELD_METHODS[field.name.value];
@@ -55,11 +122,12 @@ function companySelectionCost(
     if (!COMPANY_PAGED_FIELDS.has(field.name.value)) continue;
     const first = numberArgument(field, 'first', variables) ?? DEFAULT_PAGE_SIZE;
     const pages = Math.max(1, Math.ceil(first / FOCUS_PAGE_SIZE)) + (field.arguments?.some((arg) => arg.name.value === 'after') ? 1 : 0);
-    calls += companies * pages;
-    const nested = partyCompanySelections(field.selectionSet, fragments);
-    for (const selection of nested) calls += companySelectionCost(selection, companies * first * PARTIES_PER_PURCHASE, fragments, variables);
+    tally.addPaged(companies * pages);
+    for (const selection of partyCompanySelections(field.selectionSet, fragments)) {
+      addCompanySelection(tally, selection, companies * first * PARTIES_PER_PURCHASE, fragments, variables);
+    }
   }
-  return calls + Math.ceil(companies / FOCUS_MAX_IDS_PER_CALL) * methods.size;
+  for (const method of methods) tally.add(method, companies);
 }
 
 /** The `company { … }` selections under edges.node.customers / participants of a purchases connection. */
@@ -88,41 +156,8 @@ function numberArgument(field: FieldNode, name: string, variables: Record<string
   return undefined;
 }
 
-interface Lookup {
-  identifiers: number;
-  /** Calls beyond the per-method ones (resolving an OGRN to its INN). */
-  extraCalls: number;
-  allMethods?: boolean;
-}
-
-function companyLookup(field: FieldNode, variables: Record<string, unknown>): Lookup | undefined {
-  const argument = (name: string) => field.arguments?.find((arg) => arg.name.value === name)?.value;
-  switch (field.name.value) {
-    case 'company':
-      return { identifiers: 1, extraCalls: argument('ogrn') ? 1 : 0 };
-    case 'companies':
-      return { identifiers: listLength(argument('inns'), variables), extraCalls: 0 };
-    case '_entities':
-      return { identifiers: listLength(argument('representations'), variables), extraCalls: 0 };
-    case 'refreshCompany':
-      return { identifiers: 1, extraCalls: 0, allMethods: true };
-    default:
-      return undefined;
-  }
-}
-
-function listLength(value: ValueNode | undefined, variables: Record<string, unknown>): number {
-  if (!value) return 0;
-  if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.VARIABLE) {
-    const bound = variables[value.name.value];
-    return Array.isArray(bound) ? bound.length : bound === undefined || bound === null ? 0 : 1;
-  }
-  return 1;
-}
-
 /** The fields of a selection set, looking through inline fragments and fragment spreads. */
-function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+export function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
   if (!selectionSet) return [];
   return selectionSet.selections.flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection];

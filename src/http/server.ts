@@ -30,6 +30,8 @@ export interface HttpOptions {
   sandbox?: boolean;
 }
 
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
 /** Error texts pass URL redaction, and stack traces never leave the process. */
 function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
@@ -59,7 +61,6 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   const exploring = config.access.graphiql ?? (options.sandbox === true || config.env !== 'production');
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
   const httpServer = http.createServer(app);
   const protection = armor(services, exploring);
   const apollo = new ApolloServer<GraphQLContext>({
@@ -107,7 +108,9 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
     express.json({ limit: config.limits.maxBodySize }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GraphQLContext> => {
-        const requestId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+        // A client's request id is kept only if it looks like one: it goes into every log line of the operation.
+        const given = req.get('x-request-id');
+        const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
         const stats = newOperationStats();
         return {

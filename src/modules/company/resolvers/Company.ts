@@ -7,6 +7,13 @@ import { loadCompany, recordOf } from '../lookup.ts';
 import { NO_STATUS, fullNameOf, pickCurrent, registryPart, shortNameOf, statusOf } from '../registry.ts';
 import { assertValidInns } from '../validation.ts';
 import { formatToponym } from '../address.ts';
+import { siblingFieldNames } from '../../../graphql/siblings.ts';
+import { COMPANY_FIELD_METHODS } from '../vendor-methods.ts';
+
+/** Per-INN cached methods besides req whose entries an answer can be built from. */
+const CACHED_METHODS = ['egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const;
+/** Fields that read the status-fresh req entry. */
+const STATUS_FIELDS = new Set(['status', 'dissolutionDate', 'registrations']);
 
 const req = (company: CompanyRef, ctx: GraphQLContext) => recordOf(company, ctx.loaders.req);
 const egr = async (company: CompanyRef, ctx: GraphQLContext) => {
@@ -82,9 +89,23 @@ export const Company: CompanyResolvers = {
     return formatToponym(details?.IP?.shortenedAddress?.regionName) ?? null;
   },
 
-  async freshness(company, _args, ctx) {
-    const entry = await ctx.loaders.req.load(company.inn);
-    return { fetchedAt: new Date(entry.fetchedAt).toISOString(), stale: entry.stale === true };
+  async freshness(company, _args, ctx, info) {
+    // The entries the rest of this answer was built from (memoised in this request, so no extra vendor call):
+    // stale when any was, fetched when the oldest was.
+    const siblings = siblingFieldNames(info);
+    const statusSelected = siblings.some((name) => STATUS_FIELDS.has(name));
+    const methods = new Set(siblings.flatMap((name) => COMPANY_FIELD_METHODS[name] ?? []));
+    const cachedMethods = CACHED_METHODS.filter((method) => methods.has(method));
+    const loads: Array<Promise<{ fetchedAt: number; stale?: true } | undefined>> = [
+      (statusSelected ? ctx.loaders.reqForStatus : ctx.loaders.req).load(company.inn),
+      ...cachedMethods.map((method) => ctx.loaders[method].load(company.inn)),
+    ].map((load) => load.catch(() => undefined));
+    const entries = (await Promise.all(loads)).filter((entry) => entry !== undefined);
+    if (entries.length === 0) return null;
+    return {
+      fetchedAt: new Date(Math.min(...entries.map((entry) => entry.fetchedAt))).toISOString(),
+      stale: entries.some((entry) => entry.stale === true),
+    };
   },
 
   async registrations(company, _args, ctx) {
