@@ -51,6 +51,8 @@ const config: CodegenConfig = {
           Contract: '../vendors/kontur-focus/schemas.ts#FocusPurchase',
           Money: '../vendors/kontur-focus/schemas.ts#FocusPrice',
           FocusQuota: '../vendors/kontur-focus/schemas.ts#FocusStat',
+          RiskPolicy: '../modules/risk/policy.ts#RiskPolicyModel',
+          ScreeningResult: '../modules/risk/screening.ts#ScreeningOutcome',
           Document: '../modules/documents/model.ts#DocumentRef',
         },
       },

@@ -100,6 +100,8 @@ const EnvSchema = z.object({
   /** GraphiQL and introspection: on by default in sandbox and development, off in production unless GRAPHIQL=on. */
   GRAPHIQL: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).optional()),
 
+  /** Risk policy file (JSON or YAML); unset = the documented defaults. A bad policy stops the start. */
+  RISK_POLICY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
   MAX_VENDOR_CALLS_PER_OPERATION: positiveInt(50),
   MAX_QUERY_DEPTH: positiveInt(12),
   MAX_QUERY_ALIASES: positiveInt(30),
@@ -153,6 +155,7 @@ export interface Config {
     publicUrl: string | undefined;
   };
   monitoring: { intervalMs: number | undefined };
+  risk: { policyPath: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -211,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     documents: { urlTtlMs: e.DOCUMENT_URL_TTL, signingSecret: e.DOCUMENT_SIGNING_SECRET, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
     monitoring: { intervalMs: e.FOCUS_MONITORING_INTERVAL },
+    risk: { policyPath: e.RISK_POLICY_PATH },
   };
 }

@@ -4,6 +4,8 @@ import type { CompanyService } from './modules/company/service.ts';
 import type { UsageService } from './modules/collections/usage.ts';
 import type { DocumentService } from './modules/documents/service.ts';
 import type { MonitoringService } from './modules/monitoring/service.ts';
+import type { RiskPolicy } from './modules/risk/policy.ts';
+import type { RiskTbankSignals } from './modules/risk/engine.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
 
 /** What every resolver gets: per-request loaders over the process-wide cache, and the services behind them. */
@@ -16,6 +18,10 @@ export interface GraphQLContext {
   /** Signed document links, and the cache the download route fills. */
   documents: DocumentService;
   monitoring: MonitoringService;
+  riskPolicy: RiskPolicy;
+  /** T-Bank's risk signals for an INN; absent when T-Bank is not configured. */
+  tbankSignals?: (inn: string) => Promise<RiskTbankSignals | null>;
+  now: () => number;
   /** What this operation has cost so far; logged when it ends. */
   stats: OperationStats;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
+import { RiskPolicyError } from './modules/risk/policy.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './observability/logger.ts';
 import { resolveFocusTarget } from './sandbox.ts';
@@ -50,7 +51,7 @@ function printBanner(port: number, sandbox: boolean, cache: string): void {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof RiskPolicyError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -8,6 +8,7 @@ import { UsageService } from './modules/collections/usage.ts';
 import { DocumentService } from './modules/documents/service.ts';
 import { MonitoringJob } from './modules/monitoring/job.ts';
 import { MonitoringService } from './modules/monitoring/service.ts';
+import { loadRiskPolicy, type RiskPolicy } from './modules/risk/policy.ts';
 import { FocusPages } from './loaders/focus-pages.ts';
 import type { KeyedFetchDeps } from './loaders/keyed-fetch.ts';
 import type { Logger } from './observability/logger.ts';
@@ -27,6 +28,10 @@ export interface Services {
   usage: UsageService;
   documents: DocumentService;
   monitoring: MonitoringService;
+  /** The risk policy in force, validated at start-up. */
+  riskPolicy: RiskPolicy;
+  /** The clock (tests pass a controllable one). */
+  now: () => number;
   /** The change-list job; present when FOCUS_MONITORING_INTERVAL is set (main.ts starts it). */
   monitoringJob: MonitoringJob | undefined;
   metrics: Metrics;
@@ -78,6 +83,7 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
   const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
   // briefReport links are single-use: batched per request, under the shared concurrency limit, never cached.
   const uncached: FocusUncachedSources = { briefReport: (inns) => deps.limit(() => focus.getBatch('briefReport', 'inn', inns)) };
+  const riskPolicy = loadRiskPolicy(config.risk.policyPath);
   const monitoring = new MonitoringService(focus, batchers, cache);
   const monitoringJob = config.monitoring.intervalMs
     ? new MonitoringJob(monitoring, cache, logger, { intervalMs: config.monitoring.intervalMs, ...(overrides.now ? { now: overrides.now } : {}) })
@@ -100,6 +106,8 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     documents,
     monitoring,
     monitoringJob,
+    riskPolicy,
+    now: overrides.now ?? Date.now,
     metrics,
     createLoaders: (stats) => createFocusLoaders(batchers, pages, uncached, loaderTtl, overrides.now, stats),
     async close() {

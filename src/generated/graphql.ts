@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CompanyRef, ExpressReportRef, RegistrationRef, ActivityRef, FounderPersonRef, FounderCompanyRef, FounderForeignRef } from '../modules/company/model.ts';
 import type { FocusStatus, FocusParsedAddress, FocusHead, FocusManagementCompany, FocusBranch, FocusEgrUL, FocusRegBody, FocusSuccessor, FocusAnalyticsValues, FocusLicence, FocusBuhForm, FocusFsspItem, FocusPurchase, FocusPurchaseParty, FocusPurchaseObject, FocusPrice, FocusStat } from '../vendors/kontur-focus/schemas.ts';
 import type { Connection } from '../modules/collections/connection.ts';
+import type { RiskPolicyModel } from '../modules/risk/policy.ts';
+import type { ScreeningOutcome } from '../modules/risk/screening.ts';
 import type { DocumentRef } from '../modules/documents/model.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -200,6 +202,12 @@ export type Company = {
   registrationInfo: Maybe<RegistrationInfo>;
   /** Every registry record for this INN: a sole proprietor may have several registrations, one per OGRNIP. */
   registrations: Maybe<Array<Registration>>;
+  /**
+   * Risk profile for a deal: explainable factors from the registry status, Kontur's analytics markers, the express report
+   * and (when configured) T-Bank's checks, scored by the risk policy in force (`Query.riskPolicy`). Costs the req and
+   * analytics methods: one call each per 100 companies.
+   */
+  risk: Maybe<RiskProfile>;
   /** Short name, e.g. `ООО "Ромашка"`; for a sole proprietor `ИП Фамилия Имя Отчество`. */
   shortName: Maybe<Scalars['String']['output']>;
   /** Charter capital in roubles. */
@@ -960,6 +968,13 @@ export type Query = {
   company: Maybe<Company>;
   /** Usage of the Kontur.Focus key per method, with the limits of the tariff (the stat method). */
   focusUsage: Array<FocusQuota>;
+  /** The risk policy in force (RISK_POLICY_PATH, or the documented defaults). */
+  riskPolicy: RiskPolicy;
+  /**
+   * Bulk screening of up to 1000 INNs (a CRM base): result i answers inns[i]. 1000 INNs cost 10 req + 10 analytics calls
+   * when nothing is cached.
+   */
+  screenCounterparties: Array<ScreeningResult>;
 };
 
 
@@ -977,6 +992,11 @@ export type QueryCompaniesArgs = {
 export type QueryCompanyArgs = {
   inn?: InputMaybe<Scalars['String']['input']>;
   ogrn?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryScreenCounterpartiesArgs = {
+  inns: Array<Scalars['String']['input']>;
 };
 
 /** One registration (EGRUL or EGRIP record) of an INN. */
@@ -1009,6 +1029,150 @@ export type RelatedCompany = {
   inn: Maybe<Scalars['String']['output']>;
   name: Maybe<Scalars['String']['output']>;
   ogrn: Maybe<Scalars['String']['output']>;
+};
+
+export type RiskDetail = {
+  __typename?: 'RiskDetail';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type RiskFactor = {
+  __typename?: 'RiskFactor';
+  checkedAt: Scalars['DateTime']['output'];
+  code: RiskFactorCode;
+  /** The numbers that triggered it (amounts in roubles, counts, dates). */
+  details: Array<RiskDetail>;
+  severity: RiskSeverity;
+  source: RiskSource;
+  /** What it means, in Russian, for a manager. */
+  title: Scalars['String']['output'];
+};
+
+/** Stable factor codes a CRM can switch on. */
+export type RiskFactorCode =
+  | 'ARBITRATION_DEFENDANT'
+  | 'BANKRUPTCY'
+  | 'BLOCKED_ACCOUNTS'
+  | 'DISQUALIFIED_HEAD'
+  | 'ENFORCEMENT_DEBT'
+  | 'EXPRESS_REPORT_GREEN'
+  | 'EXPRESS_REPORT_RED'
+  | 'EXPRESS_REPORT_YELLOW'
+  | 'FINANCIAL_STATEMENTS_FILED'
+  | 'GOVERNMENT_CONTRACTS'
+  | 'LIQUIDATION'
+  | 'MASS_ADDRESS'
+  | 'MASS_HEAD_OR_FOUNDER'
+  | 'NOMINEE_RISK'
+  | 'NO_FINANCIAL_REPORTS'
+  | 'PLANNED_LIQUIDATION'
+  | 'REORGANIZATION'
+  | 'SANCTIONS'
+  | 'TAX_DEBT'
+  | 'TBANK_FROZEN_ACCOUNTS'
+  | 'TBANK_NEGATIVE_LISTS'
+  | 'TBANK_SAME_ADDRESS'
+  | 'UNRELIABLE_REGISTRY_DATA'
+  | 'UNRELIABLE_SUPPLIER'
+  | 'YOUNG_COMPANY';
+
+export type RiskFactorSetting = {
+  __typename?: 'RiskFactorSetting';
+  code: RiskFactorCode;
+  critical: Scalars['Boolean']['output'];
+  enabled: Scalars['Boolean']['output'];
+  /** Score points when present (subtracted for green factors). */
+  weight: Scalars['Float']['output'];
+};
+
+export type RiskLevel =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+export type RiskLevels = {
+  __typename?: 'RiskLevels';
+  critical: Scalars['Float']['output'];
+  high: Scalars['Float']['output'];
+  medium: Scalars['Float']['output'];
+};
+
+export type RiskPolicy = {
+  __typename?: 'RiskPolicy';
+  criticalFactors: Array<RiskFactorCode>;
+  factors: Array<RiskFactorSetting>;
+  levels: RiskLevels;
+  reviewThreshold: Scalars['Float']['output'];
+  /** A file path (RISK_POLICY_PATH) or `defaults`. */
+  source: Scalars['String']['output'];
+  thresholds: RiskThresholds;
+};
+
+export type RiskProfile = {
+  __typename?: 'RiskProfile';
+  /** When the data behind the profile was fetched (the oldest part). */
+  checkedAt: Scalars['DateTime']['output'];
+  /** Every factor found, red and yellow first as found, green ones too. */
+  factors: Array<RiskFactor>;
+  level: RiskLevel;
+  /** True when a critical factor is present or the score reaches the review threshold: a person must look before the deal. */
+  requiresReview: Scalars['Boolean']['output'];
+  /** 0 (clean) to 100: the weights of red and yellow factors, minus those of green ones. */
+  score: Scalars['Int']['output'];
+};
+
+/** Kontur's traffic-light semantics: red stops a deal, yellow needs attention, green is a positive signal. */
+export type RiskSeverity =
+  | 'GREEN'
+  | 'RED'
+  | 'YELLOW';
+
+export type RiskSource =
+  /** Kontur.Focus analytics markers. */
+  | 'ANALYTICS'
+  /** Kontur's express report summary. */
+  | 'EXPRESS_REPORT'
+  /** The registry status (req). */
+  | 'STATUS'
+  /** T-Bank's counterparty check. */
+  | 'TBANK';
+
+export type RiskThresholds = {
+  __typename?: 'RiskThresholds';
+  /** Claims as defendant over 12 months (s2001) against revenue (s6004). */
+  arbitrationDefendant: ScaledAmountThreshold;
+  /** Enforcement proceedings of the last 12 months (analytics s1001) against revenue (s6004). */
+  enforcementDebt: ScaledAmountThreshold;
+  /** Statements older than this many years count as none filed. */
+  financialReportsMaxAgeYears: Scalars['Int']['output'];
+  /** Active companies at the same address (q7007) from which it counts as a mass address. */
+  sameAddressCompanies: Scalars['Int']['output'];
+};
+
+/** Amount thresholds judged against the company's own scale (its revenue), as a risk officer would. */
+export type ScaledAmountThreshold = {
+  __typename?: 'ScaledAmountThreshold';
+  /** Below this many roubles the amount never counts. */
+  minAmount: Scalars['Float']['output'];
+  /** Counts from this share of revenue (when revenue is known). */
+  percentOfRevenue: Scalars['Float']['output'];
+  /** Red from this share of revenue, or when revenue is unknown. */
+  redPercentOfRevenue: Scalars['Float']['output'];
+};
+
+export type ScreeningResult = {
+  __typename?: 'ScreeningResult';
+  /** Null when the registry does not know the INN. */
+  company: Maybe<Company>;
+  /** The error code when this INN could not be screened (e.g. VENDOR_UNAVAILABLE); the others are unaffected. */
+  error: Maybe<Scalars['String']['output']>;
+  factorCodes: Array<RiskFactorCode>;
+  inn: Scalars['String']['output'];
+  requiresReview: Maybe<Scalars['Boolean']['output']>;
+  riskLevel: Maybe<RiskLevel>;
+  statusCode: Maybe<CompanyStatusCode>;
 };
 
 export type Share = {
@@ -1191,6 +1355,19 @@ export type ResolversTypes = ResolversObject<{
   Registration: ResolverTypeWrapper<RegistrationRef>;
   RegistrationInfo: ResolverTypeWrapper<RegistrationInfo>;
   RelatedCompany: ResolverTypeWrapper<FocusSuccessor>;
+  RiskDetail: ResolverTypeWrapper<RiskDetail>;
+  RiskFactor: ResolverTypeWrapper<RiskFactor>;
+  RiskFactorCode: RiskFactorCode;
+  RiskFactorSetting: ResolverTypeWrapper<RiskFactorSetting>;
+  RiskLevel: RiskLevel;
+  RiskLevels: ResolverTypeWrapper<RiskLevels>;
+  RiskPolicy: ResolverTypeWrapper<RiskPolicyModel>;
+  RiskProfile: ResolverTypeWrapper<RiskProfile>;
+  RiskSeverity: RiskSeverity;
+  RiskSource: RiskSource;
+  RiskThresholds: ResolverTypeWrapper<RiskThresholds>;
+  ScaledAmountThreshold: ResolverTypeWrapper<ScaledAmountThreshold>;
+  ScreeningResult: ResolverTypeWrapper<ScreeningOutcome>;
   Share: ResolverTypeWrapper<Share>;
   StatedCapital: ResolverTypeWrapper<StatedCapital>;
   WatchResult: ResolverTypeWrapper<WatchResult>;
@@ -1247,6 +1424,15 @@ export type ResolversParentTypes = ResolversObject<{
   Registration: RegistrationRef;
   RegistrationInfo: RegistrationInfo;
   RelatedCompany: FocusSuccessor;
+  RiskDetail: RiskDetail;
+  RiskFactor: RiskFactor;
+  RiskFactorSetting: RiskFactorSetting;
+  RiskLevels: RiskLevels;
+  RiskPolicy: RiskPolicyModel;
+  RiskProfile: RiskProfile;
+  RiskThresholds: RiskThresholds;
+  ScaledAmountThreshold: ScaledAmountThreshold;
+  ScreeningResult: ScreeningOutcome;
   Share: Share;
   StatedCapital: StatedCapital;
   WatchResult: WatchResult;
@@ -1353,6 +1539,7 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   registrationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   registrationInfo?: Resolver<Maybe<ResolversTypes['RegistrationInfo']>, ParentType, ContextType>;
   registrations?: Resolver<Maybe<Array<ResolversTypes['Registration']>>, ParentType, ContextType>;
+  risk?: Resolver<Maybe<ResolversTypes['RiskProfile']>, ParentType, ContextType>;
   shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statedCapital?: Resolver<Maybe<ResolversTypes['StatedCapital']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['CompanyStatus']>, ParentType, ContextType>;
@@ -1741,6 +1928,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   companies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'inns'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, Partial<QueryCompanyArgs>>;
   focusUsage?: Resolver<Array<ResolversTypes['FocusQuota']>, ParentType, ContextType>;
+  riskPolicy?: Resolver<ResolversTypes['RiskPolicy'], ParentType, ContextType>;
+  screenCounterparties?: Resolver<Array<ResolversTypes['ScreeningResult']>, ParentType, ContextType, RequireFields<QueryScreenCounterpartiesArgs, 'inns'>>;
 }>;
 
 export type RegistrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Registration'] = ResolversParentTypes['Registration']> = ResolversObject<{
@@ -1764,6 +1953,73 @@ export type RelatedCompanyResolvers<ContextType = GraphQLContext, ParentType ext
   inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ogrn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type RiskDetailResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskDetail'] = ResolversParentTypes['RiskDetail']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RiskFactorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskFactor'] = ResolversParentTypes['RiskFactor']> = ResolversObject<{
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['RiskFactorCode'], ParentType, ContextType>;
+  details?: Resolver<Array<ResolversTypes['RiskDetail']>, ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['RiskSeverity'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['RiskSource'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RiskFactorSettingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskFactorSetting'] = ResolversParentTypes['RiskFactorSetting']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['RiskFactorCode'], ParentType, ContextType>;
+  critical?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type RiskLevelsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskLevels'] = ResolversParentTypes['RiskLevels']> = ResolversObject<{
+  critical?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  high?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  medium?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type RiskPolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskPolicy'] = ResolversParentTypes['RiskPolicy']> = ResolversObject<{
+  criticalFactors?: Resolver<Array<ResolversTypes['RiskFactorCode']>, ParentType, ContextType>;
+  factors?: Resolver<Array<ResolversTypes['RiskFactorSetting']>, ParentType, ContextType>;
+  levels?: Resolver<ResolversTypes['RiskLevels'], ParentType, ContextType>;
+  reviewThreshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  thresholds?: Resolver<ResolversTypes['RiskThresholds'], ParentType, ContextType>;
+}>;
+
+export type RiskProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskProfile'] = ResolversParentTypes['RiskProfile']> = ResolversObject<{
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  factors?: Resolver<Array<ResolversTypes['RiskFactor']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['RiskLevel'], ParentType, ContextType>;
+  requiresReview?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RiskThresholdsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskThresholds'] = ResolversParentTypes['RiskThresholds']> = ResolversObject<{
+  arbitrationDefendant?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
+  enforcementDebt?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
+  financialReportsMaxAgeYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sameAddressCompanies?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ScaledAmountThresholdResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScaledAmountThreshold'] = ResolversParentTypes['ScaledAmountThreshold']> = ResolversObject<{
+  minAmount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  percentOfRevenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  redPercentOfRevenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ScreeningResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScreeningResult'] = ResolversParentTypes['ScreeningResult']> = ResolversObject<{
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  factorCodes?: Resolver<Array<ResolversTypes['RiskFactorCode']>, ParentType, ContextType>;
+  inn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requiresReview?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  riskLevel?: Resolver<Maybe<ResolversTypes['RiskLevel']>, ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['CompanyStatusCode']>, ParentType, ContextType>;
 }>;
 
 export type ShareResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Share'] = ResolversParentTypes['Share']> = ResolversObject<{
@@ -1830,6 +2086,15 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Registration?: RegistrationResolvers<ContextType>;
   RegistrationInfo?: RegistrationInfoResolvers<ContextType>;
   RelatedCompany?: RelatedCompanyResolvers<ContextType>;
+  RiskDetail?: RiskDetailResolvers<ContextType>;
+  RiskFactor?: RiskFactorResolvers<ContextType>;
+  RiskFactorSetting?: RiskFactorSettingResolvers<ContextType>;
+  RiskLevels?: RiskLevelsResolvers<ContextType>;
+  RiskPolicy?: RiskPolicyResolvers<ContextType>;
+  RiskProfile?: RiskProfileResolvers<ContextType>;
+  RiskThresholds?: RiskThresholdsResolvers<ContextType>;
+  ScaledAmountThreshold?: ScaledAmountThresholdResolvers<ContextType>;
+  ScreeningResult?: ScreeningResultResolvers<ContextType>;
   Share?: ShareResolvers<ContextType>;
   StatedCapital?: StatedCapitalResolvers<ContextType>;
   WatchResult?: WatchResultResolvers<ContextType>;

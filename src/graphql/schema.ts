@@ -9,6 +9,7 @@ import { collectionResolvers } from '../modules/collections/resolvers/index.ts';
 import { companyResolvers } from '../modules/company/resolvers/index.ts';
 import { documentResolvers } from '../modules/documents/resolvers/index.ts';
 import { monitoringResolvers } from '../modules/monitoring/resolvers.ts';
+import { riskResolvers } from '../modules/risk/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../modules/scalars.ts';
 
 /** schema/*.graphql as one SDL document, in a stable order. */
@@ -39,7 +40,7 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
 export function buildSchema(): GraphQLSchema {
   const typeDefs = readTypeDefs();
   const resolvers = {
-    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers),
+    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers, riskResolvers),
     Date: DateScalar,
     DateTime: DateTimeScalar,
   };

@@ -38,6 +38,13 @@ export function estimateVendorCalls(document: DocumentNode, operation: Operation
       continue;
     }
     if (lookup.byOgrn) tally.add('req:ogrn', lookup.identifiers);
+    if (lookup.screening) {
+      // Screening reads req and analytics for every INN, plus whatever its `company` selection asks.
+      tally.add('analytics', lookup.identifiers);
+      const company = fieldsOf(field.selectionSet, fragments).find((child) => child.name.value === 'company');
+      addCompanySelection(tally, company?.selectionSet, lookup.identifiers, fragments, bound);
+      continue;
+    }
     addCompanySelection(tally, field.selectionSet, lookup.identifiers, fragments, bound);
   }
   return tally.total();
@@ -76,6 +83,7 @@ interface Lookup {
   /** An OGRN is first resolved to its INN (one more req call per 100). */
   byOgrn?: boolean;
   allMethods?: boolean;
+  screening?: boolean;
 }
 
 function companyLookup(field: FieldNode, variables: Record<string, unknown>): Lookup | undefined {
@@ -87,6 +95,8 @@ function companyLookup(field: FieldNode, variables: Record<string, unknown>): Lo
       return { identifiers: listLength(argument('inns'), variables) };
     case '_entities':
       return { identifiers: listLength(argument('representations'), variables) };
+    case 'screenCounterparties':
+      return { identifiers: listLength(argument('inns'), variables), screening: true };
     case 'refreshCompany':
       return { identifiers: 1, allMethods: true };
     default:

@@ -121,6 +121,8 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
           usage: services.usage,
           documents: services.documents,
           monitoring: services.monitoring,
+          riskPolicy: services.riskPolicy,
+          now: services.now,
           stats,
         };
       },

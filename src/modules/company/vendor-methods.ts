@@ -20,6 +20,7 @@ export const COMPANY_FIELD_METHODS: Readonly<Record<string, readonly FocusBatchM
   licences: ['licences'],
   financials: ['buh'],
   contactPhones: ['contacts'],
+  risk: ['req', 'analytics'],
 };
 
 /**

@@ -1,0 +1,56 @@
+import type { CompanyResolvers, QueryResolvers, Resolvers, RiskPolicyResolvers, ScreeningResultResolvers } from '../../generated/graphql.ts';
+import { companyFromEntry } from '../company/lookup.ts';
+import { assertInnCount, assertValidInns } from '../company/validation.ts';
+import { RISK_FACTOR_CODES } from './policy.ts';
+import { riskProfileOf, screen } from './screening.ts';
+
+const Company: CompanyResolvers = {
+  risk: (company, _args, ctx) => riskProfileOf(company, ctx),
+};
+
+const Query: QueryResolvers = {
+  riskPolicy: (_parent, _args, ctx) => ctx.riskPolicy,
+
+  async screenCounterparties(_parent, { inns }, ctx) {
+    assertInnCount(inns, 'inns');
+    assertValidInns(inns, 'inns');
+    const entries = await ctx.loaders.req.loadMany(inns);
+    return Promise.all(
+      inns.map((inn, index) => {
+        const entry = entries[index]!;
+        if (entry instanceof Error) {
+          const code = (entry as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+          return { inn, company: null, statusCode: null, profile: null, error: code };
+        }
+        return screen(inn, companyFromEntry(inn, entry), ctx);
+      }),
+    );
+  },
+};
+
+const RiskPolicy: RiskPolicyResolvers = {
+  source: (policy) => policy.source,
+  reviewThreshold: (policy) => policy.reviewThreshold,
+  levels: (policy) => policy.levels,
+  criticalFactors: (policy) => policy.criticalFactors,
+  factors: (policy) =>
+    RISK_FACTOR_CODES.map((code) => ({
+      code,
+      enabled: policy.weightOf(code) > 0,
+      weight: policy.weightOf(code),
+      critical: policy.criticalFactors.includes(code),
+    })),
+  thresholds: (policy) => policy.thresholds,
+};
+
+const ScreeningResult: ScreeningResultResolvers = {
+  inn: (outcome) => outcome.inn,
+  company: (outcome) => outcome.company,
+  statusCode: (outcome) => outcome.statusCode,
+  riskLevel: (outcome) => outcome.profile?.level ?? null,
+  requiresReview: (outcome) => outcome.profile?.requiresReview ?? null,
+  factorCodes: (outcome) => outcome.profile?.factors.map((factor) => factor.code) ?? [],
+  error: (outcome) => outcome.error,
+};
+
+export const riskResolvers: Resolvers = { Company, Query, RiskPolicy, ScreeningResult };

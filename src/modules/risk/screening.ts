@@ -1,0 +1,51 @@
+import type { GraphQLContext } from '../../context.ts';
+import type { CompanyStatusCode } from '../../generated/graphql.ts';
+import { innKind } from '../../domain/identifiers.ts';
+import type { CompanyRef } from '../company/model.ts';
+import { recordOf } from '../company/lookup.ts';
+import { statusCode, statusOf } from '../company/registry.ts';
+import { assessRisk, type RiskProfile } from './engine.ts';
+
+/** What screenCounterparties answers per INN. */
+export interface ScreeningOutcome {
+  inn: string;
+  company: CompanyRef | null;
+  statusCode: CompanyStatusCode | null;
+  profile: RiskProfile | null;
+  error: string | null;
+}
+
+/**
+ * The risk profile of one company, from the per-request loaders: req (status-fresh), analytics and, when T-Bank is
+ * configured, its excerpt — so 100 companies cost one req and one analytics call.
+ */
+export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext): Promise<RiskProfile | null> {
+  const [reqEntry, analyticsEntry] = await Promise.all([ctx.loaders.reqForStatus.load(company.inn), ctx.loaders.analytics.load(company.inn)]);
+  const req = await recordOf(company, ctx.loaders.reqForStatus);
+  if (!req) return null;
+  const analytics = await recordOf(company, ctx.loaders.analytics);
+  const tbank = ctx.tbankSignals ? await ctx.tbankSignals(company.inn).catch(() => null) : null;
+  return assessRisk(
+    {
+      isLegalEntity: innKind(company.inn) === 'LEGAL_ENTITY',
+      req,
+      analytics: analytics?.analytics,
+      tbank,
+      checkedAt: new Date(Math.min(reqEntry.fetchedAt, analyticsEntry.fetchedAt)).toISOString(),
+      now: new Date(ctx.now()),
+    },
+    ctx.riskPolicy,
+  );
+}
+
+export async function screen(inn: string, company: CompanyRef | null, ctx: GraphQLContext): Promise<ScreeningOutcome> {
+  if (!company) return { inn, company: null, statusCode: null, profile: null, error: null };
+  try {
+    const profile = await riskProfileOf(company, ctx);
+    const req = await recordOf(company, ctx.loaders.reqForStatus);
+    return { inn, company, statusCode: statusCode(statusOf(req)), profile, error: null };
+  } catch (error) {
+    const code = (error as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+    return { inn, company, statusCode: null, profile: null, error: code };
+  }
+}
