@@ -53,3 +53,13 @@ describe('cached values of the wrong shape', () => {
     expect(env.subgraph.services.batchers.req.inFlightCount).toBe(0);
   });
 });
+
+describe('cache store memory bound', () => {
+  it('evicts the least recently used values once their total size passes the bound', async () => {
+    const store = new CacheStore({ url: undefined, namespace: 'size', maxEntries: 1000, maxMemoryBytes: 64 * 1024, operationTimeoutMs: 500 }, createLogger('silent'));
+    const big = 'x'.repeat(10_000); // about 20 kB once stored
+    await store.setMany([0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: big, ttlMs: 60_000 })));
+    const present = (await store.getMany(['k0', 'k1', 'k2', 'k3'])).map((value) => value !== undefined);
+    expect(present).toEqual([false, true, true, true]);
+  });
+});

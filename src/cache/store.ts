@@ -14,6 +14,8 @@ export interface CacheStoreOptions {
   url: string | undefined;
   namespace: string;
   maxEntries: number;
+  /** Bound of the in-memory store by the size of the serialised values. */
+  maxMemoryBytes?: number;
   /** How long one cache operation may take before the answer comes from the vendor instead. */
   operationTimeoutMs: number;
 }
@@ -46,7 +48,9 @@ export class CacheStore {
     private readonly logger: Logger,
   ) {
     this.kind = options.url ? 'redis' : 'memory';
-    this.keyv = options.url ? createRedisKeyv(options.url, options.namespace) : createMemoryKeyv(options.maxEntries, options.namespace);
+    this.keyv = options.url
+      ? createRedisKeyv(options.url, options.namespace)
+      : createMemoryKeyv(options.maxEntries, options.maxMemoryBytes ?? 256 * 1024 ** 2, options.namespace);
     this.redis = options.url ? (this.keyv.store as RedisAdapter) : undefined;
     this.keyv.on('error', (error: unknown) => this.logFailure('event', error));
     this.connecting = this.redis ? this.redis.getClient().catch((error: unknown) => this.logFailure('connect', error)) : Promise.resolve();
@@ -126,9 +130,14 @@ export class CacheStore {
   }
 }
 
-function createMemoryKeyv(maxEntries: number, namespace: string): Keyv {
-  // lru-cache bounds memory by entry count, evicts the least recently used, and drops entries past their TTL.
-  const lru = new LRUCache<string, {}>({ max: maxEntries });
+function createMemoryKeyv(maxEntries: number, maxMemoryBytes: number, namespace: string): Keyv {
+  // lru-cache bounds the store by entry count and by the size of the values (keyv hands it JSON strings; a
+  // purchase page or a PDF is large), evicts the least recently used, and drops entries past their TTL.
+  const lru = new LRUCache<string, {}>({
+    max: maxEntries,
+    maxSize: maxMemoryBytes,
+    sizeCalculation: (value) => (typeof value === 'string' ? value.length * 2 : 1024),
+  });
   // keyv calls set(key, value, ttlMs) on Map-like stores; lru-cache's third argument is an options object.
   const store = {
     get: (key: string) => lru.get(key),

@@ -14,6 +14,8 @@ import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus
 
 /** Parties per purchase assumed by the estimate (customers plus participants; joint purchases have more). */
 const PARTIES_PER_PURCHASE = 2;
+/** Companies assumed on one day's change list. */
+const CHANGED_COMPANIES_ESTIMATE = 1000;
 
 /**
  * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution.
@@ -95,6 +97,9 @@ function companyLookup(field: FieldNode, variables: Record<string, unknown>): Lo
       return { identifiers: listLength(argument('inns'), variables) };
     case '_entities':
       return { identifiers: listLength(argument('representations'), variables) };
+    case 'changedCompanies':
+      // The change list's length is unknown before the call: counted as the most a query may ask for.
+      return { identifiers: CHANGED_COMPANIES_ESTIMATE };
     case 'screenCounterparties':
       return { identifiers: listLength(argument('inns'), variables), screening: true };
     case 'refreshCompany':

@@ -1,9 +1,10 @@
 import { badUserInput } from '../../errors.ts';
-import type { FocusPage } from '../../vendors/kontur-focus/client.ts';
 import { FOCUS_PAGE_SIZE } from '../../vendors/kontur-focus/client.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
+/** Cursors past this position are refused: no vendor list is that long, and a forged one must not cost calls. */
+const MAX_POSITION = 50_000;
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
@@ -19,7 +20,7 @@ export function encodeCursor(list: string, index: number): string {
 function decodeCursor(list: string, cursor: string): number {
   const [name, index] = Buffer.from(cursor, 'base64url').toString().split(':');
   const position = Number(index);
-  if (name !== list || !Number.isInteger(position) || position < 0) {
+  if (name !== list || !Number.isInteger(position) || position < 0 || position >= MAX_POSITION) {
     throw badUserInput(`Invalid cursor "${cursor}" for ${list}`, { argument: 'after' });
   }
   return position;
@@ -35,35 +36,26 @@ export interface PageWindow {
  * A vendor page is fetched only when the requested window reaches into it; a page shorter than 1000 is the last one,
  * which is also when the total becomes known.
  */
-export async function pagedConnection<T>(
-  list: string,
-  window: PageWindow,
-  fetchPage: (skip: number) => Promise<FocusPage<T>>,
-): Promise<Connection<T>> {
-  const first = window.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
-  }
-  const start = window.after ? decodeCursor(list, window.after) + 1 : 0;
+export async function pagedConnection<T>(list: string, window: PageWindow, fetchPage: (skip: number) => Promise<T[]>): Promise<Connection<T>> {
+  const { first, start } = checkWindow(list, window);
   const end = start + first;
-
   const edges: Connection<T>['edges'] = [];
   let totalCount: number | null = null;
   let hasNextPage = false;
-  for (let skip = Math.floor(start / FOCUS_PAGE_SIZE) * FOCUS_PAGE_SIZE; ; skip += FOCUS_PAGE_SIZE) {
-    if (first === 0 && skip > start) break;
-    const { items } = await fetchPage(skip);
-    items.forEach((node, offset) => {
-      const index = skip + offset;
-      if (index >= start && index < end) edges.push({ cursor: encodeCursor(list, index), node });
-    });
-    const lastPage = items.length < FOCUS_PAGE_SIZE;
-    if (lastPage) totalCount = skip + items.length;
-    if (skip + items.length > end || (!lastPage && skip + items.length === end)) {
-      // More items exist past the window (or may: a full page at the boundary means the vendor has another).
-      hasNextPage = true;
+  if (first > 0) {
+    for (let skip = Math.floor(start / FOCUS_PAGE_SIZE) * FOCUS_PAGE_SIZE; ; skip += FOCUS_PAGE_SIZE) {
+      const items = await fetchPage(skip);
+      items.forEach((node, offset) => {
+        const index = skip + offset;
+        if (index >= start && index < end) edges.push({ cursor: encodeCursor(list, index), node });
+      });
+      const lastPage = items.length < FOCUS_PAGE_SIZE;
+      // An empty page past the first says nothing about how long the list was when the earlier pages were read.
+      if (lastPage && (items.length > 0 || skip === 0)) totalCount = skip + items.length;
+      // More items exist past the window, or may: a full vendor page at the boundary means another page can follow.
+      if (skip + items.length > end || (!lastPage && skip + items.length === end)) hasNextPage = true;
+      if (lastPage || skip + FOCUS_PAGE_SIZE >= end) break;
     }
-    if (lastPage || skip + FOCUS_PAGE_SIZE >= end) break;
   }
   return {
     edges,
@@ -75,4 +67,26 @@ export async function pagedConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** The shape of a cursor and the range of `first`, checkable before execution without knowing which list. */
+export function checkWindowShape(first: unknown, after: unknown): void {
+  if (first !== undefined && first !== null && (!Number.isInteger(first) || (first as number) < 0 || (first as number) > MAX_PAGE_SIZE)) {
+    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
+  }
+  if (after === undefined || after === null) return;
+  const [name, index] = typeof after === 'string' ? Buffer.from(after, 'base64url').toString().split(':') : [];
+  const position = Number(index);
+  if (!name || !Number.isInteger(position) || position < 0 || position >= MAX_POSITION) {
+    throw badUserInput(`Invalid cursor "${String(after)}"`, { argument: 'after' });
+  }
+}
+
+/** `first` and `after` of a paged field, checked (also before execution, by the cost plugin). */
+export function checkWindow(list: string, window: PageWindow): { first: number; start: number } {
+  const first = window.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
+  }
+  return { first, start: window.after ? decodeCursor(list, window.after) + 1 : 0 };
 }

@@ -4,9 +4,9 @@ import type { VendorEntry } from '../../loaders/focus-batcher.ts';
 import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 
-/** The Focus methods whose data is cached per INN, and so refreshed by the "Update data from Focus" button. */
-const PER_INN_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh'] as const;
-export type PerInnMethod = (typeof PER_INN_METHODS)[number];
+import { PER_INN_METHODS, type PerInnMethod } from './vendor-methods.ts';
+
+export type { PerInnMethod };
 
 /** Process-wide operations on companies that are not plain loads. */
 export class CompanyService {

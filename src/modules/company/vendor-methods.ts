@@ -39,5 +39,12 @@ export const COMPANY_NESTED_FIELD_METHODS: Readonly<Record<string, Readonly<Reco
  */
 export const COMPANY_PAGED_FIELDS: ReadonlySet<string> = new Set(['fsspProceedings', 'purchases']);
 
+/**
+ * The per-INN cached methods: what refreshCompany refetches and the monitoring job evicts when the registry reports
+ * a change. One list, so the three never drift apart.
+ */
+export const PER_INN_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const satisfies readonly FocusBatchMethod[];
+export type PerInnMethod = (typeof PER_INN_METHODS)[number];
+
 /** Every method refreshCompany may refetch. */
-export const ALL_COMPANY_METHODS: readonly FocusBatchMethod[] = ['req', 'egrDetails', 'analytics', 'licences', 'buh'];
+export const ALL_COMPANY_METHODS: readonly FocusBatchMethod[] = PER_INN_METHODS;

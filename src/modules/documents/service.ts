@@ -1,5 +1,5 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
+import { KeyedFetch, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
 import type { FocusClient, FocusDocumentMethod } from '../../vendors/kontur-focus/client.ts';
 import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
 import { DocumentSigner } from './token.ts';
@@ -46,6 +46,16 @@ export class DocumentService {
     return `${CACHE_KEY_VERSION}:focus:${DOCUMENT_SPECS[kind].method}:inn:${inn}:pdf`;
   }
 
+  /** A small entry beside the bytes, so `fetchedAt` never reads a whole PDF. */
+  private metaKey(kind: DocumentKind, inn: string): string {
+    return `${this.cacheKey(kind, inn)}:meta`;
+  }
+
+  /** Every cache key of an INN's documents (bytes and metadata), for eviction. */
+  cacheKeys(inn: string): string[] {
+    return (Object.keys(DOCUMENT_SPECS) as DocumentKind[]).flatMap((kind) => [this.cacheKey(kind, inn), this.metaKey(kind, inn)]);
+  }
+
   /** A fresh link to the document: absolute under PUBLIC_URL when set, else root-relative. */
   url({ kind, inn }: DocumentRef): string {
     return `${this.options.publicUrl ?? ''}/documents/${this.signer.sign(kind, inn)}.pdf`;
@@ -53,9 +63,9 @@ export class DocumentService {
 
   /** When the cached bytes were fetched; null when they are not cached (or too old to be served). Never calls the vendor. */
   async fetchedAt({ kind, inn }: DocumentRef): Promise<number | null> {
-    const [cached] = await this.deps.cache.getMany<Partial<Fetched<unknown>>>([this.cacheKey(kind, inn)]);
-    const fetchedAt = cached?.fetchedAt;
-    if (typeof fetchedAt !== 'number' || typeof cached?.value !== 'string') return null;
+    const [meta] = await this.deps.cache.getMany<{ fetchedAt?: unknown }>([this.metaKey(kind, inn)]);
+    const fetchedAt = meta?.fetchedAt;
+    if (typeof fetchedAt !== 'number') return null;
     return Math.max(0, this.now() - fetchedAt) < this.options.cacheTtlMs ? fetchedAt : null;
   }
 
@@ -68,6 +78,7 @@ export class DocumentService {
         if (bytes === null) throw new DocumentNotFound();
         return bytes.toString('base64');
       });
+      void this.deps.cache.setMany([{ key: this.metaKey(kind, inn), value: { fetchedAt: entry.fetchedAt }, ttlMs: this.options.cacheTtlMs }]);
       return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
     } catch (error) {
       if (error instanceof DocumentNotFound) return null;

@@ -10,11 +10,11 @@ const STATE_TTL_MS = 90 * DAY_MS;
 const MAX_CATCH_UP_DAYS = 30;
 
 interface JobState {
-  /** Last day whose changes were all applied (a finished day never changes again). */
+  /**
+   * Last day whose changes were all applied. Yesterday and today are polled again on every run: a company can change
+   * twice in a day, and the vendor may list a change on a day after that day ended.
+   */
   completedThrough: string;
-  /** Today's INNs already evicted: today is polled again on every run, its new changes only are applied. */
-  today: string;
-  evictedToday: string[];
 }
 
 export interface MonitoringJobOptions {
@@ -22,7 +22,10 @@ export interface MonitoringJobOptions {
   now?: () => number;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** Kontur.Focus dates its change feeds by the Moscow calendar day. */
+const moscowDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit', day: '2-digit' });
+const isoDay = (ms: number) => moscowDay.format(new Date(ms));
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * Background job (FOCUS_MONITORING_INTERVAL): pulls the req and egrDetails change lists for every day since its
@@ -32,6 +35,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export class MonitoringJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopped = true;
   private readonly now: () => number;
 
   constructor(
@@ -44,12 +48,15 @@ export class MonitoringJob {
   }
 
   start(): void {
+    this.stopped = false;
     const tick = () => {
+      if (this.stopped) return;
       this.running = this.runOnce()
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'monitoring run failed; retrying at the next interval'))
         .finally(() => {
           this.running = undefined;
+          if (this.stopped) return;
           this.timer = setTimeout(tick, this.options.intervalMs);
           this.timer.unref();
         });
@@ -59,32 +66,31 @@ export class MonitoringJob {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
   }
 
-  /** One pass: every day from the last completed one to today. Answers the INNs evicted. */
+  /** One pass: every day after the last completed one through today. Answers the INNs evicted. */
   async runOnce(): Promise<string[]> {
     const today = isoDay(this.now());
+    const yesterday = addDays(today, -1);
     const state = await this.loadState(today);
-    const evicted: string[] = [];
-    for (let day = nextDay(state.completedThrough); day < today; day = nextDay(day)) {
-      // The day that was "today" last run: its changes already applied then are not evicted again.
-      const applied = new Set(day === state.today ? state.evictedToday : []);
-      const changed = (await this.changesOf(day)).filter((inn) => !applied.has(inn));
+    const evicted = new Set<string>();
+    for (let day = addDays(state.completedThrough, 1); day <= today; day = addDays(day, 1)) {
+      const changed = await this.changesOf(day);
       await this.monitoring.evict(changed);
-      evicted.push(...changed);
-      state.completedThrough = day;
-      await this.saveState(state);
+      for (const inn of changed) evicted.add(inn);
+      // Days before yesterday are final; yesterday and today are read again next time.
+      if (day < yesterday) {
+        state.completedThrough = day;
+        await this.saveState(state);
+      }
     }
-    const alreadyEvicted = new Set(state.today === today ? state.evictedToday : []);
-    const changedToday = (await this.changesOf(today)).filter((inn) => !alreadyEvicted.has(inn));
-    await this.monitoring.evict(changedToday);
-    evicted.push(...changedToday);
-    await this.saveState({ ...state, today, evictedToday: [...alreadyEvicted, ...changedToday] });
-    if (evicted.length > 0) this.logger.info({ evicted: evicted.length, through: today }, 'monitoring: evicted changed companies');
-    return [...new Set(evicted)];
+    await this.saveState(state);
+    if (evicted.size > 0) this.logger.info({ evicted: evicted.size, through: today }, 'monitoring: evicted changed companies');
+    return [...evicted];
   }
 
   private async changesOf(day: string): Promise<string[]> {
@@ -97,12 +103,12 @@ export class MonitoringJob {
 
   private async loadState(today: string): Promise<JobState> {
     const [saved] = await this.cache.getMany<JobState>([STATE_KEY]);
-    const oldest = isoDay(Date.parse(today) - MAX_CATCH_UP_DAYS * DAY_MS);
+    const oldest = addDays(today, -MAX_CATCH_UP_DAYS);
     if (!saved || typeof saved.completedThrough !== 'string') {
       // First run: nothing cached predates it by much, so yesterday's changes are the oldest that matter.
-      return { completedThrough: isoDay(Date.parse(today) - 2 * DAY_MS), today: '', evictedToday: [] };
+      return { completedThrough: addDays(today, -2) };
     }
-    return { ...saved, completedThrough: saved.completedThrough < oldest ? oldest : saved.completedThrough };
+    return { completedThrough: saved.completedThrough < oldest ? oldest : saved.completedThrough };
   }
 
   private async saveState(state: JobState): Promise<void> {
@@ -110,6 +116,3 @@ export class MonitoringJob {
   }
 }
 
-function nextDay(day: string): string {
-  return isoDay(Date.parse(day) + DAY_MS);
-}

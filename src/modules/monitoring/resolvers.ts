@@ -1,6 +1,6 @@
 import type { MutationResolvers, QueryResolvers, Resolvers } from '../../generated/graphql.ts';
 import type { CompanyRef } from '../company/model.ts';
-import { loadCompany } from '../company/lookup.ts';
+import { companyFromEntry } from '../company/lookup.ts';
 import { assertInnCount, assertValidInns } from '../company/validation.ts';
 
 const Mutation: MutationResolvers = {
@@ -14,8 +14,12 @@ const Mutation: MutationResolvers = {
 const Query: QueryResolvers = {
   async changedCompanies(_parent, { date, scope }, ctx) {
     const inns = await ctx.monitoring.changedInns(scope === 'REGISTRY_DETAILS' ? 'egrDetails' : 'req', date);
-    const companies = await Promise.all(inns.map((inn) => loadCompany(inn, ctx)));
-    return companies.filter((company): company is CompanyRef => company !== null);
+    const entries = await ctx.loaders.req.loadMany(inns);
+    // A failed lookup nulls only its own item (with its error); INNs the registry no longer knows are left out.
+    const companies = entries.map((entry, index) => (entry instanceof Error ? entry : companyFromEntry(inns[index]!, entry)));
+    return companies
+      .filter((company) => company !== null)
+      .map((company) => (company instanceof Error ? Promise.reject(company) : (company as CompanyRef)));
   },
 };
 

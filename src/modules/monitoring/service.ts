@@ -4,11 +4,10 @@ import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
 import type { VendorEntry } from '../../loaders/focus-batcher.ts';
 import type { FocusClient } from '../../vendors/kontur-focus/client.ts';
 import type { FocusIdentifierPair } from '../../vendors/kontur-focus/schemas.ts';
+import { PER_INN_METHODS } from '../company/vendor-methods.ts';
 
 export type ChangeScope = 'req' | 'egrDetails';
 
-/** The per-INN cached methods a registry change can make wrong. */
-const EVICTED_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const;
 
 export interface WatchOutcome {
   /** Requested INNs now on the monitored list. */
@@ -28,6 +27,8 @@ export class MonitoringService {
     private readonly client: FocusClient,
     private readonly batchers: FocusBatchers,
     private readonly cache: CacheStore,
+    /** Cache keys of an INN's documents (extract, financial analysis, express report), evicted with it. */
+    private readonly documentKeys?: (inn: string) => string[],
   ) {}
 
   /** Adds INNs to the monitored list (append, never replace) and reports which ones the registry did not know. */
@@ -49,16 +50,24 @@ export class MonitoringService {
     return [...new Set(inns.filter((inn): inn is string => inn !== undefined && isValidInn(inn)))];
   }
 
-  /** Drops every cached per-INN entry of these companies, so their next lookup reads the registry again. */
-  async evict(inns: readonly string[]): Promise<boolean> {
-    const keys = inns.flatMap((inn) => EVICTED_METHODS.map((method) => this.batchers[method].cacheKey(inn)));
-    return this.cache.deleteMany(keys);
+  /**
+   * Drops every cached per-INN entry of these companies (and their cached extracts), so their next lookup reads the
+   * registry again. Throws when the store could not delete, so the caller does not record the change as applied.
+   */
+  async evict(inns: readonly string[]): Promise<void> {
+    const keys = inns.flatMap((inn) => [
+      ...PER_INN_METHODS.map((method) => this.batchers[method].cacheKey(inn)),
+      ...(this.documentKeys ? this.documentKeys(inn) : []),
+    ]);
+    if (!(await this.cache.deleteMany(keys))) throw new Error(`could not evict ${inns.length} changed companies from the cache`);
   }
 
   private async innOf(pair: FocusIdentifierPair): Promise<string | undefined> {
     if (pair.inn) return pair.inn;
     if (!pair.ogrn) return undefined;
     const [entry] = await this.batchers.reqByOgrn.load([pair.ogrn], Number.MAX_SAFE_INTEGER);
-    return entry instanceof Error ? undefined : (entry as VendorEntry<{ inn?: string }>).records[0]?.inn;
+    // A failed lookup must fail the run: skipping the company would leave its stale data cached for good.
+    if (entry instanceof Error) throw entry;
+    return (entry as VendorEntry<{ inn?: string }>).records[0]?.inn;
   }
 }

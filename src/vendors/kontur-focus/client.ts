@@ -36,10 +36,9 @@ export const FOCUS_PAGE_SIZE = 1000;
 
 export type FocusDocumentMethod = 'excerpt' | 'finan' | 'briefReport';
 
-/** One page of a paged method: its items and the record's refresh date. */
+/** One page of a paged method: each registration of the INN (records keyed by OGRN) with its own list. */
 export interface FocusPage<T> {
-  items: T[];
-  updateDate: string | undefined;
+  lists: Array<{ ogrn: string | undefined; items: T[] }>;
 }
 
 const VENDOR = 'kontur-focus';
@@ -92,13 +91,13 @@ export class FocusClient {
     const { schema, items } = FOCUS_PAGED_METHODS[method];
     const params: Record<string, string> = { inn, ...(skip > 0 ? { skip: String(skip) } : {}) };
     const records = (await this.call(method, 1, async () => this.parse(method, z.array(schema), await this.getJson(method, params)))) as Array<
-      Record<string, unknown> & { inn?: string; updateDate?: string }
+      Record<string, unknown> & { inn?: string; ogrn?: string }
     >;
-    // Several registrations of one INN each carry their own list: the page is all of them, newest first.
-    const ownRecords = records.filter((record) => record.inn === undefined || record.inn === inn);
+    // Several registrations of one INN each carry their own list, paged on its own: they are kept apart.
     return {
-      items: ownRecords.flatMap((record) => record[items] as unknown[]),
-      updateDate: ownRecords.map((record) => record.updateDate).find((date) => date !== undefined),
+      lists: records
+        .filter((record) => record.inn === undefined || record.inn === inn)
+        .map((record) => ({ ogrn: record.ogrn, items: record[items] as unknown[] })),
     };
   }
 
@@ -222,8 +221,11 @@ export class FocusClient {
     const bytes = Buffer.from(await response.body.arrayBuffer().catch((error: unknown) => {
       throw this.transportError(method, error);
     }));
+    // The vendor's PDF content type is unconfirmed: the bytes decide. An empty JSON array means "nothing for this INN".
+    if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return bytes;
+    if (bytes.toString('utf8').trim() === '[]') return null;
     this.expectContentType(method, response, 'pdf');
-    return bytes;
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered with something that is not a PDF`, { vendor: VENDOR, method, status: response.statusCode });
   }
 
   /** One HTTP exchange with the deadline and retry policy; a non-2xx status becomes a VendorError (body read as text). */

@@ -4,21 +4,27 @@ import type { FocusFsspItem, FocusPurchase } from '../../../vendors/kontur-focus
 import type { GraphQLContext } from '../../../context.ts';
 import type { FocusPage } from '../../../vendors/kontur-focus/client.ts';
 import { recordOf } from '../../company/lookup.ts';
+import type { CompanyRef } from '../../company/model.ts';
+import { recordForRegistration } from '../../company/registry.ts';
 import { pagedConnection } from '../connection.ts';
 import { normalizePhone } from '../mapping.ts';
 
-function pageFetcher<T>(ctx: GraphQLContext, method: FocusPagedMethod, inn: string) {
-  return async (skip: number): Promise<FocusPage<T>> => (await ctx.loaders.pages.load({ method, inn, skip })).value as FocusPage<T>;
+/** The pages of this company's own registration (matched by OGRN), as plain item lists. */
+function pageFetcher<T>(ctx: GraphQLContext, method: FocusPagedMethod, company: CompanyRef) {
+  return async (skip: number): Promise<T[]> => {
+    const page = (await ctx.loaders.pages.load({ method, inn: company.inn, skip })).value as FocusPage<T>;
+    return recordForRegistration(page.lists, company.ogrn)?.items ?? [];
+  };
 }
 
 /** Company fields from the paged methods and contacts. */
 export const Company: CompanyResolvers = {
   fsspProceedings: (company, { first, after }, ctx) =>
-    pagedConnection<FocusFsspItem>('fssp', { first, after }, pageFetcher(ctx, 'fssp', company.inn)),
+    pagedConnection<FocusFsspItem>('fssp', { first, after }, pageFetcher(ctx, 'fssp', company)),
 
   purchases: (company, { role, first, after }, ctx) => {
     const method = role === 'PARTICIPANT' ? 'govPurchasesOfParticipant' : 'govPurchasesOfCustomer';
-    return pagedConnection<FocusPurchase>(method, { first, after }, pageFetcher(ctx, method, company.inn));
+    return pagedConnection<FocusPurchase>(method, { first, after }, pageFetcher(ctx, method, company));
   },
 
   async contactPhones(company, _args, ctx) {
