@@ -134,6 +134,17 @@ describe('a policy file changes the levels', () => {
   });
 });
 
+describe('the README\'s policy example', () => {
+  it('is a valid policy with the documented values', () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const example = /\*\*The policy\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const policy = loadRiskPolicy(policyFile('readme.yaml', example));
+    expect(policy.reviewThreshold).toBe(50);
+    expect(policy.weightOf('MASS_ADDRESS')).toBe(40);
+    expect(policy.thresholds.enforcementDebt).toEqual({ minAmount: 100_000, percentOfRevenue: 1, redPercentOfRevenue: 10 });
+  });
+});
+
 describe('an invalid policy', () => {
   it('is refused with a message naming the bad field', () => {
     const bad = policyFile('bad.json', JSON.stringify({ reviewThreshold: 150, factors: { MASS_ADRESS: { weight: 10 } } }));

@@ -17,14 +17,14 @@ export interface ScreeningOutcome {
 
 /**
  * The risk profile of one company, from the per-request loaders: req (status-fresh), analytics and, when T-Bank is
- * configured, its excerpt — so 100 companies cost one req and one analytics call.
+ * configured and asked for, its excerpt — so 100 companies cost one req and one analytics call.
  */
-export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext): Promise<RiskProfile | null> {
+export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { withTbank = true } = {}): Promise<RiskProfile | null> {
   const [reqEntry, analyticsEntry] = await Promise.all([ctx.loaders.reqForStatus.load(company.inn), ctx.loaders.analytics.load(company.inn)]);
   const req = await recordOf(company, ctx.loaders.reqForStatus);
   if (!req) return null;
   const analytics = await recordOf(company, ctx.loaders.analytics);
-  const tbank = ctx.tbankSignals ? await ctx.tbankSignals(company.inn).catch(() => null) : null;
+  const tbank = withTbank && ctx.tbankSignals ? await ctx.tbankSignals(company.inn).catch(() => null) : null;
   return assessRisk(
     {
       isLegalEntity: innKind(company.inn) === 'LEGAL_ENTITY',
@@ -41,7 +41,9 @@ export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext): P
 export async function screen(inn: string, company: CompanyRef | null, ctx: GraphQLContext): Promise<ScreeningOutcome> {
   if (!company) return { inn, company: null, statusCode: null, profile: null, error: null };
   try {
-    const profile = await riskProfileOf(company, ctx);
+    // T-Bank allows about 10 calls a minute: a bulk screening would spend the whole quota on its first INNs and leave
+    // the rest unchecked, so bulk screening reads Kontur.Focus only (Company.risk adds T-Bank per company).
+    const profile = await riskProfileOf(company, ctx, { withTbank: false });
     const req = await recordOf(company, ctx.loaders.reqForStatus);
     return { inn, company, statusCode: statusCode(statusOf(req)), profile, error: null };
   } catch (error) {

@@ -1,0 +1,78 @@
+import type { CacheStore } from '../cache/store.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Fetched } from './keyed-fetch.ts';
+import type { OperationStats } from './operation-stats.ts';
+
+export interface ExpiringFetchDeps {
+  cache: CacheStore;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+export interface ExpiringLookup<T> {
+  /** Oldest entry this lookup accepts (e.g. CACHE_TTL_STATUS for status fields); older ones are refetched. */
+  maxAgeMs: number;
+  /** How long a value is kept, by value: found data and "the vendor has nothing" live for different times. */
+  ttlOf: (value: T) => number;
+}
+
+/**
+ * Process-wide cache-then-vendor for values fetched one key at a time, like KeyedFetch, for a vendor without batch
+ * calls (T-Bank): a fresh cache entry answers; otherwise one fetch per key runs at a time, and concurrent askers share
+ * it. Unlike KeyedFetch, the TTL is chosen by the value (CACHE_TTL_NOT_FOUND for a null), each lookup may ask for a
+ * younger entry than the TTL, and no concurrency limit is applied here: the T-Bank client's rate limiter is the gate.
+ */
+export class ExpiringFetch<T> {
+  private readonly inFlight = new Map<string, Promise<Fetched<T>>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly label: string,
+    private readonly deps: ExpiringFetchDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async get(key: string, lookup: ExpiringLookup<T>, fetch: () => Promise<T>, stats?: OperationStats): Promise<Fetched<T>> {
+    const [cached] = await this.deps.cache.getMany<Fetched<T>>([key]);
+    if (isFetched<T>(cached)) {
+      // A replica whose clock runs a little behind sees a negative age: that entry is as fresh as it gets.
+      const age = Math.max(0, this.now() - cached.fetchedAt);
+      if (age < Math.min(lookup.maxAgeMs, lookup.ttlOf(cached.value))) {
+        this.count('hit', stats);
+        return cached;
+      }
+    }
+    this.count('miss', stats);
+    const running = this.inFlight.get(key);
+    if (running) {
+      this.deps.metrics.coalesced.inc({ method: this.label });
+      if (stats) stats.coalesced += 1;
+      return running;
+    }
+    if (stats) stats.vendorCalls += 1;
+    const fetching = fetch()
+      .then((value) => {
+        const entry: Fetched<T> = { fetchedAt: this.now(), value };
+        // Sent before anyone is answered, not awaited: a slow cache store must not delay the answer.
+        void this.deps.cache.setMany([{ key, value: entry, ttlMs: lookup.ttlOf(value) }]);
+        return entry;
+      })
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, fetching);
+    return fetching;
+  }
+
+  private count(result: 'hit' | 'miss', stats: OperationStats | undefined): void {
+    this.deps.metrics.cacheLookups.inc({ method: this.label, result });
+    if (stats) {
+      if (result === 'hit') stats.cacheHits += 1;
+      else stats.cacheMisses += 1;
+    }
+  }
+}
+
+/** A cached value is trusted only if it has the shape this version writes; anything else is a miss. */
+function isFetched<T>(value: unknown): value is Fetched<T> {
+  return typeof value === 'object' && value !== null && typeof (value as Fetched<T>).fetchedAt === 'number' && 'value' in value;
+}

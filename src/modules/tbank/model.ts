@@ -1,0 +1,7 @@
+import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
+
+/** What a `TbankCheck` resolver receives: the excerpt as cached, and when it was fetched. */
+export interface TbankCheckRef {
+  excerpt: TbankExcerpt;
+  fetchedAt: number;
+}

@@ -1,0 +1,47 @@
+import type { CompanyStatusCode } from '../../generated/graphql.ts';
+import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
+import type { TbankLoaders } from '../../loaders/tbank-loaders.ts';
+import { frozenAccounts, negativeLists, sameAddressCount, statusCodeOf } from './mapping.ts';
+
+/**
+ * What T-Bank contributes to a risk assessment (for src/modules/risk): read with the per-request loader
+ * `ctx.loaders.tbankExcerpt` (undefined when T-Bank is not configured), then `riskSignals(excerpt)`:
+ *
+ *   const excerpt = await ctx.loaders.tbankExcerpt?.load(inn);   // null: T-Bank has no data; rejects with a
+ *   const signals = excerpt ? riskSignals(excerpt) : null;        // VendorError (e.g. VENDOR_RATE_LIMITED)
+ */
+export interface TbankRiskSignals {
+  /** Negative registers the company is in (unfair suppliers, disqualified persons …); `since` is null: T-Bank gives no date. */
+  negativeLists: Array<{ name: string; since: string | null }>;
+  /** Tax-office decisions suspending operations on its bank accounts. */
+  frozenAccountDecisions: number;
+  /** Companies registered at the same address (T-Bank's count); null when unknown. */
+  sameAddressCompanies: number | null;
+  /** T-Bank's normalised status; null when there is no excerpt to read it from. */
+  statusCode: CompanyStatusCode | null;
+}
+
+export function riskSignals(excerpt: TbankExcerpt): TbankRiskSignals {
+  return {
+    negativeLists: negativeLists(excerpt).map((list) => ({ name: list.name, since: list.since ?? null })),
+    frozenAccountDecisions: frozenAccounts(excerpt).count,
+    sameAddressCompanies: sameAddressCount(excerpt),
+    statusCode: statusCodeOf(excerpt),
+  };
+}
+
+/**
+ * The per-request loaders plus `tbankSignals(inn)` for the context: T-Bank's risk signals of an INN (null when T-Bank
+ * has no data), through the same cached, coalesced and rate-limited excerpt loader; absent when T-Bank is not configured.
+ */
+export function withTbankSignals<L extends TbankLoaders>(loaders: L): { loaders: L; tbankSignals?: (inn: string) => Promise<TbankRiskSignals | null> } {
+  const excerpts = loaders.tbankExcerpt;
+  if (!excerpts) return { loaders };
+  return {
+    loaders,
+    tbankSignals: async (inn) => {
+      const excerpt = await excerpts.load(inn);
+      return excerpt ? riskSignals(excerpt) : null;
+    },
+  };
+}

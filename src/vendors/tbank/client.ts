@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import CircuitBreaker from 'opossum';
+import { Agent, interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
+import type { z } from 'zod';
+import { VendorError } from '../../errors.ts';
+import { redactSecrets, type Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import { RateLimitExceeded, RateLimiter, type RateLimit } from './rate-limiter.ts';
+import {
+  ContractsResponseSchema,
+  ErrorBodySchema,
+  ExcerptResponseSchema,
+  type TbankContractsPage,
+  type TbankErrorBody,
+  type TbankExcerpt,
+} from './schemas.ts';
+
+export interface TbankClientOptions {
+  /** e.g. https://business.tbank.ru/openapi (TBANK_BASE_URL). */
+  baseUrl: string;
+  /** Sent only as `Authorization: Bearer …`; never logged, never in an error or a metric. */
+  token: string;
+  /** Budget of one call once it is admitted by the rate limiter, retries included (TBANK_TIMEOUT). */
+  timeoutMs: number;
+  retries: number;
+  /** TBANK_RATE_LIMIT: at most `calls` calls in any window of `windowMs`, every attempt counted. */
+  rateLimit: RateLimit;
+  /** TBANK_MAX_WAIT: a call that would wait longer for the rate limiter fails at once with VENDOR_RATE_LIMITED. */
+  maxWaitMs: number;
+  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
+}
+
+export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
+
+/** The most contracts one call may ask for (`limit` is 1…100). */
+export const TBANK_CONTRACTS_PAGE_SIZE = 100;
+
+const VENDOR = 'tbank';
+const RETRY_STATUS_CODES = [500, 502, 503, 504];
+const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 2_000;
+
+interface Exchange {
+  status: number;
+  /** The parsed JSON body; undefined when it was not JSON. */
+  body: unknown;
+  contentType: string;
+  /** The X-Request-Id the vendor answered with, else the one we sent. */
+  vendorRequestId: string;
+}
+
+/**
+ * HTTP client for T-Bank's counterparty check (T-API, "Проверка контрагентов") on undici, built like the Kontur.Focus
+ * client: one keep-alive pool, one deadline per call (retries included), 5xx and connection errors retried with
+ * full-jitter backoff, a circuit breaker, bodies validated with zod, and every call counted in the metrics. On top:
+ * - every attempt, first or retry, passes the process-wide rate limiter (TBANK_RATE_LIMIT); a call that would wait
+ *   longer than TBANK_MAX_WAIT fails at once with VENDOR_RATE_LIMITED and is never sent, so the vendor is not asked
+ *   more often than it allows;
+ * - a 429 is not retried (there is no Retry-After, and a retry would spend the quota again): the limiter backs off a
+ *   whole window and the call fails with VENDOR_RATE_LIMITED;
+ * - a fresh X-Request-Id (UUID) per call, logged with the vendor's answer id and put into error extensions;
+ * - "not found" is the vendor's 422 NO_DATA, answered as null.
+ */
+export class TbankClient {
+  readonly limiter: RateLimiter;
+  private readonly agent: Agent;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+
+  constructor(
+    private readonly options: TbankClientOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    now: () => number = Date.now,
+  ) {
+    this.limiter = new RateLimiter(options.rateLimit, now);
+    this.agent = new Agent({
+      connections: 4,
+      keepAliveTimeout: 30_000,
+      connectTimeout: Math.min(options.timeoutMs, 5_000),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    this.breaker = this.createBreaker();
+  }
+
+  /** The excerpt for an INN (10 or 12 digits); null when T-Bank has no data for it (422 NO_DATA). */
+  getExcerptByInn(inn: string): Promise<TbankExcerpt | null> {
+    return this.getExcerpt('excerpt/by-inn', { inn });
+  }
+
+  /** The excerpt for an OGRN (13) or OGRNIP (15); null when T-Bank has no data for it. */
+  getExcerptByOgrn(ogrn: string): Promise<TbankExcerpt | null> {
+    return this.getExcerpt('excerpt', { ogrn });
+  }
+
+  /** One page of the company's state contracts (offset, limit ≤ 100); null when T-Bank does not know the OGRN. */
+  async getContracts(ogrn: string, offset: number, limit = TBANK_CONTRACTS_PAGE_SIZE): Promise<TbankContractsPage | null> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > TBANK_CONTRACTS_PAGE_SIZE) throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
+    const method = 'contracts';
+    return this.call(method, async () => {
+      const answer = await this.exchange(method, { ogrn, limit: String(limit), offset: String(offset) });
+      if (this.isNoData(answer)) return null;
+      const { data } = this.parse(method, answer, ContractsResponseSchema);
+      return { total: data.total, items: data.items };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.agent.close();
+  }
+
+  private getExcerpt(method: TbankMethod, params: Record<string, string>): Promise<TbankExcerpt | null> {
+    return this.call(method, async () => {
+      const answer = await this.exchange(method, params);
+      return this.isNoData(answer) ? null : this.parse(method, answer, ExcerptResponseSchema);
+    });
+  }
+
+  /**
+   * Every call passes the circuit breaker (an open breaker spends no rate-limit token), then the rate limiter, and is
+   * counted: outcome `ok`, the error code in lower case, `circuit_open` or `throttled` (both never sent).
+   */
+  private async call<T>(method: TbankMethod, run: () => Promise<T>): Promise<T> {
+    const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method });
+    let sent = false;
+    let outcome = 'ok';
+    try {
+      return (await this.breaker.fire(async () => {
+        await this.admit(method);
+        sent = true;
+        return run();
+      })) as T;
+    } catch (error) {
+      const vendorError = this.breakerError(method, error);
+      outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : sent ? vendorError.code.toLowerCase() : 'throttled';
+      throw vendorError;
+    } finally {
+      if (sent) {
+        stopTimer();
+        this.metrics.vendorBatchSize.observe({ vendor: VENDOR, method }, 1);
+      }
+      this.metrics.vendorCalls.inc({ vendor: VENDOR, method, outcome });
+    }
+  }
+
+  /** Waits for a rate-limit token, within TBANK_MAX_WAIT; beyond it, fails fast without sending anything. */
+  private async admit(method: TbankMethod): Promise<void> {
+    try {
+      await this.limiter.acquire(this.options.maxWaitMs);
+    } catch (error) {
+      if (!(error instanceof RateLimitExceeded)) throw error;
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      throw new VendorError(
+        'VENDOR_RATE_LIMITED',
+        `T-Bank rate limit (TBANK_RATE_LIMIT ${this.options.rateLimit.calls} per ${this.options.rateLimit.windowMs / 1000} s) reached; try again in ${retryAfterSeconds} s`,
+        { vendor: VENDOR, method, retryAfterSeconds },
+      );
+    }
+  }
+
+  private isNoData(answer: Exchange): boolean {
+    return answer.status === 422 && (answer.body as TbankErrorBody | undefined)?.errorCode === 'NO_DATA';
+  }
+
+  private parse<S extends z.ZodType>(method: TbankMethod, answer: Exchange, schema: S): z.output<S> {
+    if (answer.status < 200 || answer.status >= 300) throw this.statusError(method, answer);
+    const context = { vendor: VENDOR as 'tbank', method, status: answer.status, vendorRequestId: answer.vendorRequestId };
+    if (answer.body === undefined) {
+      const what = answer.contentType.includes('json') ? 'malformed JSON' : `${answer.contentType.split(';')[0] || 'no content type'} instead of JSON`;
+      throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${what}`, context);
+    }
+    const parsed = schema.safeParse(answer.body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    this.logger.warn({ vendor: VENDOR, method, vendorRequestId: answer.vendorRequestId, path: issue?.path.join('.') }, 'T-Bank answer failed validation');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with an unexpected shape`, context);
+  }
+
+  /** One HTTP exchange under the call's deadline and retry policy; any status comes back with its (JSON) body. */
+  private async exchange(method: TbankMethod, params: Record<string, string>): Promise<Exchange> {
+    const url = new URL(`${this.options.baseUrl}/api/v1/counterparty/${method}`);
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    const requestId = randomUUID();
+    const started = Date.now();
+    const deadline = started + this.options.timeoutMs;
+    let response: Dispatcher.ResponseData<unknown>;
+    let raw: string;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        // The retry policy needs this call's deadline, so each call composes its own retry interceptor over the pool.
+        // throwOnError: false hands the final answer back whatever its status, so its error body can be read.
+        dispatcher: this.agent.compose(
+          interceptors.retry({
+            maxRetries: this.options.retries,
+            methods: ['GET'],
+            statusCodes: RETRY_STATUS_CODES,
+            errorCodes: RETRY_ERROR_CODES,
+            throwOnError: false,
+            retry: this.retryPolicy(method, deadline),
+          }),
+        ),
+        headers: { accept: 'application/json', authorization: `Bearer ${this.options.token}`, 'x-request-id': requestId },
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      raw = await response.body.text();
+    } catch (error) {
+      throw this.transportError(method, requestId, error);
+    }
+    const header = response.headers['x-request-id'];
+    const answered = typeof header === 'string' && header !== '' ? header.slice(0, 50) : undefined;
+    const contentType = String(response.headers['content-type'] ?? '');
+    this.logger.info(
+      // vendorRequestId: the X-Request-Id we sent (not the operation's requestId); the vendor's own when it differs.
+      { vendor: VENDOR, method, vendorRequestId: requestId, ...(answered && answered !== requestId ? { vendorAnsweredRequestId: answered } : {}), status: response.statusCode, durationMs: Date.now() - started },
+      'T-Bank call',
+    );
+    let body: unknown;
+    try {
+      body = contentType.includes('json') ? (JSON.parse(raw) as unknown) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, body, contentType, vendorRequestId: answered ?? requestId };
+  }
+
+  /**
+   * When to retry: 5xx and connection errors only (a 429 never: see the class comment), at most TBANK_RETRIES times,
+   * after a full-jitter backoff, and only if the rate limiter grants the retry its own token in time — never past the
+   * call's deadline nor TBANK_MAX_WAIT.
+   */
+  private retryPolicy(method: TbankMethod, deadline: number): RetryHandler.RetryCallback {
+    return (error, { state }, callback) => {
+      const { statusCode, code } = error as Error & { statusCode?: number; code?: string };
+      const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
+      if (!retryable || state.counter > this.options.retries) return callback(error);
+      const backoffMs = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (state.counter - 1));
+      if (Date.now() + backoffMs >= deadline) return callback(error);
+      setTimeout(() => {
+        const budget = Math.min(this.options.maxWaitMs, deadline - Date.now());
+        const reservation = budget >= 0 ? this.limiter.reserve(budget) : undefined;
+        if (!reservation?.granted) return callback(error);
+        setTimeout(() => {
+          this.metrics.vendorRetries.inc({ vendor: VENDOR, method });
+          callback(null);
+        }, reservation.waitMs);
+      }, backoffMs);
+    };
+  }
+
+  private statusError(method: TbankMethod, answer: Exchange): VendorError {
+    const parsed = ErrorBodySchema.safeParse(answer.body);
+    const body = parsed.success ? parsed.data : {};
+    const { status, vendorRequestId } = answer;
+    // The message is vendor text that may echo identifiers ("Данные не найдены: ОГРН …"): digit runs are masked.
+    const detail = redactSecrets((body.errorMessage ?? '').slice(0, 200).trim(), [this.options.token]).replace(/\d{10,15}/g, '#');
+    const vendorCode = body.errorCode?.slice(0, 50);
+    const context = {
+      vendor: VENDOR as 'tbank',
+      method,
+      status,
+      vendorRequestId,
+      ...(body.errorId ? { errorId: body.errorId.slice(0, 50) } : {}),
+      ...(vendorCode ? { vendorCode } : {}),
+    };
+    this.logger.warn({ ...context, detail }, 'T-Bank call failed');
+    const label = `HTTP ${status}${vendorCode ? ` ${vendorCode}` : ''}`;
+    if (status === 401 || status === 403) {
+      return new VendorError(
+        'VENDOR_AUTH_FAILED',
+        `T-Bank rejected the token (${label}); check TBANK_TOKEN: its scopes, allowed IP addresses and the company's INN/KPP it was issued for`,
+        context,
+      );
+    }
+    if (status === 429) {
+      const retryAfterSeconds = Math.ceil(this.limiter.backOff() / 1000);
+      return new VendorError('VENDOR_RATE_LIMITED', `T-Bank rate limit reached for ${method} (${label}); try again later`, { ...context, retryAfterSeconds });
+    }
+    if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} is unavailable (${label})`, context);
+    return new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`, context);
+  }
+
+  private transportError(method: TbankMethod, requestId: string, error: unknown): VendorError {
+    if (error instanceof VendorError) return error;
+    const context = { vendor: VENDOR as 'tbank', method, vendorRequestId: requestId };
+    const code = (error as { code?: string }).code ?? '';
+    // undici's messages name no headers, but the token is scrubbed anyway, and never the error object itself is logged.
+    const message = redactSecrets(String((error as Error)?.message ?? error), [this.options.token]);
+    this.logger.warn({ ...context, errorCode: code, detail: message }, 'T-Bank transport error');
+    const timedOut =
+      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
+    if (timedOut) return new VendorError('VENDOR_TIMEOUT', `T-Bank ${method} did not answer within ${this.options.timeoutMs} ms`, context);
+    return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} could not be reached (${code || 'connection error'})`, context);
+  }
+
+  private createBreaker() {
+    const { breaker: settings } = this.options;
+    const breaker = new CircuitBreaker(async (run: () => Promise<unknown>) => run(), {
+      timeout: false, // the call has its own deadline
+      errorThresholdPercentage: settings.errorPercent,
+      volumeThreshold: settings.minCalls,
+      rollingCountTimeout: settings.windowMs,
+      resetTimeout: settings.resetMs,
+      // A rejected token is a configuration problem, a 429 or a throttled call back-pressure: not an outage.
+      errorFilter: (error: unknown) => error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
+    });
+    const state = (value: number, name: string) => () => {
+      this.metrics.breakerState.set({ vendor: VENDOR }, value);
+      this.logger.warn({ vendor: VENDOR, circuit: name }, `T-Bank circuit ${name}`);
+    };
+    breaker.on('open', state(2, 'open'));
+    breaker.on('halfOpen', state(1, 'half-open'));
+    breaker.on('close', state(0, 'closed'));
+    this.metrics.breakerState.set({ vendor: VENDOR }, 0);
+    return breaker;
+  }
+
+  private breakerError(method: TbankMethod, error: unknown): VendorError {
+    if (error instanceof VendorError) return error;
+    if ((error as { code?: string }).code === 'EOPENBREAKER') {
+      return new VendorError('VENDOR_UNAVAILABLE', 'T-Bank is failing; calls are paused for a while (circuit open)', { vendor: VENDOR, method, circuitOpen: true });
+    }
+    this.logger.warn({ vendor: VENDOR, method, detail: redactSecrets(String((error as Error)?.message ?? error), [this.options.token]) }, 'T-Bank call failed unexpectedly');
+    return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} failed unexpectedly`, { vendor: VENDOR, method });
+  }
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import { startEmulator } from './support/subgraph.ts';
+import { startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from './support/tbank.ts';
+
+describe('risk with T-Bank configured', () => {
+  let focus: FocusEmulator;
+  let tbank: TbankEmulator;
+  let subgraph: TbankSubgraph;
+
+  beforeAll(async () => {
+    focus = await startEmulator();
+    tbank = await startTestTbankEmulator();
+    subgraph = await startTbankSubgraph({ tbank, focus });
+  });
+  afterAll(async () => {
+    await subgraph.close();
+    await tbank.close();
+    await focus.close();
+  });
+
+  it('T-Bank\'s frozen-account decisions become a TBANK factor next to Kontur\'s blocked-accounts marker', async () => {
+    const result = await subgraph.gql(`{ company(inn: "366512608416") { tbankCheck { __typename } risk { level requiresReview factors { code severity source details { name value } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const factors = result.data.company.risk.factors as Array<{ code: string; severity: string; source: string; details: Array<{ name: string; value: string }> }>;
+    const frozen = factors.find((factor) => factor.code === 'TBANK_FROZEN_ACCOUNTS');
+    expect(frozen).toMatchObject({ severity: 'RED', source: 'TBANK' });
+    expect(Number(frozen!.details.find((detail) => detail.name === 'decisions')!.value)).toBeGreaterThanOrEqual(1);
+    expect(factors.find((factor) => factor.code === 'BLOCKED_ACCOUNTS')).toMatchObject({ severity: 'RED', source: 'ANALYTICS' });
+    expect(result.data.company.risk).toMatchObject({ level: 'CRITICAL', requiresReview: true });
+  });
+
+  it('bulk screening leaves T-Bank out (its quota would cover only the first INNs)', async () => {
+    const before = tbank.calls.length;
+    const result = await subgraph.gql(`{ screenCounterparties(inns: ["6663003127", "7736050003"]) { inn riskLevel factorCodes } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.screenCounterparties.map((row: { inn: string }) => row.inn)).toEqual(['6663003127', '7736050003']);
+    expect(tbank.calls.length - before).toBe(0);
+  });
+});

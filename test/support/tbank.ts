@@ -1,0 +1,90 @@
+import type http from 'node:http';
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../src/config.ts';
+import { createHttpApp } from '../../src/http/server.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import type { FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
+import { startTbankEmulator, type TbankEmulator, type TbankEmulatorOptions } from '../../src/vendors/tbank/emulator/server.ts';
+import { TEST_FOCUS_KEY, type GraphQLResponse } from './subgraph.ts';
+
+/** Long and distinctive, so a leak anywhere (a log line, an error, a metric) is found by plain substring search. */
+export const TEST_TBANK_TOKEN = 't-api.TestToken_7f3Kq9ZrX2mVb8Lw4Np6';
+
+export function startTestTbankEmulator(options: Partial<TbankEmulatorOptions> = {}): Promise<TbankEmulator> {
+  return startTbankEmulator({ token: TEST_TBANK_TOKEN, ...options });
+}
+
+export interface TbankSubgraph {
+  url: string;
+  services: Services;
+  httpServer: http.Server;
+  /** Every log line the subgraph wrote. */
+  logs: string[];
+  /** Every response body the subgraph sent through gql(), as text. */
+  responses: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real HTTP subgraph on loopback with T-Bank pointed at a T-Bank emulator and, when given, Kontur.Focus at a Focus
+ * emulator; without `focus`, FOCUS_API_KEY is unset and nothing points at Kontur.Focus (a T-Bank-only deployment).
+ */
+export async function startTbankSubgraph(options: {
+  tbank: TbankEmulator;
+  focus?: FocusEmulator;
+  env?: Record<string, string>;
+  token?: string;
+  /** Clock for cache ages. */
+  now?: () => number;
+}): Promise<TbankSubgraph> {
+  const logs: string[] = [];
+  const responses: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({
+    ...(options.focus ? { FOCUS_BASE_URL: options.focus.url, FOCUS_API_KEY: TEST_FOCUS_KEY } : {}),
+    TBANK_BASE_URL: options.tbank.url,
+    TBANK_TOKEN: options.token ?? TEST_TBANK_TOKEN,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
+    CACHE_NAMESPACE: `test-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    ...options.env,
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const services = createServices(config, logger, config.focus.apiKey, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
+  await services.cache.connect();
+  const { httpServer, apollo } = await createHttpApp(services);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  let closed = false;
+  return {
+    url,
+    services,
+    httpServer,
+    logs,
+    responses,
+    async gql(query, variables) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      responses.push(text);
+      return JSON.parse(text) as GraphQLResponse;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await apollo.stop();
+      await services.close();
+    },
+  };
+}
