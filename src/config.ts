@@ -16,6 +16,18 @@ export function parseDuration(text: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }
 
+const RATE_UNIT_MS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+const RATE = /^(\d+)\s*\/\s*(\d*)\s*(s|sec|m|min|h|hour|d|day)$/i;
+
+/** A rate limit like `10/min`, `60/h`, `5/s` or `10/90s` (calls per window). */
+export function parseRateLimit(text: string): { calls: number; windowMs: number } {
+  const match = RATE.exec(text.trim());
+  const calls = Number(match?.[1]);
+  const windowMs = Number(match?.[2] || 1) * (RATE_UNIT_MS[match?.[3]?.toLowerCase() ?? ''] ?? NaN);
+  if (!match || !(calls > 0) || !(windowMs > 0)) throw new Error(`"${text}" is not a rate limit (examples: 10/min, 60/h, 5/s, 10/90s)`);
+  return { calls, windowMs };
+}
+
 /** A duration; zero is refused unless allowed (a zero timeout or TTL would mean "never" to the libraries below). */
 const duration = (fallback: string, { allowZero = false } = {}) =>
   z
@@ -65,6 +77,26 @@ const EnvSchema = z.object({
   /** Latency the sandbox emulator adds to each answer, to make batching visible. */
   SANDBOX_LATENCY: duration('0ms', { allowZero: true }),
 
+  /** T-Bank counterparty check (T-API): enabled by a token, sent as `Authorization: Bearer`. */
+  TBANK_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  TBANK_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://business.tbank.ru/openapi')),
+  /** Client-side limit of T-Bank calls, shared by the process: at most this many calls in any window of that length. */
+  TBANK_RATE_LIMIT: z
+    .string()
+    .default('10/min')
+    .transform((value, ctx) => {
+      try {
+        return parseRateLimit(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** How long a T-Bank call may wait for the rate limiter before failing with VENDOR_RATE_LIMITED. */
+  TBANK_MAX_WAIT: duration('5s', { allowZero: true }),
+  TBANK_TIMEOUT: duration('10s'),
+  TBANK_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+
   CACHE_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -75,6 +107,12 @@ const EnvSchema = z.object({
   /** Key prefix in the store: replicas of one deployment share it; staging and production sharing a Redis must not. */
   CACHE_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only').default('counterparty-subgraph'),
   CACHE_MAX_ENTRIES: positiveInt(100_000),
+  /** Memory bound of the in-memory cache (purchase pages and PDFs are large), e.g. 256mb, 1gb. */
+  CACHE_MAX_MEMORY: z
+    .string()
+    .regex(/^\d+(kb|mb|gb)$/i, 'a size like 512mb or 1gb')
+    .default('256mb')
+    .transform((value) => Number.parseInt(value, 10) * { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[value.slice(-2).toLowerCase() as 'kb' | 'mb' | 'gb']),
   CACHE_TTL_REQUISITES: duration('24h'),
   CACHE_TTL_STATUS: duration('1h'),
   CACHE_TTL_NOT_FOUND: duration('1h'),
@@ -102,6 +140,30 @@ const EnvSchema = z.object({
 
   /** Risk policy file (JSON or YAML); unset = the documented defaults. A bad policy stops the start. */
   RISK_POLICY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
+
+  /** Jump.Finance payouts: the key is sent only as the Client-Key header. Unset: the bundled emulator (not in production). */
+  JUMP_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  JUMP_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.jump.finance/services/openapi')),
+  JUMP_TIMEOUT: duration('10s'),
+  JUMP_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  JUMP_MAX_CONCURRENCY: positiveInt(4),
+  /** Default legal entity (agent_id) and contractor group of new contractors; unset = the vendor's only one / default. */
+  JUMP_AGENT_ID: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  JUMP_GROUP_ID: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+  /** A payout that is not final is read again at most this often (the vendor allows once a minute per payout). */
+  JUMP_STATUS_REFRESH: duration('1m').refine((ms) => ms >= 60_000, 'must be at least 1m: Jump.Finance allows one status read per payout per minute'),
+  /** The same for payouts waiting for a person: awaiting confirmation in the cabinet, or a payout error. */
+  JUMP_STATUS_REFRESH_ACTION_NEEDED: duration('15m').refine((ms) => ms >= 60_000, 'must be at least 1m: Jump.Finance allows one status read per payout per minute'),
+  CACHE_TTL_FINAL_PAYMENTS: duration('30d'),
+  CACHE_TTL_CONTRACTORS: duration('10m'),
+  /** Counterparty check before a payout: off, warn (findings attached to the result) or block (refused). */
+  PAYOUT_GUARD: z.enum(['off', 'warn', 'block']).default('warn'),
+  /** The header the router sets with the validated user's scopes (space- or comma-separated). */
+  AUTH_SCOPES_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name, e.g. x-user-scopes')
+    .default('x-user-scopes')
+    .transform((value) => value.toLowerCase()),
   MAX_VENDOR_CALLS_PER_OPERATION: positiveInt(50),
   MAX_QUERY_DEPTH: positiveInt(12),
   MAX_QUERY_ALIASES: positiveInt(30),
@@ -125,6 +187,15 @@ export interface Config {
     breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
   };
   sandboxLatencyMs: number;
+  tbank: {
+    /** undefined = T-Bank not configured (sandbox mode starts the emulator when FOCUS_API_KEY is unset too). */
+    token: string | undefined;
+    baseUrl: string;
+    rateLimit: { calls: number; windowMs: number };
+    maxWaitMs: number;
+    timeoutMs: number;
+    retries: number;
+  };
   access: {
     routerSecret: string | undefined;
     metricsToken: string | undefined;
@@ -143,6 +214,7 @@ export interface Config {
     url: string | undefined;
     namespace: string;
     maxEntries: number;
+    maxMemoryBytes: number;
     ttl: { requisitesMs: number; statusMs: number; notFoundMs: number };
     staleIfErrorMs: number;
     listsTtlMs: number;
@@ -156,6 +228,21 @@ export interface Config {
   };
   monitoring: { intervalMs: number | undefined };
   risk: { policyPath: string | undefined };
+  jump: {
+    /** undefined = not configured (sandbox mode starts the emulator, except in production). */
+    apiKey: string | undefined;
+    baseUrl: string;
+    timeoutMs: number;
+    retries: number;
+    maxConcurrency: number;
+    agentId: number | undefined;
+    groupId: number | undefined;
+    statusRefreshMs: number;
+    actionNeededRefreshMs: number;
+    finalPaymentsTtlMs: number;
+    contractorsTtlMs: number;
+  };
+  payouts: { guard: 'off' | 'warn' | 'block'; scopesHeader: string };
 }
 
 export class ConfigError extends Error {}
@@ -186,6 +273,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     sandboxLatencyMs: e.SANDBOX_LATENCY,
+    tbank: {
+      token: e.TBANK_TOKEN,
+      baseUrl: e.TBANK_BASE_URL.replace(/\/+$/, ''),
+      rateLimit: e.TBANK_RATE_LIMIT,
+      maxWaitMs: e.TBANK_MAX_WAIT,
+      timeoutMs: e.TBANK_TIMEOUT,
+      retries: e.TBANK_RETRIES,
+    },
     access: {
       routerSecret: e.ROUTER_SECRET,
       metricsToken: e.METRICS_TOKEN,
@@ -202,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cache: {
       url: e.CACHE_URL,
       namespace: e.CACHE_NAMESPACE,
+      maxMemoryBytes: e.CACHE_MAX_MEMORY,
       maxEntries: e.CACHE_MAX_ENTRIES,
       ttl: {
         requisitesMs: e.CACHE_TTL_REQUISITES,
@@ -215,5 +311,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documents: { urlTtlMs: e.DOCUMENT_URL_TTL, signingSecret: e.DOCUMENT_SIGNING_SECRET, publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') },
     monitoring: { intervalMs: e.FOCUS_MONITORING_INTERVAL },
     risk: { policyPath: e.RISK_POLICY_PATH },
+    jump: {
+      apiKey: e.JUMP_API_KEY,
+      baseUrl: e.JUMP_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: e.JUMP_TIMEOUT,
+      retries: e.JUMP_RETRIES,
+      maxConcurrency: e.JUMP_MAX_CONCURRENCY,
+      agentId: e.JUMP_AGENT_ID,
+      groupId: e.JUMP_GROUP_ID,
+      statusRefreshMs: e.JUMP_STATUS_REFRESH,
+      actionNeededRefreshMs: e.JUMP_STATUS_REFRESH_ACTION_NEEDED,
+      finalPaymentsTtlMs: e.CACHE_TTL_FINAL_PAYMENTS,
+      contractorsTtlMs: e.CACHE_TTL_CONTRACTORS,
+    },
+    payouts: { guard: e.PAYOUT_GUARD, scopesHeader: e.AUTH_SCOPES_HEADER },
   };
 }

@@ -9,7 +9,7 @@ export type ErrorCode =
   | 'VENDOR_TIMEOUT'
   | 'VENDOR_BAD_RESPONSE';
 
-export type VendorName = 'kontur-focus';
+export type VendorName = 'kontur-focus' | 'tbank' | 'jump-finance';
 
 /** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */
 export class VendorError extends GraphQLError {
@@ -19,7 +19,20 @@ export class VendorError extends GraphQLError {
   constructor(
     code: Exclude<ErrorCode, 'BAD_USER_INPUT'>,
     message: string,
-    details: { vendor: VendorName; method: string; status?: number; retryAfterSeconds?: number; circuitOpen?: boolean },
+    details: {
+      vendor: VendorName;
+      method: string;
+      status?: number;
+      retryAfterSeconds?: number;
+      circuitOpen?: boolean;
+      /** T-Bank: the X-Request-Id of the call (the vendor's answer's, else the one we sent), for support cases. */
+      vendorRequestId?: string;
+      /** T-Bank: the error body's errorId and errorCode. */
+      errorId?: string;
+      vendorCode?: string;
+      /** The vendor is not configured (no key/token): nothing was sent. */
+      notConfigured?: boolean;
+    },
   ) {
     super(message, { extensions: { code, ...details } });
     this.code = code;

@@ -2,14 +2,23 @@ import { ConfigError, loadConfig } from './config.ts';
 import { RiskPolicyError } from './modules/risk/policy.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './observability/logger.ts';
-import { resolveFocusTarget } from './sandbox.ts';
+import { resolveFocusTarget, resolveTbankTarget } from './sandbox.ts';
+import { resolveJumpTarget } from './sandbox.ts';
 import { createServices } from './services.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const target = await resolveFocusTarget(config, logger);
-  const services = createServices({ ...config, focus: { ...config.focus, baseUrl: target.baseUrl } }, logger, target.apiKey);
+  const tbankTarget = await resolveTbankTarget(config, logger, Boolean(target.sandbox));
+  // Jump.Finance: the real API with JUMP_API_KEY, else the bundled emulator (never in production).
+  const jumpTarget = await resolveJumpTarget(config, logger);
+  config.jump = { ...config.jump, baseUrl: jumpTarget.baseUrl, apiKey: jumpTarget.apiKey };
+  const services = createServices(
+    { ...config, focus: { ...config.focus, baseUrl: target.baseUrl }, tbank: { ...config.tbank, baseUrl: tbankTarget.baseUrl, token: tbankTarget.token } },
+    logger,
+    target.apiKey,
+  );
   await services.cache.connect();
   const { httpServer, apollo } = await createHttpApp(services, { sandbox: Boolean(target.sandbox) });
 
@@ -17,7 +26,10 @@ async function main(): Promise<void> {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox) }, 'subgraph listening');
-  printBanner(port, Boolean(target.sandbox), services.cache.kind);
+  printBanner(port, Boolean(target.sandbox), services.cache.kind, { focus: Boolean(target.apiKey), tbank: Boolean(tbankTarget.token) });
+  if (jumpTarget.sandbox) {
+    process.stdout.write('  PAYOUTS SANDBOX: JUMP_API_KEY is not set, so contractors and payouts live in the bundled Jump.Finance emulator; no money moves.\n\n');
+  }
   services.monitoringJob?.start();
 
   let stopping = false;
@@ -28,13 +40,15 @@ async function main(): Promise<void> {
     await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations
     await services.close();
     await target.sandbox?.close();
+    await tbankTarget.sandbox?.close();
+    await jumpTarget.sandbox?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function printBanner(port: number, sandbox: boolean, cache: string): void {
+function printBanner(port: number, sandbox: boolean, cache: string, vendors: { focus: boolean; tbank: boolean }): void {
   const lines = [
     '',
     `  Counterparty subgraph ready: http://localhost:${port}/graphql  (open it in a browser for GraphiQL)`,
@@ -45,7 +59,11 @@ function printBanner(port: number, sandbox: boolean, cache: string): void {
       '  SANDBOX MODE: FOCUS_API_KEY is not set, so answers come from the bundled Kontur.Focus emulator,',
       '  not from the real registry. Real captured companies: 6663003127, 7736050003, 4401006984, 366512608416;',
       '  any other checksum-valid INN gets deterministic synthetic data (INNs starting with 00 are unknown).',
+      '  The bundled T-Bank emulator answers Company.tbankCheck and stateContracts for the same companies.',
     );
+  } else {
+    lines.push(`  Vendors: Kontur.Focus ${vendors.focus ? 'on' : 'off'}, T-Bank ${vendors.tbank ? 'on' : 'off'}`);
+    if (!vendors.focus) lines.push('  Kontur.Focus is not configured: requisites and status come from T-Bank; other Focus fields answer null.');
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

@@ -15,6 +15,12 @@ import type { Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
 import { FocusClient } from './vendors/kontur-focus/client.ts';
+import { createTbankLoaders, type TbankLoaders } from './loaders/tbank-loaders.ts';
+import { UnconfiguredFocusClient } from './loaders/unconfigured-focus.ts';
+import { TbankService } from './modules/tbank/service.ts';
+import { TbankClient } from './vendors/tbank/client.ts';
+import { PayoutsService } from './modules/payouts/service.ts';
+import { JumpClient } from './vendors/jump/client.ts';
 
 /** Process-wide pieces: one vendor client (one keep-alive pool), one cache, one batcher per method. */
 export interface Services {
@@ -22,6 +28,8 @@ export interface Services {
   logger: Logger;
   cache: CacheStore;
   focus: FocusClient;
+  /** T-Bank's counterparty check; present when TBANK_TOKEN is set (or in sandbox mode). */
+  tbank: TbankService | undefined;
   batchers: FocusBatchers;
   companies: CompanyService;
   pages: FocusPages;
@@ -34,8 +42,10 @@ export interface Services {
   now: () => number;
   /** The change-list job; present when FOCUS_MONITORING_INTERVAL is set (main.ts starts it). */
   monitoringJob: MonitoringJob | undefined;
+  /** Contractors and payouts over Jump.Finance (JUMP_API_KEY; calls fail as not configured without one). */
+  payouts: PayoutsService;
   metrics: Metrics;
-  createLoaders(stats?: OperationStats): FocusLoaders;
+  createLoaders(stats?: OperationStats): FocusLoaders & TbankLoaders;
   close(): Promise<void>;
 }
 
@@ -46,10 +56,11 @@ export interface ServiceOverrides {
   processMetrics?: boolean;
 }
 
-export function createServices(config: Config, logger: Logger, focusApiKey: string, overrides: ServiceOverrides = {}): Services {
+export function createServices(config: Config, logger: Logger, focusApiKey: string | undefined, overrides: ServiceOverrides = {}): Services {
   const metrics = new Metrics({ processMetrics: overrides.processMetrics !== false });
-  const cache = new CacheStore({ url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, operationTimeoutMs: 500 }, logger);
-  const focus = new FocusClient(
+  const cache = new CacheStore({ url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, maxMemoryBytes: config.cache.maxMemoryBytes, operationTimeoutMs: 500 }, logger);
+  // Without a Kontur.Focus key (a T-Bank-only deployment) nothing is sent to Kontur.Focus: its fields fail as not configured.
+  const focus = !focusApiKey ? new UnconfiguredFocusClient(logger, metrics) : new FocusClient(
     {
       baseUrl: config.focus.baseUrl,
       apiKey: focusApiKey,
@@ -83,22 +94,50 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
   const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
   // briefReport links are single-use: batched per request, under the shared concurrency limit, never cached.
   const uncached: FocusUncachedSources = { briefReport: (inns) => deps.limit(() => focus.getBatch('briefReport', 'inn', inns)) };
-  const riskPolicy = loadRiskPolicy(config.risk.policyPath);
-  const monitoring = new MonitoringService(focus, batchers, cache);
-  const monitoringJob = config.monitoring.intervalMs
-    ? new MonitoringJob(monitoring, cache, logger, { intervalMs: config.monitoring.intervalMs, ...(overrides.now ? { now: overrides.now } : {}) })
+  const tbank = config.tbank.token
+    ? new TbankService(
+        new TbankClient({ ...config.tbank, token: config.tbank.token, breaker: config.focus.breaker }, logger, metrics),
+        { cache, metrics, ...(overrides.now ? { now: overrides.now } : {}) },
+        { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs, listsMs: config.cache.listsTtlMs },
+      )
     : undefined;
+  const riskPolicy = loadRiskPolicy(config.risk.policyPath);
   const documents = new DocumentService(focus, keyedDeps, {
     cacheTtlMs: config.cache.documentsTtlMs,
     urlTtlMs: config.documents.urlTtlMs,
     signingSecret: config.documents.signingSecret,
     publicUrl: config.documents.publicUrl,
   });
+  const monitoring = new MonitoringService(focus, batchers, cache, (inn) => documents.cacheKeys(inn));
+  const monitoringJob = config.monitoring.intervalMs
+    ? new MonitoringJob(monitoring, cache, logger, { intervalMs: config.monitoring.intervalMs, ...(overrides.now ? { now: overrides.now } : {}) })
+    : undefined;
+  const payouts = new PayoutsService(
+    new JumpClient(
+      { ...config.jump, connections: Math.max(config.jump.maxConcurrency, 4), breaker: config.focus.breaker },
+      logger,
+      metrics,
+    ),
+    { cache, metrics, logger, now: overrides.now ?? Date.now },
+    {
+      guard: config.payouts.guard,
+      scopesHeader: config.payouts.scopesHeader,
+      agentId: config.jump.agentId,
+      groupId: config.jump.groupId,
+      contractorsTtlMs: config.jump.contractorsTtlMs,
+      maxConcurrency: config.jump.maxConcurrency,
+      statusRefreshMs: config.jump.statusRefreshMs,
+      actionNeededRefreshMs: config.jump.actionNeededRefreshMs,
+      keepMs: config.jump.finalPaymentsTtlMs,
+    },
+  );
+
   return {
     config,
     logger,
     cache,
     focus,
+    tbank,
     batchers,
     companies: new CompanyService(batchers, cache),
     pages,
@@ -106,13 +145,19 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     documents,
     monitoring,
     monitoringJob,
+    payouts,
     riskPolicy,
     now: overrides.now ?? Date.now,
     metrics,
-    createLoaders: (stats) => createFocusLoaders(batchers, pages, uncached, loaderTtl, overrides.now, stats),
+    createLoaders: (stats) => ({
+      ...createFocusLoaders(batchers, pages, uncached, loaderTtl, overrides.now, stats),
+      // With T-Bank configured: its loaders; and when Kontur.Focus is not, the requisites loaders answer from T-Bank.
+      ...(tbank ? createTbankLoaders(tbank, { backsRequisites: !focusApiKey, statusMs: loaderTtl.statusMs, now: overrides.now, stats }) : {}),
+    }),
     async close() {
       await monitoringJob?.stop();
-      await Promise.allSettled([focus.close(), cache.close()]);
+      await payouts.close().catch(() => undefined);
+      await Promise.allSettled([focus.close(), cache.close(), tbank?.close()]);
     },
   };
 }

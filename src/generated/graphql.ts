@@ -3,9 +3,12 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CompanyRef, ExpressReportRef, RegistrationRef, ActivityRef, FounderPersonRef, FounderCompanyRef, FounderForeignRef } from '../modules/company/model.ts';
 import type { FocusStatus, FocusParsedAddress, FocusHead, FocusManagementCompany, FocusBranch, FocusEgrUL, FocusRegBody, FocusSuccessor, FocusAnalyticsValues, FocusLicence, FocusBuhForm, FocusFsspItem, FocusPurchase, FocusPurchaseParty, FocusPurchaseObject, FocusPrice, FocusStat } from '../vendors/kontur-focus/schemas.ts';
 import type { Connection } from '../modules/collections/connection.ts';
+import type { TbankCheckRef } from '../modules/tbank/model.ts';
+import type { TbankContract } from '../vendors/tbank/schemas.ts';
 import type { RiskPolicyModel } from '../modules/risk/policy.ts';
 import type { ScreeningOutcome } from '../modules/risk/screening.ts';
 import type { DocumentRef } from '../modules/documents/model.ts';
+import type { ContractorRef, ContractorConnectionModel, PaymentModel, PaymentConnectionModel, CreatePaymentOutcome } from '../modules/payouts/model.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +25,12 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** A moment in time, ISO 8601 with zone, e.g. `2026-11-23T09:15:00.000Z`. */
   DateTime: { input: string; output: string; }
+  /**
+   * An exact sum of money in rubles, served as a string with two decimals: `"100.10"`, `"0.00"`, `"-5.50"`.
+   * As input: a string (`"100.1"` or `"100.10"`) or an integer literal; at most two decimals, else BAD_USER_INPUT.
+   * A non-integer JSON number in variables is refused: it would already be a binary float. Never a float on the way.
+   */
+  Decimal: { input: string; output: string; }
   link__Import: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -150,9 +159,10 @@ export type Company = {
   /**
    * Enforcement proceedings (FSSP) against the company, newest first, as a Relay connection (`first` up to 1000,
    * default 50). Kontur.Focus serves them in pages of 1000: a vendor page is fetched only when the requested window
-   * reaches into it, and kept for CACHE_TTL_LISTS. Empty, never an error, when the vendor has none.
+   * reaches into it, and kept for CACHE_TTL_LISTS. Empty, never an error, when the vendor has none; null (with the
+   * error) only when the vendor call fails, so the rest of the company still answers.
    */
-  fsspProceedings: FsspProceedingConnection;
+  fsspProceedings: Maybe<FsspProceedingConnection>;
   /** Full registered name; for a sole proprietor the person's full name. */
   fullName: Maybe<Scalars['String']['output']>;
   /** Registration numbers with the state funds. */
@@ -192,7 +202,7 @@ export type Company = {
    * Government purchases (44-FZ, 94-FZ, 223-FZ) where the company took part as a supplier (PARTICIPANT) or placed
    * them (CUSTOMER), newest first, paged like `fsspProceedings`.
    */
-  purchases: PurchaseConnection;
+  purchases: Maybe<PurchaseConnection>;
   /** Region of registration; for sole proprietors the only part of the address the registry publishes. */
   region: Maybe<Scalars['String']['output']>;
   /** The registering authority. */
@@ -210,6 +220,13 @@ export type Company = {
   risk: Maybe<RiskProfile>;
   /** Short name, e.g. `ООО "Ромашка"`; for a sole proprietor `ИП Фамилия Имя Отчество`. */
   shortName: Maybe<Scalars['String']['output']>;
+  /**
+   * The company's state contracts from T-Bank (the contracts method), as a Relay connection (`first` up to 100,
+   * default 20). T-Bank serves them by limit/offset; they are fetched in pages of 100, only the pages the requested
+   * window reaches into, each cached for CACHE_TTL_LISTS. Empty, with `totalCount` null, when T-Bank is not configured;
+   * empty with `totalCount` 0 when T-Bank does not know the company.
+   */
+  stateContracts: StateContractConnection;
   /** Charter capital in roubles. */
   statedCapital: Maybe<StatedCapital>;
   /** Registry status. Refreshed more often than the rest (CACHE_TTL_STATUS): statuses change fast during liquidation. */
@@ -218,6 +235,14 @@ export type Company = {
   successors: Maybe<Array<RelatedCompany>>;
   /** The tax office the company is registered with. */
   taxAuthority: Maybe<Authority>;
+  /**
+   * T-Bank's counterparty check (T-API "Проверка контрагентов", the excerpt by INN), when T-Bank is configured
+   * (TBANK_TOKEN). Null when it is not configured, or when T-Bank has no data for the INN (its 422 NO_DATA).
+   * One T-Bank call per INN, cached for CACHE_TTL_REQUISITES (a "no data" for CACHE_TTL_NOT_FOUND) and shared by
+   * concurrent operations. T-Bank allows few calls (TBANK_RATE_LIMIT, 10 per minute by default): a call that would
+   * wait longer than TBANK_MAX_WAIT for its turn fails at once with VENDOR_RATE_LIMITED (`extensions.retryAfterSeconds`).
+   */
+  tbankCheck: Maybe<TbankCheck>;
 };
 
 
@@ -245,6 +270,19 @@ export type CompanyPurchasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role: PurchaseRole;
+};
+
+
+/**
+ * A Russian company or sole proprietor, keyed by INN across the supergraph. Data comes from Kontur.Focus;
+ * fields are grouped by the vendor method that backs them, and a query only pays for the methods its fields need:
+ * requisites (req) for names, codes, status, address and heads; registry details (egrDetails) for activities,
+ * founders, capital and authorities; `analytics`; `licences`; `financials` (buh).
+ * Vendor-backed fields are nullable: if a vendor call fails, only those fields are null, with an error naming the cause.
+ */
+export type CompanyStateContractsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -610,6 +648,141 @@ export type ContractStage =
   | 'TERMINATED_DEADLINE_PASSED'
   | 'UNKNOWN';
 
+/** A payee of Jump.Finance payouts. Vendor-backed fields are nullable: a failed call nulls only what it should have answered. */
+export type Contractor = {
+  __typename?: 'Contractor';
+  /** Our legal entity that works with this contractor. */
+  agent: Maybe<PayoutAgent>;
+  /** The contractor's Jump.Finance balance. */
+  balance: Maybe<Scalars['Decimal']['output']>;
+  balanceCurrency: Maybe<Scalars['String']['output']>;
+  balances: Maybe<Array<ContractorBalance>>;
+  /**
+   * The Kontur.Focus registry record for the contractor's INN (null without an INN or when the registry does not
+   * know it), through the same batched loaders as `companies`: a page of 200 contractors costs 2 `req` calls.
+   */
+  company: Maybe<Company>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+  firstName: Maybe<Scalars['String']['output']>;
+  /** Last, first and middle name. */
+  fullName: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  inn: Maybe<Scalars['String']['output']>;
+  isEditable: Maybe<Scalars['Boolean']['output']>;
+  /** The last approved identification; null when there is none. */
+  lastApprovedIdentification: Maybe<Identification>;
+  lastName: Maybe<Scalars['String']['output']>;
+  legalForm: Maybe<ContractorLegalForm>;
+  /** The vendor's title of the legal form, e.g. `Самозанятый`. */
+  legalFormTitle: Maybe<Scalars['String']['output']>;
+  middleName: Maybe<Scalars['String']['output']>;
+  /** This contractor's payouts, newest first. */
+  payments: Maybe<PaymentConnection>;
+  /** +7XXXXXXXXXX */
+  phone: Maybe<Scalars['String']['output']>;
+  /** Where payouts can go. Account numbers are masked. */
+  requisites: Maybe<Array<PayoutRequisite>>;
+  /** The stored self-employed state (null for other legal forms); `syncSelfEmployedStatus` refreshes it. */
+  selfEmployed: Maybe<SelfEmployedStatus>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A payee of Jump.Finance payouts. Vendor-backed fields are nullable: a failed call nulls only what it should have answered. */
+export type ContractorPaymentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<PaymentStatus>;
+};
+
+export type ContractorBalance = {
+  __typename?: 'ContractorBalance';
+  agent: Maybe<PayoutAgent>;
+  balance: Maybe<Scalars['Decimal']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  customerBalanceName: Maybe<Scalars['String']['output']>;
+  frozenBalance: Maybe<Scalars['Decimal']['output']>;
+  id: Scalars['ID']['output'];
+  integrationName: Maybe<Scalars['String']['output']>;
+  typeName: Maybe<Scalars['String']['output']>;
+};
+
+export type ContractorConnection = {
+  __typename?: 'ContractorConnection';
+  edges: Array<ContractorEdge>;
+  pageInfo: PageInfo;
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type ContractorEdge = {
+  __typename?: 'ContractorEdge';
+  cursor: Scalars['String']['output'];
+  node: Contractor;
+};
+
+export type ContractorInput = {
+  /** Our legal entity; default JUMP_AGENT_ID. */
+  agentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Self-employed: the company pays the contractor's tax (НПД). */
+  companyAgreesToPayTaxes?: InputMaybe<Scalars['Boolean']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  firstName: Scalars['String']['input'];
+  /** Contractor group; default JUMP_GROUP_ID, else the vendor's default group. */
+  groupId?: InputMaybe<Scalars['ID']['input']>;
+  /** Required for SELF_EMPLOYED and SOLE_PROPRIETOR (12 digits). */
+  inn?: InputMaybe<Scalars['String']['input']>;
+  lastName: Scalars['String']['input'];
+  legalForm: ContractorLegalForm;
+  middleName?: InputMaybe<Scalars['String']['input']>;
+  /** Any common Russian mobile format; normalised to +7XXXXXXXXXX. */
+  phone: Scalars['String']['input'];
+};
+
+/** How a contractor works with the company (the vendor's legal_form_id). */
+export type ContractorLegalForm =
+  /** 1 — физическое лицо. */
+  | 'INDIVIDUAL'
+  /** 2 — самозанятый (pays НПД). */
+  | 'SELF_EMPLOYED'
+  /** 3 — индивидуальный предприниматель. */
+  | 'SOLE_PROPRIETOR';
+
+export type CreatePaymentInput = {
+  /** Positive, at most two decimals. */
+  amount: Scalars['Decimal']['input'];
+  contractorId: Scalars['ID']['input'];
+  /**
+   * The idempotency key: at most 36 characters, Latin letters, digits, spaces and - _ . ! : * ( ) [ ] @ $ ~ ` ^ , ; = < > | { } ‘
+   * (the vendor's set), and no card number. Generated (a UUID) when absent. A retry with the same key never pays twice.
+   */
+  customerPaymentId?: InputMaybe<Scalars['String']['input']>;
+  /** Payment purpose; must not contain a card number. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** A requisite of the contractor (`Contractor.requisites`); default: the contractor's default requisite. */
+  requisiteId?: InputMaybe<Scalars['ID']['input']>;
+  /** Self-employed contractors: service name for the tax receipt; must not contain a card number. */
+  serviceName?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreatePaymentResult = {
+  __typename?: 'CreatePaymentResult';
+  /** The idempotency key used (generated when the input had none). */
+  customerPaymentId: Scalars['String']['output'];
+  payment: Payment;
+  /** true when this key had already created the payout and this answer is that payout, not a new one. */
+  replayed: Scalars['Boolean']['output'];
+  /** Counterparty findings (PAYOUT_GUARD=warn); empty when the check found nothing or is off. */
+  warnings: Array<PayoutWarning>;
+};
+
+export type DeleteContractorResult = {
+  __typename?: 'DeleteContractorResult';
+  /** false when the vendor had no such contractor. */
+  deleted: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+};
+
 /**
  * A PDF from Kontur.Focus, served by this subgraph at `url`. The link is signed and expires after DOCUMENT_URL_TTL;
  * it carries no vendor key. Following it downloads the PDF (from the cache when fetched within CACHE_TTL_DOCUMENTS).
@@ -819,6 +992,22 @@ export type Head = {
   since: Maybe<Scalars['Date']['output']>;
 };
 
+export type Identification = {
+  __typename?: 'Identification';
+  id: Scalars['ID']['output'];
+  isVerified: Scalars['Boolean']['output'];
+  status: IdentificationStatus;
+};
+
+export type IdentificationStatus =
+  | 'APPROVED'
+  | 'AUTO_CHECK'
+  | 'CONTRACTOR_APPROVE'
+  | 'MANUAL_CHECK'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'UNKNOWN';
+
 export type Licence = {
   __typename?: 'Licence';
   activity: Maybe<Scalars['String']['output']>;
@@ -853,10 +1042,31 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Pays a contractor. Idempotent by `customerPaymentId` (generated when absent, and returned): a retry with the same
+   * key never creates a second payout. Before paying, the counterparty guard (PAYOUT_GUARD) checks the contractor.
+   */
+  createPayment: CreatePaymentResult;
+  deleteContractor: DeleteContractorResult;
+  /**
    * The "Update data from Focus" button: refetches now, from Kontur.Focus, everything cached for this INN
    * (requisites, registry details, analytics, licences, financials) and answers with the fresh company.
    */
   refreshCompany: Maybe<Company>;
+  /** Repeats a failed payout (status FAILED, when the vendor allows it). */
+  repeatPayment: Payment;
+  /**
+   * Asks the tax service again whether a self-employed contractor is bound to the company and gave the permissions.
+   * The vendor allows one per 30 s per contractor: a second one inside the window is RATE_LIMITED with
+   * `extensions.retryAfterSeconds`, answered here without calling the vendor.
+   */
+  syncSelfEmployedStatus: SelfEmployedStatus;
+  /** Replaces every field of a contractor (a full update, as the vendor's PUT). */
+  updateContractor: Contractor;
+  /**
+   * Creates a contractor, or updates the one with this phone: Jump.Finance keys contractors by phone. The phone is
+   * normalised to +7XXXXXXXXXX first (`8 (903) 111-22-33`, `+7 903 111 22 33`, `9031112233` all become `+79031112233`).
+   */
+  upsertContractor: Contractor;
   /**
    * Adds companies to Kontur.Focus monitoring (the monitored list, appended to — never replaced). Monitored companies
    * appear in `changedCompanies`, and the background job (FOCUS_MONITORING_INTERVAL) evicts them from the cache when the
@@ -866,8 +1076,39 @@ export type Mutation = {
 };
 
 
+export type MutationCreatePaymentArgs = {
+  input: CreatePaymentInput;
+};
+
+
+export type MutationDeleteContractorArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRefreshCompanyArgs = {
   inn: Scalars['String']['input'];
+};
+
+
+export type MutationRepeatPaymentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSyncSelfEmployedStatusArgs = {
+  contractorId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateContractorArgs = {
+  id: Scalars['ID']['input'];
+  input: ContractorInput;
+};
+
+
+export type MutationUpsertContractorArgs = {
+  input: ContractorInput;
 };
 
 
@@ -881,6 +1122,165 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
+};
+
+export type Payment = {
+  __typename?: 'Payment';
+  /** Waiting for a person (AWAITING_CONFIRMATION) or failed (FAILED): polled every 15 min, not every minute. */
+  actionNeeded: Scalars['Boolean']['output'];
+  /** The amount asked for. */
+  amount: Scalars['Decimal']['output'];
+  /** What actually reached the contractor, after commission and tax withholding. */
+  amountPaid: Maybe<Scalars['Decimal']['output']>;
+  /** Commission the bank withheld. */
+  bankCommission: Maybe<Scalars['Decimal']['output']>;
+  /** Whether the vendor allows `repeatPayment` now. */
+  canRepeat: Maybe<Scalars['Boolean']['output']>;
+  /** Commission withheld from the contractor. */
+  commission: Maybe<Scalars['Decimal']['output']>;
+  contractor: Maybe<Contractor>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** Our idempotency key. */
+  customerPaymentId: Maybe<Scalars['String']['output']>;
+  error: Maybe<PaymentError>;
+  /** What happened to the payout, newest first. */
+  history: Maybe<Array<PaymentHistoryEntry>>;
+  id: Scalars['ID']['output'];
+  /** The status will not change any more. */
+  isFinal: Scalars['Boolean']['output'];
+  paidAt: Maybe<Scalars['DateTime']['output']>;
+  /** Payment purpose (назначение платежа). */
+  purpose: Maybe<Scalars['String']['output']>;
+  /** A self-employed contractor's tax receipt. */
+  receipt: Maybe<PaymentReceipt>;
+  requisite: Maybe<PaymentRequisiteSummary>;
+  /** Service name for a self-employed contractor's receipt, as sent by this subgraph (the vendor does not return it). */
+  serviceName: Maybe<Scalars['String']['output']>;
+  status: PaymentStatus;
+  /** When the status was last read from Jump.Finance. */
+  statusCheckedAt: Scalars['DateTime']['output'];
+  /** The vendor's status id (1–8). */
+  statusId: Scalars['Int']['output'];
+  /** The vendor's own title of the status, e.g. `в обработке`. */
+  statusTitle: Maybe<Scalars['String']['output']>;
+  /** Tax (НПД) withheld from a self-employed contractor. */
+  taxAmount: Maybe<Scalars['Decimal']['output']>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PaymentConnection = {
+  __typename?: 'PaymentConnection';
+  edges: Array<PaymentEdge>;
+  pageInfo: PageInfo;
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type PaymentEdge = {
+  __typename?: 'PaymentEdge';
+  cursor: Scalars['String']['output'];
+  node: Payment;
+};
+
+export type PaymentError = {
+  __typename?: 'PaymentError';
+  code: Maybe<Scalars['Int']['output']>;
+  /** The vendor's error text. */
+  message: Scalars['String']['output'];
+  type: Maybe<Scalars['String']['output']>;
+};
+
+export type PaymentFilter = {
+  contractorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Created at or after (inclusive). */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Created at or before (inclusive). */
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** UNKNOWN cannot be filtered on. */
+  status?: InputMaybe<PaymentStatus>;
+};
+
+export type PaymentHistoryEntry = {
+  __typename?: 'PaymentHistoryEntry';
+  at: Maybe<Scalars['DateTime']['output']>;
+  detail: Maybe<Scalars['String']['output']>;
+  message: Maybe<Scalars['String']['output']>;
+};
+
+export type PaymentReceipt = {
+  __typename?: 'PaymentReceipt';
+  canCancel: Scalars['Boolean']['output'];
+  cancelReason: Maybe<Scalars['String']['output']>;
+  issuedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The receipt at the tax service (the vendor's link, passed through as is). */
+  link: Maybe<Scalars['String']['output']>;
+  /** A copy the vendor saved when the receipt was issued. */
+  savedLink: Maybe<Scalars['String']['output']>;
+  /** The receipt's status at the tax service, e.g. `active`. */
+  status: Maybe<Scalars['String']['output']>;
+};
+
+export type PaymentRequisiteSummary = {
+  __typename?: 'PaymentRequisiteSummary';
+  /** Masked, e.g. `Mastercard · 8085`. */
+  description: Maybe<Scalars['String']['output']>;
+  id: Maybe<Scalars['ID']['output']>;
+  title: Maybe<Scalars['String']['output']>;
+};
+
+/** A payout's state, from the vendor's status id. Decide with `isFinal`, not with the state: FAILED can be repeated. */
+export type PaymentStatus =
+  /** 4 — ожидает подтверждения в кабинете Jump.Finance. */
+  | 'AWAITING_CONFIRMATION'
+  /** 8 — accepted by the vendor's list filter; labelled `awaiting signature` (of the act) only by third-party code (unverified). */
+  | 'AWAITING_SIGNATURE'
+  /** 6 — accepted by the vendor's list filter; labelled `deleted` only by third-party code (unverified). */
+  | 'DELETED'
+  /** 5 — ошибка выплаты: can be repeated, cancelled or credited to the contractor's balance. */
+  | 'FAILED'
+  /** 1 — оплачен (final). */
+  | 'PAID'
+  /** 3 — в обработке. */
+  | 'PROCESSING'
+  /** 2 — отклонён (final). */
+  | 'REJECTED'
+  /** Any other status id (7 is ambiguous in the vendor's docs). */
+  | 'UNKNOWN';
+
+export type PayoutAgent = {
+  __typename?: 'PayoutAgent';
+  id: Scalars['ID']['output'];
+  name: Maybe<Scalars['String']['output']>;
+};
+
+export type PayoutRequisite = {
+  __typename?: 'PayoutRequisite';
+  /** The card, account or phone with all but the last four digits hidden: `•••• 1519`. */
+  accountNumberMasked: Maybe<Scalars['String']['output']>;
+  bankName: Maybe<Scalars['String']['output']>;
+  bik: Maybe<Scalars['String']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** Short masked form, e.g. `Мир · 1519`. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The name the contractor gave it. */
+  displayName: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  isAvailable: Maybe<Scalars['Boolean']['output']>;
+  isDefault: Scalars['Boolean']['output'];
+  /** SBP bank id (larger than 32 bits, hence a string). */
+  sbpBankId: Maybe<Scalars['String']['output']>;
+  typeId: Maybe<Scalars['Int']['output']>;
+  /** e.g. `bank_card` */
+  typeSlug: Maybe<Scalars['String']['output']>;
+  typeTitle: Maybe<Scalars['String']['output']>;
+};
+
+export type PayoutWarning = {
+  __typename?: 'PayoutWarning';
+  /** e.g. REGISTRY_LIQUIDATED, SELF_EMPLOYED_NOT_VERIFIED, CHECK_UNAVAILABLE. */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  /** KONTUR_FOCUS or JUMP_FINANCE. */
+  source: Scalars['String']['output'];
 };
 
 /** A government purchase, or a contract registered without one (then `number` is null). */
@@ -954,7 +1354,7 @@ export type Query = {
    * status, address, heads) or REGISTRY_DETAILS (egrDetails/mon — activities, founders, capital). Companies are resolved
    * through the same batched loaders as `companies`.
    */
-  changedCompanies: Array<Company>;
+  changedCompanies: Array<Maybe<Company>>;
   /**
    * Many companies at once, for a CRM list or a bulk check: result i answers inns[i] (null when unknown).
    * At most 1000 INNs; every lookup in the operation is coalesced into Kontur.Focus calls of at most 100 INNs.
@@ -966,8 +1366,21 @@ export type Query = {
    * closed and reopened), this is the current one: not dissolved, else the latest; all are in `registrations`.
    */
   company: Maybe<Company>;
+  /** A contractor of Jump.Finance by id; null when the vendor has none. */
+  contractor: Maybe<Contractor>;
+  /** Every contractor, a Relay connection over the vendor's pages (`first` 0–200, default 50). */
+  contractors: Maybe<ContractorConnection>;
   /** Usage of the Kontur.Focus key per method, with the limits of the tariff (the stat method). */
   focusUsage: Array<FocusQuota>;
+  /**
+   * A payout by id; null when the vendor has none. The status of a payout that is not final is read from Jump.Finance
+   * at most once a minute per payout (the vendor's rule; `statusCheckedAt` says when), final ones are kept for long.
+   */
+  payment: Maybe<Payment>;
+  /** A payout by our idempotency key (`customerPaymentId`); null when no payout has it. */
+  paymentByCustomerId: Maybe<Payment>;
+  /** Payouts, newest first, a Relay connection over the vendor's pages (`first` 0–200, default 50). */
+  payments: Maybe<PaymentConnection>;
   /** The risk policy in force (RISK_POLICY_PATH, or the documented defaults). */
   riskPolicy: RiskPolicy;
   /**
@@ -992,6 +1405,34 @@ export type QueryCompaniesArgs = {
 export type QueryCompanyArgs = {
   inn?: InputMaybe<Scalars['String']['input']>;
   ogrn?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryContractorArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryContractorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPaymentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPaymentByCustomerIdArgs = {
+  customerPaymentId: Scalars['String']['input'];
+};
+
+
+export type QueryPaymentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PaymentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1175,6 +1616,31 @@ export type ScreeningResult = {
   statusCode: Maybe<CompanyStatusCode>;
 };
 
+export type SelfEmployedMessage = {
+  __typename?: 'SelfEmployedMessage';
+  detail: Maybe<Scalars['String']['output']>;
+  shortTitle: Maybe<Scalars['String']['output']>;
+  /** `error`, `info` or `success`. */
+  type: Maybe<Scalars['String']['output']>;
+};
+
+export type SelfEmployedStatus = {
+  __typename?: 'SelfEmployedStatus';
+  /** The tax service confirmed the contractor allowed the company to pay their tax. */
+  canPayTaxes: Scalars['Boolean']['output'];
+  /** The contractor's settings say the company pays the tax. */
+  companyAgreesToPayTaxes: Scalars['Boolean']['output'];
+  inn: Maybe<Scalars['String']['output']>;
+  /** The tax service confirmed the contractor is bound to the company. */
+  isVerified: Scalars['Boolean']['output'];
+  /** The vendor's hint for people (Russian). */
+  message: Maybe<SelfEmployedMessage>;
+  /** A check with the tax service is running. */
+  syncInProgress: Scalars['Boolean']['output'];
+  /** Some permission from the contractor is missing. */
+  warning: Scalars['Boolean']['output'];
+};
+
 export type Share = {
   __typename?: 'Share';
   /** Percent of the charter capital: as registered, else computed from the sum and the capital. */
@@ -1183,11 +1649,265 @@ export type Share = {
   sum: Maybe<Scalars['Float']['output']>;
 };
 
+/** A state contract from T-Bank's contracts method. */
+export type StateContract = {
+  __typename?: 'StateContract';
+  /** The registry number (19 digits), as a string: it exceeds the range of exact JSON numbers. */
+  contractId: Scalars['String']['output'];
+  /** OGRN of the other party. */
+  counterpartyOgrn: Maybe<Scalars['String']['output']>;
+  /** Price in roubles. */
+  price: Maybe<Scalars['Float']['output']>;
+  /** e.g. `Услуги`. */
+  purchaseObjectType: Maybe<Scalars['String']['output']>;
+  /** This company's role in the contract. */
+  role: Maybe<StateContractRole>;
+  /**
+   * EXECUTION, COMPLETED, TERMINATED (T-Bank's `canceled`: performance terminated), INVALIDATED (its `stopped`:
+   * annulled) or UNKNOWN.
+   */
+  stage: ContractStage;
+};
+
+export type StateContractConnection = {
+  __typename?: 'StateContractConnection';
+  edges: Array<StateContractEdge>;
+  pageInfo: PageInfo;
+  /** T-Bank's total (an int64, hence Float); null when T-Bank is not configured. */
+  totalCount: Maybe<Scalars['Float']['output']>;
+};
+
+export type StateContractEdge = {
+  __typename?: 'StateContractEdge';
+  cursor: Scalars['String']['output'];
+  node: StateContract;
+};
+
+export type StateContractRole =
+  /** The company is the customer. */
+  | 'CUSTOMER'
+  /** The company supplies (the contract's executor). */
+  | 'SUPPLIER';
+
 export type StatedCapital = {
   __typename?: 'StatedCapital';
   /** Roubles. */
   amount: Maybe<Scalars['Float']['output']>;
   date: Maybe<Scalars['Date']['output']>;
+};
+
+export type TbankActivity = {
+  __typename?: 'TbankActivity';
+  /** OKVED code, e.g. `62.01`. */
+  code: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+export type TbankArbitration = {
+  __typename?: 'TbankArbitration';
+  appealed: Maybe<Scalars['Int']['output']>;
+  completed: Maybe<Scalars['Int']['output']>;
+  considered: Maybe<Scalars['Int']['output']>;
+  decisionsAndRulings: Maybe<Scalars['Int']['output']>;
+  /** All cases the company took part in. */
+  total: Maybe<Scalars['Int']['output']>;
+  /** Cases per year, newest first (amounts as exact decimal strings in roubles). */
+  years: Array<TbankArbitrationYear>;
+};
+
+export type TbankArbitrationYear = {
+  __typename?: 'TbankArbitrationYear';
+  asDefendantCases: Maybe<Scalars['Int']['output']>;
+  /** Total claimed from the company, roubles, exact. */
+  asDefendantSum: Maybe<Scalars['String']['output']>;
+  asPlaintiffCases: Maybe<Scalars['Int']['output']>;
+  /** Total claimed as plaintiff, roubles, exact (e.g. `17369466`). */
+  asPlaintiffSum: Maybe<Scalars['String']['output']>;
+  asThirdPartyCases: Maybe<Scalars['Int']['output']>;
+  year: Scalars['Int']['output'];
+};
+
+export type TbankBank = {
+  __typename?: 'TbankBank';
+  bik: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+export type TbankBankruptcyMessage = {
+  __typename?: 'TbankBankruptcyMessage';
+  /** Arbitration case number, e.g. `А56-13391/2020`. */
+  caseNumber: Maybe<Scalars['String']['output']>;
+  date: Maybe<Scalars['Date']['output']>;
+  /** Date of the court decision. */
+  decisionDate: Maybe<Scalars['Date']['output']>;
+  /** Kind of notice, as T-Bank words it. */
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** T-Bank's excerpt of a counterparty: its registry card, SPARK-derived indicators and T-Bank's own checks. */
+export type TbankCheck = {
+  __typename?: 'TbankCheck';
+  /** Arbitration cases. */
+  arbitration: Maybe<TbankArbitration>;
+  /** The latest bankruptcy notice (EFRSB), when there is one. */
+  bankruptcyMessage: Maybe<TbankBankruptcyMessage>;
+  companyType: TbankCompanyType;
+  /** State-contract summary (counts and total value). */
+  contractSummary: Maybe<TbankContractSummary>;
+  /** Enforcement proceedings (FSSP). */
+  enforcementProceedings: Maybe<TbankProceedings>;
+  /** When this excerpt was fetched from T-Bank. */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** Tax-office decisions suspending operations on the company's bank accounts. */
+  frozenAccounts: TbankFrozenAccounts;
+  fullName: Maybe<Scalars['String']['output']>;
+  inn: Maybe<Scalars['String']['output']>;
+  kpp: Maybe<Scalars['String']['output']>;
+  /** Heads of the organisation. Empty when none are known. */
+  leaders: Array<TbankLeader>;
+  /** Registered address on one line, e.g. `119019, г Москва, ул Арбат`. */
+  legalAddress: Maybe<Scalars['String']['output']>;
+  /** Main activity (OKVED). */
+  mainActivity: Maybe<TbankActivity>;
+  /** Negative registers the company is in (unfair suppliers, disqualified persons, unreliable address …). Empty when none. */
+  negativeLists: Array<TbankListEntry>;
+  /** Net income of the latest reported year, in roubles. */
+  netIncome: Maybe<TbankNetIncome>;
+  /** OGRN (13 digits) or OGRNIP (15) of the registration T-Bank answered with. */
+  ogrn: Scalars['String']['output'];
+  registrationDate: Maybe<Scalars['Date']['output']>;
+  /** Other companies registered with the same address, manager or phone (mass-registration indicators). */
+  sameInfo: Maybe<TbankSameInfo>;
+  shortName: Maybe<Scalars['String']['output']>;
+  /** T-Bank's normalised status (its `statusType`: active, reorganizing, liquidating, liquidated, bankrupting, unknown). */
+  status: CompanyStatusCode;
+  /** Date of the current status (from SPARK), when given. */
+  statusDate: Maybe<Scalars['Date']['output']>;
+  /** The status as worded by T-Bank, e.g. `Действующая организация`. */
+  statusText: Maybe<Scalars['String']['output']>;
+  /** Date the registration ended, for a liquidated company. */
+  terminationDate: Maybe<Scalars['Date']['output']>;
+  /** T-Bank's traffic light: how many checks came out red, yellow and green, and the colour of each check. */
+  trafficLight: Maybe<TbankTrafficLight>;
+};
+
+export type TbankCheckColor = {
+  __typename?: 'TbankCheckColor';
+  /** T-Bank's name of the check, e.g. `activeProceedings`, `sameAddressNumber`, `status`. */
+  check: Scalars['String']['output'];
+  color: TbankColor;
+};
+
+/** A traffic-light colour of T-Bank's checks. */
+export type TbankColor =
+  | 'GREEN'
+  /** Not assessed. */
+  | 'NONE'
+  | 'RED'
+  | 'YELLOW';
+
+/** Which kind of register T-Bank's excerpt comes from. */
+export type TbankCompanyType =
+  /** An organisation (EGRUL). */
+  | 'COMPANY'
+  /** A sole proprietor (EGRIP). */
+  | 'ENTREPRENEUR';
+
+export type TbankContractSummary = {
+  __typename?: 'TbankContractSummary';
+  admittedCount: Maybe<Scalars['Float']['output']>;
+  /** State contracts (T-Bank's int64 counts). */
+  count: Maybe<Scalars['Float']['output']>;
+  notAdmittedCount: Maybe<Scalars['Float']['output']>;
+  /** Total value in roubles (a double as T-Bank sends it). */
+  totalValue: Maybe<Scalars['Float']['output']>;
+};
+
+export type TbankFrozenAccountDecision = {
+  __typename?: 'TbankFrozenAccountDecision';
+  bank: Maybe<TbankBank>;
+  date: Maybe<Scalars['Date']['output']>;
+  number: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
+  /** The tax office that decided. */
+  taxAuthority: Maybe<Scalars['String']['output']>;
+};
+
+export type TbankFrozenAccounts = {
+  __typename?: 'TbankFrozenAccounts';
+  /** The banks holding the suspended accounts (distinct). Empty when none are known. */
+  banks: Array<TbankBank>;
+  /** How many decisions are in force. */
+  count: Scalars['Int']['output'];
+  decisions: Array<TbankFrozenAccountDecision>;
+  /** Date of the latest decision. */
+  latestDate: Maybe<Scalars['Date']['output']>;
+};
+
+export type TbankLeader = {
+  __typename?: 'TbankLeader';
+  name: Scalars['String']['output'];
+  position: Maybe<Scalars['String']['output']>;
+  /** Since when T-Bank shows this person in the role. */
+  since: Maybe<Scalars['Date']['output']>;
+};
+
+/** A register the company is in. */
+export type TbankListEntry = {
+  __typename?: 'TbankListEntry';
+  /** T-Bank's id of the register. */
+  id: Maybe<Scalars['Int']['output']>;
+  /** True for a negative register. */
+  isNegative: Scalars['Boolean']['output'];
+  /** e.g. `Реестр недобросовестных поставщиков`. */
+  name: Scalars['String']['output'];
+  /** Since when the company is listed; null: T-Bank's answer carries no date for list memberships. */
+  since: Maybe<Scalars['Date']['output']>;
+};
+
+export type TbankNetIncome = {
+  __typename?: 'TbankNetIncome';
+  /** Net income in roubles as an exact decimal string (may be negative, e.g. `-96527133000`): it may exceed 2^53. */
+  amount: Scalars['String']['output'];
+  periodEnd: Maybe<Scalars['Date']['output']>;
+  periodStart: Maybe<Scalars['Date']['output']>;
+  /** The reporting year. */
+  year: Maybe<Scalars['Int']['output']>;
+};
+
+export type TbankProceedings = {
+  __typename?: 'TbankProceedings';
+  /** Proceedings in progress. */
+  active: Maybe<Scalars['Int']['output']>;
+  /** Proceedings completed. */
+  executed: Maybe<Scalars['Int']['output']>;
+};
+
+export type TbankSameInfo = {
+  __typename?: 'TbankSameInfo';
+  /** The address compared, as T-Bank words it. */
+  address: Maybe<Scalars['String']['output']>;
+  /** The head compared. */
+  manager: Maybe<Scalars['String']['output']>;
+  /** Companies where the same person is head by personal INN. */
+  managerInnCount: Maybe<Scalars['Int']['output']>;
+  /** The phone compared, e.g. `(342) 2901202`. */
+  phone: Maybe<Scalars['String']['output']>;
+  /** Companies registered at the same address (T-Bank's count). */
+  sameAddressCount: Maybe<Scalars['Int']['output']>;
+  /** Companies across Russia with the same head. */
+  sameManagerCount: Maybe<Scalars['Int']['output']>;
+  /** Companies with the same phone number. */
+  samePhoneCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type TbankTrafficLight = {
+  __typename?: 'TbankTrafficLight';
+  /** Every check T-Bank coloured (its checkResult and innerCheckResult), in its order. */
+  checks: Array<TbankCheckColor>;
+  green: Maybe<Scalars['Int']['output']>;
+  red: Maybe<Scalars['Int']['output']>;
+  yellow: Maybe<Scalars['Int']['output']>;
 };
 
 export type WatchResult = {
@@ -1286,6 +2006,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Company: Company;
+  Contractor: Contractor;
+  Payment: Payment;
 }>;
 
 /** Mapping of federation reference types */
@@ -1293,6 +2015,12 @@ export type FederationReferenceTypes = ResolversObject<{
   Company:
     ( { __typename: 'Company' }
     & GraphQLRecursivePick<FederationTypes['Company'], {"inn":true}> );
+  Contractor:
+    ( { __typename: 'Contractor' }
+    & GraphQLRecursivePick<FederationTypes['Contractor'], {"id":true}> );
+  Payment:
+    ( { __typename: 'Payment' }
+    & GraphQLRecursivePick<FederationTypes['Payment'], {"id":true}> );
 }>;
 
 
@@ -1317,8 +2045,19 @@ export type ResolversTypes = ResolversObject<{
   CompanyStatusCode: CompanyStatusCode;
   Contract: ResolverTypeWrapper<FocusPurchase>;
   ContractStage: ContractStage;
+  Contractor: ResolverTypeWrapper<ContractorRef>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ContractorBalance: ResolverTypeWrapper<ContractorBalance>;
+  ContractorConnection: ResolverTypeWrapper<ContractorConnectionModel>;
+  ContractorEdge: ResolverTypeWrapper<Omit<ContractorEdge, 'node'> & { node: ResolversTypes['Contractor'] }>;
+  ContractorInput: ContractorInput;
+  ContractorLegalForm: ContractorLegalForm;
+  CreatePaymentInput: CreatePaymentInput;
+  CreatePaymentResult: ResolverTypeWrapper<CreatePaymentOutcome>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DeleteContractorResult: ResolverTypeWrapper<DeleteContractorResult>;
   Document: ResolverTypeWrapper<DocumentRef>;
   DocumentKind: DocumentKind;
   ExecutoryDocument: ResolverTypeWrapper<ExecutoryDocument>;
@@ -1339,11 +2078,25 @@ export type ResolversTypes = ResolversObject<{
   FsspProceedingEdge: ResolverTypeWrapper<Omit<FsspProceedingEdge, 'node'> & { node: ResolversTypes['FsspProceeding'] }>;
   FundNumbers: ResolverTypeWrapper<FundNumbers>;
   Head: ResolverTypeWrapper<FocusHead>;
+  Identification: ResolverTypeWrapper<Identification>;
+  IdentificationStatus: IdentificationStatus;
   Licence: ResolverTypeWrapper<FocusLicence>;
   ManagementCompany: ResolverTypeWrapper<FocusManagementCompany>;
   Money: ResolverTypeWrapper<FocusPrice>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Payment: ResolverTypeWrapper<PaymentModel>;
+  PaymentConnection: ResolverTypeWrapper<PaymentConnectionModel>;
+  PaymentEdge: ResolverTypeWrapper<Omit<PaymentEdge, 'node'> & { node: ResolversTypes['Payment'] }>;
+  PaymentError: ResolverTypeWrapper<PaymentError>;
+  PaymentFilter: PaymentFilter;
+  PaymentHistoryEntry: ResolverTypeWrapper<PaymentHistoryEntry>;
+  PaymentReceipt: ResolverTypeWrapper<PaymentReceipt>;
+  PaymentRequisiteSummary: ResolverTypeWrapper<PaymentRequisiteSummary>;
+  PaymentStatus: PaymentStatus;
+  PayoutAgent: ResolverTypeWrapper<PayoutAgent>;
+  PayoutRequisite: ResolverTypeWrapper<PayoutRequisite>;
+  PayoutWarning: ResolverTypeWrapper<PayoutWarning>;
   Purchase: ResolverTypeWrapper<FocusPurchase>;
   PurchaseConnection: ResolverTypeWrapper<Connection<FocusPurchase>>;
   PurchaseEdge: ResolverTypeWrapper<Omit<PurchaseEdge, 'node'> & { node: ResolversTypes['Purchase'] }>;
@@ -1368,8 +2121,32 @@ export type ResolversTypes = ResolversObject<{
   RiskThresholds: ResolverTypeWrapper<RiskThresholds>;
   ScaledAmountThreshold: ResolverTypeWrapper<ScaledAmountThreshold>;
   ScreeningResult: ResolverTypeWrapper<ScreeningOutcome>;
+  SelfEmployedMessage: ResolverTypeWrapper<SelfEmployedMessage>;
+  SelfEmployedStatus: ResolverTypeWrapper<SelfEmployedStatus>;
   Share: ResolverTypeWrapper<Share>;
+  StateContract: ResolverTypeWrapper<TbankContract>;
+  StateContractConnection: ResolverTypeWrapper<Connection<TbankContract>>;
+  StateContractEdge: ResolverTypeWrapper<Omit<StateContractEdge, 'node'> & { node: ResolversTypes['StateContract'] }>;
+  StateContractRole: StateContractRole;
   StatedCapital: ResolverTypeWrapper<StatedCapital>;
+  TbankActivity: ResolverTypeWrapper<TbankActivity>;
+  TbankArbitration: ResolverTypeWrapper<TbankArbitration>;
+  TbankArbitrationYear: ResolverTypeWrapper<TbankArbitrationYear>;
+  TbankBank: ResolverTypeWrapper<TbankBank>;
+  TbankBankruptcyMessage: ResolverTypeWrapper<TbankBankruptcyMessage>;
+  TbankCheck: ResolverTypeWrapper<TbankCheckRef>;
+  TbankCheckColor: ResolverTypeWrapper<TbankCheckColor>;
+  TbankColor: TbankColor;
+  TbankCompanyType: TbankCompanyType;
+  TbankContractSummary: ResolverTypeWrapper<TbankContractSummary>;
+  TbankFrozenAccountDecision: ResolverTypeWrapper<TbankFrozenAccountDecision>;
+  TbankFrozenAccounts: ResolverTypeWrapper<TbankFrozenAccounts>;
+  TbankLeader: ResolverTypeWrapper<TbankLeader>;
+  TbankListEntry: ResolverTypeWrapper<TbankListEntry>;
+  TbankNetIncome: ResolverTypeWrapper<TbankNetIncome>;
+  TbankProceedings: ResolverTypeWrapper<TbankProceedings>;
+  TbankSameInfo: ResolverTypeWrapper<TbankSameInfo>;
+  TbankTrafficLight: ResolverTypeWrapper<TbankTrafficLight>;
   WatchResult: ResolverTypeWrapper<WatchResult>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -1391,8 +2168,18 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   CompanyStatus: FocusStatus;
   Contract: FocusPurchase;
+  Contractor: ContractorRef;
+  ID: Scalars['ID']['output'];
+  ContractorBalance: ContractorBalance;
+  ContractorConnection: ContractorConnectionModel;
+  ContractorEdge: Omit<ContractorEdge, 'node'> & { node: ResolversParentTypes['Contractor'] };
+  ContractorInput: ContractorInput;
+  CreatePaymentInput: CreatePaymentInput;
+  CreatePaymentResult: CreatePaymentOutcome;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
+  DeleteContractorResult: DeleteContractorResult;
   Document: DocumentRef;
   ExecutoryDocument: ExecutoryDocument;
   ExpressReport: ExpressReportRef;
@@ -1410,11 +2197,23 @@ export type ResolversParentTypes = ResolversObject<{
   FsspProceedingEdge: Omit<FsspProceedingEdge, 'node'> & { node: ResolversParentTypes['FsspProceeding'] };
   FundNumbers: FundNumbers;
   Head: FocusHead;
+  Identification: Identification;
   Licence: FocusLicence;
   ManagementCompany: FocusManagementCompany;
   Money: FocusPrice;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Payment: PaymentModel;
+  PaymentConnection: PaymentConnectionModel;
+  PaymentEdge: Omit<PaymentEdge, 'node'> & { node: ResolversParentTypes['Payment'] };
+  PaymentError: PaymentError;
+  PaymentFilter: PaymentFilter;
+  PaymentHistoryEntry: PaymentHistoryEntry;
+  PaymentReceipt: PaymentReceipt;
+  PaymentRequisiteSummary: PaymentRequisiteSummary;
+  PayoutAgent: PayoutAgent;
+  PayoutRequisite: PayoutRequisite;
+  PayoutWarning: PayoutWarning;
   Purchase: FocusPurchase;
   PurchaseConnection: Connection<FocusPurchase>;
   PurchaseEdge: Omit<PurchaseEdge, 'node'> & { node: ResolversParentTypes['Purchase'] };
@@ -1433,8 +2232,29 @@ export type ResolversParentTypes = ResolversObject<{
   RiskThresholds: RiskThresholds;
   ScaledAmountThreshold: ScaledAmountThreshold;
   ScreeningResult: ScreeningOutcome;
+  SelfEmployedMessage: SelfEmployedMessage;
+  SelfEmployedStatus: SelfEmployedStatus;
   Share: Share;
+  StateContract: TbankContract;
+  StateContractConnection: Connection<TbankContract>;
+  StateContractEdge: Omit<StateContractEdge, 'node'> & { node: ResolversParentTypes['StateContract'] };
   StatedCapital: StatedCapital;
+  TbankActivity: TbankActivity;
+  TbankArbitration: TbankArbitration;
+  TbankArbitrationYear: TbankArbitrationYear;
+  TbankBank: TbankBank;
+  TbankBankruptcyMessage: TbankBankruptcyMessage;
+  TbankCheck: TbankCheckRef;
+  TbankCheckColor: TbankCheckColor;
+  TbankContractSummary: TbankContractSummary;
+  TbankFrozenAccountDecision: TbankFrozenAccountDecision;
+  TbankFrozenAccounts: TbankFrozenAccounts;
+  TbankLeader: TbankLeader;
+  TbankListEntry: TbankListEntry;
+  TbankNetIncome: TbankNetIncome;
+  TbankProceedings: TbankProceedings;
+  TbankSameInfo: TbankSameInfo;
+  TbankTrafficLight: TbankTrafficLight;
   WatchResult: WatchResult;
   link__Import: Scalars['link__Import']['output'];
   String: Scalars['String']['output'];
@@ -1514,7 +2334,7 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   focusUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   founders?: Resolver<Maybe<ResolversTypes['Founders']>, ParentType, ContextType>;
   freshness?: Resolver<Maybe<ResolversTypes['Freshness']>, ParentType, ContextType>;
-  fsspProceedings?: Resolver<ResolversTypes['FsspProceedingConnection'], ParentType, ContextType, Partial<CompanyFsspProceedingsArgs>>;
+  fsspProceedings?: Resolver<Maybe<ResolversTypes['FsspProceedingConnection']>, ParentType, ContextType, Partial<CompanyFsspProceedingsArgs>>;
   fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fundNumbers?: Resolver<Maybe<ResolversTypes['FundNumbers']>, ParentType, ContextType>;
   heads?: Resolver<Maybe<Array<ResolversTypes['Head']>>, ParentType, ContextType>;
@@ -1533,7 +2353,7 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   oktmo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   opf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   predecessors?: Resolver<Maybe<Array<ResolversTypes['RelatedCompany']>>, ParentType, ContextType>;
-  purchases?: Resolver<ResolversTypes['PurchaseConnection'], ParentType, ContextType, RequireFields<CompanyPurchasesArgs, 'role'>>;
+  purchases?: Resolver<Maybe<ResolversTypes['PurchaseConnection']>, ParentType, ContextType, RequireFields<CompanyPurchasesArgs, 'role'>>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registrationAuthority?: Resolver<Maybe<ResolversTypes['Authority']>, ParentType, ContextType>;
   registrationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1541,10 +2361,12 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   registrations?: Resolver<Maybe<Array<ResolversTypes['Registration']>>, ParentType, ContextType>;
   risk?: Resolver<Maybe<ResolversTypes['RiskProfile']>, ParentType, ContextType>;
   shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stateContracts?: Resolver<ResolversTypes['StateContractConnection'], ParentType, ContextType, Partial<CompanyStateContractsArgs>>;
   statedCapital?: Resolver<Maybe<ResolversTypes['StatedCapital']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['CompanyStatus']>, ParentType, ContextType>;
   successors?: Resolver<Maybe<Array<ResolversTypes['RelatedCompany']>>, ParentType, ContextType>;
   taxAuthority?: Resolver<Maybe<ResolversTypes['Authority']>, ParentType, ContextType>;
+  tbankCheck?: Resolver<Maybe<ResolversTypes['TbankCheck']>, ParentType, ContextType>;
 }>;
 
 export type CompanyAnalyticsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CompanyAnalytics'] = ResolversParentTypes['CompanyAnalytics']> = ResolversObject<{
@@ -1715,6 +2537,61 @@ export type ContractResolvers<ContextType = GraphQLContext, ParentType extends R
   stage?: Resolver<ResolversTypes['ContractStage'], ParentType, ContextType>;
 }>;
 
+export type ContractorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Contractor'] = ResolversParentTypes['Contractor'], FederationReferenceType extends FederationReferenceTypes['Contractor'] = FederationReferenceTypes['Contractor']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Contractor']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  agent?: Resolver<Maybe<ResolversTypes['PayoutAgent']>, ParentType, ContextType>;
+  balance?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  balanceCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  balances?: Resolver<Maybe<Array<ResolversTypes['ContractorBalance']>>, ParentType, ContextType>;
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  isEditable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  lastApprovedIdentification?: Resolver<Maybe<ResolversTypes['Identification']>, ParentType, ContextType>;
+  lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legalForm?: Resolver<Maybe<ResolversTypes['ContractorLegalForm']>, ParentType, ContextType>;
+  legalFormTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<ContractorPaymentsArgs>>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requisites?: Resolver<Maybe<Array<ResolversTypes['PayoutRequisite']>>, ParentType, ContextType>;
+  selfEmployed?: Resolver<Maybe<ResolversTypes['SelfEmployedStatus']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ContractorBalanceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContractorBalance'] = ResolversParentTypes['ContractorBalance']> = ResolversObject<{
+  agent?: Resolver<Maybe<ResolversTypes['PayoutAgent']>, ParentType, ContextType>;
+  balance?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerBalanceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  frozenBalance?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  integrationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  typeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ContractorConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContractorConnection'] = ResolversParentTypes['ContractorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ContractorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type ContractorEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContractorEdge'] = ResolversParentTypes['ContractorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Contractor'], ParentType, ContextType>;
+}>;
+
+export type CreatePaymentResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatePaymentResult'] = ResolversParentTypes['CreatePaymentResult']> = ResolversObject<{
+  customerPaymentId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['PayoutWarning']>, ParentType, ContextType>;
+}>;
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -1722,6 +2599,15 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
+export type DeleteContractorResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteContractorResult'] = ResolversParentTypes['DeleteContractorResult']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type DocumentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Document'] = ResolversParentTypes['Document']> = ResolversObject<{
   fetchedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1847,6 +2733,12 @@ export type HeadResolvers<ContextType = GraphQLContext, ParentType extends Resol
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 }>;
 
+export type IdentificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Identification'] = ResolversParentTypes['Identification']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['IdentificationStatus'], ParentType, ContextType>;
+}>;
+
 export type LicenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Licence'] = ResolversParentTypes['Licence']> = ResolversObject<{
   activity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   addresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1872,7 +2764,13 @@ export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createPayment?: Resolver<ResolversTypes['CreatePaymentResult'], ParentType, ContextType, RequireFields<MutationCreatePaymentArgs, 'input'>>;
+  deleteContractor?: Resolver<ResolversTypes['DeleteContractorResult'], ParentType, ContextType, RequireFields<MutationDeleteContractorArgs, 'id'>>;
   refreshCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationRefreshCompanyArgs, 'inn'>>;
+  repeatPayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationRepeatPaymentArgs, 'id'>>;
+  syncSelfEmployedStatus?: Resolver<ResolversTypes['SelfEmployedStatus'], ParentType, ContextType, RequireFields<MutationSyncSelfEmployedStatusArgs, 'contractorId'>>;
+  updateContractor?: Resolver<ResolversTypes['Contractor'], ParentType, ContextType, RequireFields<MutationUpdateContractorArgs, 'id' | 'input'>>;
+  upsertContractor?: Resolver<ResolversTypes['Contractor'], ParentType, ContextType, RequireFields<MutationUpsertContractorArgs, 'input'>>;
   watchCompanies?: Resolver<ResolversTypes['WatchResult'], ParentType, ContextType, RequireFields<MutationWatchCompaniesArgs, 'inns'>>;
 }>;
 
@@ -1881,6 +2779,99 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PaymentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment'], FederationReferenceType extends FederationReferenceTypes['Payment'] = FederationReferenceTypes['Payment']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Payment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  actionNeeded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  amountPaid?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  bankCommission?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  canRepeat?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  commission?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  contractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerPaymentId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['PaymentError']>, ParentType, ContextType>;
+  history?: Resolver<Maybe<Array<ResolversTypes['PaymentHistoryEntry']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isFinal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  receipt?: Resolver<Maybe<ResolversTypes['PaymentReceipt']>, ParentType, ContextType>;
+  requisite?: Resolver<Maybe<ResolversTypes['PaymentRequisiteSummary']>, ParentType, ContextType>;
+  serviceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  statusCheckedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  statusId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  statusTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  taxAmount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type PaymentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentConnection'] = ResolversParentTypes['PaymentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PaymentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type PaymentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentEdge'] = ResolversParentTypes['PaymentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+}>;
+
+export type PaymentErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentError'] = ResolversParentTypes['PaymentError']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PaymentHistoryEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentHistoryEntry'] = ResolversParentTypes['PaymentHistoryEntry']> = ResolversObject<{
+  at?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PaymentReceiptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentReceipt'] = ResolversParentTypes['PaymentReceipt']> = ResolversObject<{
+  canCancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  savedLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PaymentRequisiteSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentRequisiteSummary'] = ResolversParentTypes['PaymentRequisiteSummary']> = ResolversObject<{
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PayoutAgentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayoutAgent'] = ResolversParentTypes['PayoutAgent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PayoutRequisiteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayoutRequisite'] = ResolversParentTypes['PayoutRequisite']> = ResolversObject<{
+  accountNumberMasked?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  bankName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  bik?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isAvailable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sbpBankId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  typeId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  typeSlug?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  typeTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PayoutWarningResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayoutWarning'] = ResolversParentTypes['PayoutWarning']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type PurchaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Purchase'] = ResolversParentTypes['Purchase']> = ResolversObject<{
@@ -1924,10 +2915,15 @@ export type PurchasePartyResolvers<ContextType = GraphQLContext, ParentType exte
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  changedCompanies?: Resolver<Array<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryChangedCompaniesArgs, 'date' | 'scope'>>;
+  changedCompanies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryChangedCompaniesArgs, 'date' | 'scope'>>;
   companies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'inns'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, Partial<QueryCompanyArgs>>;
+  contractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<QueryContractorArgs, 'id'>>;
+  contractors?: Resolver<Maybe<ResolversTypes['ContractorConnection']>, ParentType, ContextType, Partial<QueryContractorsArgs>>;
   focusUsage?: Resolver<Array<ResolversTypes['FocusQuota']>, ParentType, ContextType>;
+  payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
+  paymentByCustomerId?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentByCustomerIdArgs, 'customerPaymentId'>>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<QueryPaymentsArgs>>;
   riskPolicy?: Resolver<ResolversTypes['RiskPolicy'], ParentType, ContextType>;
   screenCounterparties?: Resolver<Array<ResolversTypes['ScreeningResult']>, ParentType, ContextType, RequireFields<QueryScreenCounterpartiesArgs, 'inns'>>;
 }>;
@@ -2022,14 +3018,181 @@ export type ScreeningResultResolvers<ContextType = GraphQLContext, ParentType ex
   statusCode?: Resolver<Maybe<ResolversTypes['CompanyStatusCode']>, ParentType, ContextType>;
 }>;
 
+export type SelfEmployedMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SelfEmployedMessage'] = ResolversParentTypes['SelfEmployedMessage']> = ResolversObject<{
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shortTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type SelfEmployedStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SelfEmployedStatus'] = ResolversParentTypes['SelfEmployedStatus']> = ResolversObject<{
+  canPayTaxes?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  companyAgreesToPayTaxes?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  isVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['SelfEmployedMessage']>, ParentType, ContextType>;
+  syncInProgress?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  warning?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type ShareResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Share'] = ResolversParentTypes['Share']> = ResolversObject<{
   percent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   sum?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type StateContractResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateContract'] = ResolversParentTypes['StateContract']> = ResolversObject<{
+  contractId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  counterpartyOgrn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  price?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  purchaseObjectType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['StateContractRole']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['ContractStage'], ParentType, ContextType>;
+}>;
+
+export type StateContractConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateContractConnection'] = ResolversParentTypes['StateContractConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['StateContractEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type StateContractEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateContractEdge'] = ResolversParentTypes['StateContractEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StateContract'], ParentType, ContextType>;
+}>;
+
 export type StatedCapitalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StatedCapital'] = ResolversParentTypes['StatedCapital']> = ResolversObject<{
   amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type TbankActivityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankActivity'] = ResolversParentTypes['TbankActivity']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TbankArbitrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankArbitration'] = ResolversParentTypes['TbankArbitration']> = ResolversObject<{
+  appealed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  completed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  considered?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  decisionsAndRulings?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  years?: Resolver<Array<ResolversTypes['TbankArbitrationYear']>, ParentType, ContextType>;
+}>;
+
+export type TbankArbitrationYearResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankArbitrationYear'] = ResolversParentTypes['TbankArbitrationYear']> = ResolversObject<{
+  asDefendantCases?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  asDefendantSum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  asPlaintiffCases?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  asPlaintiffSum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  asThirdPartyCases?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type TbankBankResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankBank'] = ResolversParentTypes['TbankBank']> = ResolversObject<{
+  bik?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TbankBankruptcyMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankBankruptcyMessage'] = ResolversParentTypes['TbankBankruptcyMessage']> = ResolversObject<{
+  caseNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  decisionDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TbankCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankCheck'] = ResolversParentTypes['TbankCheck']> = ResolversObject<{
+  arbitration?: Resolver<Maybe<ResolversTypes['TbankArbitration']>, ParentType, ContextType>;
+  bankruptcyMessage?: Resolver<Maybe<ResolversTypes['TbankBankruptcyMessage']>, ParentType, ContextType>;
+  companyType?: Resolver<ResolversTypes['TbankCompanyType'], ParentType, ContextType>;
+  contractSummary?: Resolver<Maybe<ResolversTypes['TbankContractSummary']>, ParentType, ContextType>;
+  enforcementProceedings?: Resolver<Maybe<ResolversTypes['TbankProceedings']>, ParentType, ContextType>;
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  frozenAccounts?: Resolver<ResolversTypes['TbankFrozenAccounts'], ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kpp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  leaders?: Resolver<Array<ResolversTypes['TbankLeader']>, ParentType, ContextType>;
+  legalAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mainActivity?: Resolver<Maybe<ResolversTypes['TbankActivity']>, ParentType, ContextType>;
+  negativeLists?: Resolver<Array<ResolversTypes['TbankListEntry']>, ParentType, ContextType>;
+  netIncome?: Resolver<Maybe<ResolversTypes['TbankNetIncome']>, ParentType, ContextType>;
+  ogrn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registrationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sameInfo?: Resolver<Maybe<ResolversTypes['TbankSameInfo']>, ParentType, ContextType>;
+  shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CompanyStatusCode'], ParentType, ContextType>;
+  statusDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  statusText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  terminationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  trafficLight?: Resolver<Maybe<ResolversTypes['TbankTrafficLight']>, ParentType, ContextType>;
+}>;
+
+export type TbankCheckColorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankCheckColor'] = ResolversParentTypes['TbankCheckColor']> = ResolversObject<{
+  check?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  color?: Resolver<ResolversTypes['TbankColor'], ParentType, ContextType>;
+}>;
+
+export type TbankContractSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankContractSummary'] = ResolversParentTypes['TbankContractSummary']> = ResolversObject<{
+  admittedCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  count?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  notAdmittedCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  totalValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type TbankFrozenAccountDecisionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFrozenAccountDecision'] = ResolversParentTypes['TbankFrozenAccountDecision']> = ResolversObject<{
+  bank?: Resolver<Maybe<ResolversTypes['TbankBank']>, ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  taxAuthority?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TbankFrozenAccountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFrozenAccounts'] = ResolversParentTypes['TbankFrozenAccounts']> = ResolversObject<{
+  banks?: Resolver<Array<ResolversTypes['TbankBank']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  decisions?: Resolver<Array<ResolversTypes['TbankFrozenAccountDecision']>, ParentType, ContextType>;
+  latestDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type TbankLeaderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankLeader'] = ResolversParentTypes['TbankLeader']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type TbankListEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankListEntry'] = ResolversParentTypes['TbankListEntry']> = ResolversObject<{
+  id?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  isNegative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type TbankNetIncomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankNetIncome'] = ResolversParentTypes['TbankNetIncome']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type TbankProceedingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankProceedings'] = ResolversParentTypes['TbankProceedings']> = ResolversObject<{
+  active?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  executed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type TbankSameInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankSameInfo'] = ResolversParentTypes['TbankSameInfo']> = ResolversObject<{
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  manager?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  managerInnCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sameAddressCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sameManagerCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  samePhoneCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type TbankTrafficLightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankTrafficLight'] = ResolversParentTypes['TbankTrafficLight']> = ResolversObject<{
+  checks?: Resolver<Array<ResolversTypes['TbankCheckColor']>, ParentType, ContextType>;
+  green?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  red?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  yellow?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type WatchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchResult'] = ResolversParentTypes['WatchResult']> = ResolversObject<{
@@ -2053,8 +3216,15 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   CompanyAnalytics?: CompanyAnalyticsResolvers<ContextType>;
   CompanyStatus?: CompanyStatusResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
+  Contractor?: ContractorResolvers<ContextType>;
+  ContractorBalance?: ContractorBalanceResolvers<ContextType>;
+  ContractorConnection?: ContractorConnectionResolvers<ContextType>;
+  ContractorEdge?: ContractorEdgeResolvers<ContextType>;
+  CreatePaymentResult?: CreatePaymentResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
+  DeleteContractorResult?: DeleteContractorResultResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   ExecutoryDocument?: ExecutoryDocumentResolvers<ContextType>;
   ExpressReport?: ExpressReportResolvers<ContextType>;
@@ -2072,11 +3242,22 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   FsspProceedingEdge?: FsspProceedingEdgeResolvers<ContextType>;
   FundNumbers?: FundNumbersResolvers<ContextType>;
   Head?: HeadResolvers<ContextType>;
+  Identification?: IdentificationResolvers<ContextType>;
   Licence?: LicenceResolvers<ContextType>;
   ManagementCompany?: ManagementCompanyResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  PaymentConnection?: PaymentConnectionResolvers<ContextType>;
+  PaymentEdge?: PaymentEdgeResolvers<ContextType>;
+  PaymentError?: PaymentErrorResolvers<ContextType>;
+  PaymentHistoryEntry?: PaymentHistoryEntryResolvers<ContextType>;
+  PaymentReceipt?: PaymentReceiptResolvers<ContextType>;
+  PaymentRequisiteSummary?: PaymentRequisiteSummaryResolvers<ContextType>;
+  PayoutAgent?: PayoutAgentResolvers<ContextType>;
+  PayoutRequisite?: PayoutRequisiteResolvers<ContextType>;
+  PayoutWarning?: PayoutWarningResolvers<ContextType>;
   Purchase?: PurchaseResolvers<ContextType>;
   PurchaseConnection?: PurchaseConnectionResolvers<ContextType>;
   PurchaseEdge?: PurchaseEdgeResolvers<ContextType>;
@@ -2095,8 +3276,29 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   RiskThresholds?: RiskThresholdsResolvers<ContextType>;
   ScaledAmountThreshold?: ScaledAmountThresholdResolvers<ContextType>;
   ScreeningResult?: ScreeningResultResolvers<ContextType>;
+  SelfEmployedMessage?: SelfEmployedMessageResolvers<ContextType>;
+  SelfEmployedStatus?: SelfEmployedStatusResolvers<ContextType>;
   Share?: ShareResolvers<ContextType>;
+  StateContract?: StateContractResolvers<ContextType>;
+  StateContractConnection?: StateContractConnectionResolvers<ContextType>;
+  StateContractEdge?: StateContractEdgeResolvers<ContextType>;
   StatedCapital?: StatedCapitalResolvers<ContextType>;
+  TbankActivity?: TbankActivityResolvers<ContextType>;
+  TbankArbitration?: TbankArbitrationResolvers<ContextType>;
+  TbankArbitrationYear?: TbankArbitrationYearResolvers<ContextType>;
+  TbankBank?: TbankBankResolvers<ContextType>;
+  TbankBankruptcyMessage?: TbankBankruptcyMessageResolvers<ContextType>;
+  TbankCheck?: TbankCheckResolvers<ContextType>;
+  TbankCheckColor?: TbankCheckColorResolvers<ContextType>;
+  TbankContractSummary?: TbankContractSummaryResolvers<ContextType>;
+  TbankFrozenAccountDecision?: TbankFrozenAccountDecisionResolvers<ContextType>;
+  TbankFrozenAccounts?: TbankFrozenAccountsResolvers<ContextType>;
+  TbankLeader?: TbankLeaderResolvers<ContextType>;
+  TbankListEntry?: TbankListEntryResolvers<ContextType>;
+  TbankNetIncome?: TbankNetIncomeResolvers<ContextType>;
+  TbankProceedings?: TbankProceedingsResolvers<ContextType>;
+  TbankSameInfo?: TbankSameInfoResolvers<ContextType>;
+  TbankTrafficLight?: TbankTrafficLightResolvers<ContextType>;
   WatchResult?: WatchResultResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 }>;

@@ -10,7 +10,10 @@ import { companyResolvers } from '../modules/company/resolvers/index.ts';
 import { documentResolvers } from '../modules/documents/resolvers/index.ts';
 import { monitoringResolvers } from '../modules/monitoring/resolvers.ts';
 import { riskResolvers } from '../modules/risk/resolvers.ts';
+import { tbankResolvers } from '../modules/tbank/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../modules/scalars.ts';
+import { payoutResolvers } from '../modules/payouts/resolvers/index.ts';
+import { DecimalScalar } from '../modules/payouts/decimal.ts';
 
 /** schema/*.graphql as one SDL document, in a stable order. */
 export function readTypeDefs(): string {
@@ -40,9 +43,10 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
 export function buildSchema(): GraphQLSchema {
   const typeDefs = readTypeDefs();
   const resolvers = {
-    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers, riskResolvers),
+    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers, riskResolvers, tbankResolvers, payoutResolvers),
     Date: DateScalar,
     DateTime: DateTimeScalar,
+    Decimal: DecimalScalar,
   };
   const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
   // `_service { sdl }` answers with schema/ as written (`type Company @key(fields: "inn") { … }`), which composes

@@ -13,6 +13,7 @@ import { buildSchema } from '../graphql/schema.ts';
 import { operationTelemetryPlugin } from '../graphql/plugins/operation-telemetry.ts';
 import { vendorCostLimitPlugin } from '../graphql/plugins/vendor-cost-limit.ts';
 import { newOperationStats } from '../loaders/operation-stats.ts';
+import { withTbankSignals } from '../modules/tbank/signals.ts';
 import { redactUrl } from '../observability/logger.ts';
 import type { Services } from '../services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
@@ -116,13 +117,16 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
         return {
           requestId,
           logger: services.logger.child({ requestId }),
-          loaders: services.createLoaders(stats),
+          // The loaders, and T-Bank's risk signals over them when T-Bank is configured (ctx.tbankSignals).
+          ...withTbankSignals(services.createLoaders(stats)),
           companies: services.companies,
           usage: services.usage,
           documents: services.documents,
           monitoring: services.monitoring,
           riskPolicy: services.riskPolicy,
           now: services.now,
+          // Scopes from the header the router sets (AUTH_SCOPES_HEADER), and a contractor loader for this operation.
+          payouts: services.payouts.forRequest((name) => req.get(name), stats),
           stats,
         };
       },

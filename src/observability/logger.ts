@@ -3,14 +3,16 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 /** Query parameters and headers that carry credentials; their values never reach a log line, an error or a metric. */
-const SECRET_PARAMS = ['key', 'token', 'access_token', 'api_key', 'apikey'];
+const SECRET_PARAMS = ['key', 'token', 'access_token', 'api_key', 'apikey', 'client_key'];
 
-/** Replaces credential values in a URL (or any text containing URLs) with "***". */
+/** `Authorization: Bearer <token>` values (T-Bank's token) wherever they appear in text. */
+const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
+
+/** Replaces credential values in a URL (or any text containing URLs), and bearer tokens, with "***". */
 export function redactUrl(text: string): string {
-  return text.replace(
-    new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi'),
-    '$1***',
-  );
+  return text
+    .replace(new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi'), '$1***')
+    .replace(BEARER, '$1***');
 }
 
 /** Removes literal secrets (the configured keys) from free text such as a vendor's error body. */
@@ -49,6 +51,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers["router-authorization"]',
           'req.headers["client-key"]',
           'headers.authorization',
+          'headers.Authorization',
           'headers["client-key"]',
           '*.apiKey',
           'apiKey',

@@ -1,0 +1,16 @@
+import type { GraphQLContext } from '../../context.ts';
+import { WRITE_SCOPE, forbidden } from './errors.ts';
+
+/**
+ * Scopes come from a header the router sets after validating the user (AUTH_SCOPES_HEADER, default
+ * x-user-scopes): a space- or comma-separated list. The subgraph trusts it only as far as it trusts the caller, so
+ * a deployment that exposes payouts must set ROUTER_SECRET (only the router then reaches the subgraph).
+ */
+export function parseScopes(value: string | undefined): Set<string> {
+  return new Set((value ?? '').split(/[\s,]+/).filter(Boolean));
+}
+
+/** Every payouts mutation starts here, before any validation that could call a vendor. */
+export function requireWriteScope(ctx: GraphQLContext, field: string): void {
+  if (!ctx.payouts.scopes.has(WRITE_SCOPE)) throw forbidden(field);
+}

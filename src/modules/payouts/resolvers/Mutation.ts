@@ -1,0 +1,89 @@
+import type { ContractorInput, MutationResolvers } from '../../../generated/graphql.ts';
+import type { JumpContractorInput } from '../../../vendors/jump/schemas.ts';
+import { badUserInput } from '../../../errors.ts';
+import { requireWriteScope } from '../auth.ts';
+import { checkCounterparty } from '../guard.ts';
+import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';
+import { checkAmount, checkCustomerPaymentId, checkInn, checkText, normalizePhone, parseId } from '../validation.ts';
+
+type ContractorBody = Omit<JumpContractorInput, 'agent_id' | 'group_id'> & { agent_id?: number; group_id?: number };
+
+/** ContractorInput → the vendor's body: phone normalised, names required, INN checked (12 digits for SE and IP). */
+function contractorBody(input: ContractorInput): ContractorBody {
+  const name = (value: string | null | undefined, argument: string, required: boolean) => {
+    const text = checkText(value, `input.${argument}`, 100);
+    if (required && !text) throw badUserInput(`"input.${argument}" must not be empty`, { argument: `input.${argument}` });
+    return text;
+  };
+  const personal = input.legalForm === 'SELF_EMPLOYED' || input.legalForm === 'SOLE_PROPRIETOR';
+  const inn = checkInn(input.inn, personal);
+  if (personal && inn && inn.length !== 12) throw badUserInput('"inn" of a self-employed contractor or a sole proprietor has 12 digits', { argument: 'inn' });
+  const email = input.email?.trim() || undefined;
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw badUserInput(`"input.email" is not an email address`, { argument: 'input.email' });
+  const middleName = name(input.middleName, 'middleName', false);
+  return {
+    phone: normalizePhone(input.phone, 'input.phone'),
+    ...(email ? { email } : {}),
+    last_name: name(input.lastName, 'lastName', true)!,
+    first_name: name(input.firstName, 'firstName', true)!,
+    ...(middleName ? { middle_name: middleName } : {}),
+    legal_form_id: LEGAL_FORM_IDS[input.legalForm],
+    ...(inn ? { inn } : {}),
+    ...(input.agentId != null ? { agent_id: parseId(input.agentId, 'input.agentId') } : {}),
+    ...(input.groupId != null ? { group_id: parseId(input.groupId, 'input.groupId') } : {}),
+    ...(input.companyAgreesToPayTaxes != null ? { company_agrees_pay_taxes: input.companyAgreesToPayTaxes } : {}),
+  };
+}
+
+/** Purpose and service name: the vendor's field limits are not documented; these bound what we send. */
+const MAX_PURPOSE = 210;
+const MAX_SERVICE_NAME = 255;
+
+/**
+ * Every mutation checks the `payouts:write` scope first — before validating input and before any vendor call —
+ * then validates, then calls Jump.Finance.
+ */
+export const Mutation: MutationResolvers = {
+  async upsertContractor(_parent, { input }, ctx) {
+    requireWriteScope(ctx, 'upsertContractor');
+    const card = await ctx.payouts.service.upsertContractor(contractorBody(input));
+    return { id: card.id, card };
+  },
+
+  async updateContractor(_parent, { id, input }, ctx) {
+    requireWriteScope(ctx, 'updateContractor');
+    const contractorId = parseId(id, 'id');
+    const card = await ctx.payouts.service.updateContractor(contractorId, contractorBody(input));
+    return { id: card.id, card };
+  },
+
+  async deleteContractor(_parent, { id }, ctx) {
+    requireWriteScope(ctx, 'deleteContractor');
+    const contractorId = parseId(id, 'id');
+    return { id: String(contractorId), deleted: await ctx.payouts.service.deleteContractor(contractorId) };
+  },
+
+  async syncSelfEmployedStatus(_parent, { contractorId }, ctx) {
+    requireWriteScope(ctx, 'syncSelfEmployedStatus');
+    return selfEmployedOf(await ctx.payouts.service.syncSelfEmployed(parseId(contractorId, 'contractorId'), ctx.payouts.stats));
+  },
+
+  async createPayment(_parent, { input }, ctx) {
+    requireWriteScope(ctx, 'createPayment');
+    const { service } = ctx.payouts;
+    const request = {
+      contractorId: parseId(input.contractorId, 'input.contractorId'),
+      amount: checkAmount(input.amount),
+      customerPaymentId: input.customerPaymentId == null ? undefined : checkCustomerPaymentId(input.customerPaymentId, 'input.customerPaymentId'),
+      purpose: checkText(input.purpose, 'input.purpose', MAX_PURPOSE),
+      serviceName: checkText(input.serviceName, 'input.serviceName', MAX_SERVICE_NAME),
+      requisiteId: input.requisiteId == null ? undefined : parseId(input.requisiteId, 'input.requisiteId'),
+    };
+    return service.createPayment(request, () => checkCounterparty(service.settings.guard, request.contractorId, ctx), ctx.payouts.stats);
+  },
+
+  async repeatPayment(_parent, { id }, ctx) {
+    requireWriteScope(ctx, 'repeatPayment');
+    return ctx.payouts.service.repeatPayment(parseId(id, 'id'), ctx.payouts.stats);
+  },
+};
