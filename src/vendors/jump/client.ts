@@ -1,6 +1,6 @@
-import CircuitBreaker from 'opossum';
 import { GraphQLError } from 'graphql';
-import { Agent, errors as undiciErrors, interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
+import { errors as undiciErrors, interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
+import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../resilience.ts';
 import type { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
@@ -71,9 +71,6 @@ export const PAYMENT_INCLUDE = 'abilities,requisite,history';
 
 const VENDOR = 'jump-finance';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
-const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 2_000;
 
 /**
  * Jump.Finance refused a request (400, 404, 422): the request, not the vendor, is at fault. The vendor's field errors
@@ -130,21 +127,25 @@ interface Call {
  */
 export class JumpClient {
   private readonly agent: Agent;
-  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private readonly breaker: VendorBreaker;
 
   constructor(
     private readonly options: JumpClientOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
-    this.agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 30_000,
-      connectTimeout: Math.min(options.timeoutMs, 5_000),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+    this.agent = vendorAgent(options.connections, options.timeoutMs);
+    this.breaker = vendorBreaker({
+      vendor: VENDOR,
+      displayName: 'Jump.Finance',
+      settings: options.breaker,
+      metrics,
+      logger,
+      // A refused request, a rejected key and a 429 do not say the vendor is down.
+      isNotAFailure: (error) =>
+        error instanceof JumpRequestError ||
+        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED')),
     });
-    this.breaker = this.createBreaker();
   }
 
   get configured(): boolean {
@@ -357,30 +358,6 @@ export class JumpClient {
     throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with an unexpected shape`, { vendor: VENDOR, method: operation });
   }
 
-  private createBreaker() {
-    const { breaker: settings } = this.options;
-    const breaker = new CircuitBreaker(async (run: () => Promise<unknown>) => run(), {
-      timeout: false, // each call has its own deadline
-      errorThresholdPercentage: settings.errorPercent,
-      volumeThreshold: settings.minCalls,
-      rollingCountTimeout: settings.windowMs,
-      resetTimeout: settings.resetMs,
-      // A refused request, a rejected key and a 429 do not say the vendor is down.
-      errorFilter: (error: unknown) =>
-        error instanceof JumpRequestError ||
-        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED')),
-    });
-    const state = (value: number, name: string) => () => {
-      this.metrics.breakerState.set({ vendor: VENDOR }, value);
-      this.logger.warn({ vendor: VENDOR, circuit: name }, `Jump.Finance circuit ${name}`);
-    };
-    breaker.on('open', state(2, 'open'));
-    breaker.on('halfOpen', state(1, 'half-open'));
-    breaker.on('close', state(0, 'closed'));
-    this.metrics.breakerState.set({ vendor: VENDOR }, 0);
-    return breaker;
-  }
-
   private breakerError(operation: JumpOperation, error: unknown): VendorError | JumpRequestError {
     if (error instanceof VendorError || error instanceof JumpRequestError) return error;
     if ((error as { code?: string }).code === 'EOPENBREAKER') {
@@ -452,12 +429,9 @@ export class JumpClient {
   /** Retryable statuses and connection errors only, within JUMP_RETRIES and the call's deadline. */
   private retryPolicy(operation: JumpOperation, deadline: number): RetryHandler.RetryCallback {
     return (error, { state }, callback) => {
-      const { statusCode, code, headers } = error as Error & { statusCode?: number; code?: string; headers?: Record<string, unknown> };
-      const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
-      if (!retryable || state.counter > this.options.retries) return callback(error);
-      const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
-      const backoffMs = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (state.counter - 1));
-      const waitMs = retryAfterMs ?? backoffMs;
+      const { headers } = error as Error & { headers?: Record<string, unknown> };
+      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
+      const waitMs = parseRetryAfter(headers?.['retry-after']) ?? backoffMs(state.counter);
       if (Date.now() + waitMs >= deadline) return callback(error);
       this.metrics.vendorRetries.inc({ vendor: VENDOR, method: operation });
       setTimeout(() => callback(null), waitMs);
@@ -534,11 +508,3 @@ function contractorBody(input: JumpContractorInput): Record<string, unknown> {
   };
 }
 
-/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
-function parseRetryAfter(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}

@@ -1,5 +1,5 @@
-import CircuitBreaker from 'opossum';
-import { Agent, errors as undiciErrors, interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
+import { errors as undiciErrors, interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
+import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../resilience.ts';
 import { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
@@ -43,9 +43,6 @@ export interface FocusPage<T> {
 
 const VENDOR = 'kontur-focus';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
-const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 2_000;
 
 /**
  * HTTP client for Kontur.Focus API 3.0 on undici:
@@ -58,21 +55,23 @@ const BACKOFF_CAP_MS = 2_000;
  */
 export class FocusClient {
   private readonly agent: Agent;
-  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private readonly breaker: VendorBreaker;
 
   constructor(
     private readonly options: FocusClientOptions,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
-    this.agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 30_000,
-      connectTimeout: Math.min(options.timeoutMs, 5_000),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+    this.agent = vendorAgent(options.connections, options.timeoutMs);
+    this.breaker = vendorBreaker({
+      vendor: VENDOR,
+      displayName: 'Kontur.Focus',
+      settings: options.breaker,
+      metrics,
+      logger,
+      // A rejected key is a configuration problem and a 429 a request to slow down (retries already honour it).
+      isNotAFailure: (error) => error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
     });
-    this.breaker = this.createBreaker();
   }
 
   /** One batch call: up to 100 INNs or OGRNs, answered with every matching record (several per INN possible). */
@@ -156,33 +155,6 @@ export class FocusClient {
   async close(): Promise<void> {
     this.breaker.shutdown();
     await this.agent.close();
-  }
-
-  private createBreaker() {
-    const { breaker: settings } = this.options;
-    const breaker = new CircuitBreaker(
-      async (run: () => Promise<unknown>) => run(),
-      {
-        timeout: false, // the call has its own deadline
-        errorThresholdPercentage: settings.errorPercent,
-        volumeThreshold: settings.minCalls,
-        rollingCountTimeout: settings.windowMs,
-        resetTimeout: settings.resetMs,
-        // A rejected key is a configuration problem and a 429 a request to slow down (retries already honour it):
-        // neither says the vendor is down. opossum opens when failures exceed (not reach) the percentage.
-        errorFilter: (error: unknown) =>
-          error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
-      },
-    );
-    const state = (value: number, name: string) => () => {
-      this.metrics.breakerState.set({ vendor: VENDOR }, value);
-      this.logger.warn({ vendor: VENDOR, circuit: name }, `Kontur.Focus circuit ${name}`);
-    };
-    breaker.on('open', state(2, 'open'));
-    breaker.on('halfOpen', state(1, 'half-open'));
-    breaker.on('close', state(0, 'closed'));
-    this.metrics.breakerState.set({ vendor: VENDOR }, 0);
-    return breaker;
   }
 
   private breakerError(method: string, error: unknown): VendorError {
@@ -282,12 +254,9 @@ export class FocusClient {
    */
   private retryPolicy(method: string, deadline: number): RetryHandler.RetryCallback {
     return (error, { state }, callback) => {
-      const { statusCode, code, headers } = error as Error & { statusCode?: number; code?: string; headers?: Record<string, unknown> };
-      const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
-      if (!retryable || state.counter > this.options.retries) return callback(error);
-      const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
-      const backoffMs = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (state.counter - 1));
-      const waitMs = retryAfterMs ?? backoffMs;
+      const { headers } = error as Error & { headers?: Record<string, unknown> };
+      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
+      const waitMs = parseRetryAfter(headers?.['retry-after']) ?? backoffMs(state.counter);
       if (Date.now() + waitMs >= deadline) return callback(error);
       this.metrics.vendorRetries.inc({ vendor: VENDOR, method });
       setTimeout(() => callback(null), waitMs);
@@ -331,13 +300,4 @@ export class FocusClient {
     }
     return new VendorError('VENDOR_UNAVAILABLE', `Kontur.Focus ${method} could not be reached (${code || 'connection error'})`, context);
   }
-}
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
-function parseRetryAfter(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

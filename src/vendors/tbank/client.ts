@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import CircuitBreaker from 'opossum';
-import { Agent, interceptors, request, type Dispatcher, type RetryHandler } from 'undici';
+import { interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
+import { backoffMs, isRetryable, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../resilience.ts';
 import type { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, type Logger } from '../../observability/logger.ts';
@@ -37,9 +37,6 @@ export const TBANK_CONTRACTS_PAGE_SIZE = 100;
 
 const VENDOR = 'tbank';
 const RETRY_STATUS_CODES = [500, 502, 503, 504];
-const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 2_000;
 
 interface Exchange {
   status: number;
@@ -65,7 +62,7 @@ interface Exchange {
 export class TbankClient {
   readonly limiter: RateLimiter;
   private readonly agent: Agent;
-  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private readonly breaker: VendorBreaker;
 
   constructor(
     private readonly options: TbankClientOptions,
@@ -74,14 +71,16 @@ export class TbankClient {
     now: () => number = Date.now,
   ) {
     this.limiter = new RateLimiter(options.rateLimit, now);
-    this.agent = new Agent({
-      connections: 4,
-      keepAliveTimeout: 30_000,
-      connectTimeout: Math.min(options.timeoutMs, 5_000),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+    this.agent = vendorAgent(4, options.timeoutMs);
+    this.breaker = vendorBreaker({
+      vendor: VENDOR,
+      displayName: 'T-Bank',
+      settings: options.breaker,
+      metrics,
+      logger,
+      // A rejected token is a configuration problem, a 429 or a throttled call back-pressure: not an outage.
+      isNotAFailure: (error) => error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
     });
-    this.breaker = this.createBreaker();
   }
 
   /** The excerpt for an INN (10 or 12 digits); null when T-Bank has no data for it (422 NO_DATA). */
@@ -233,11 +232,9 @@ export class TbankClient {
    */
   private retryPolicy(method: TbankMethod, deadline: number): RetryHandler.RetryCallback {
     return (error, { state }, callback) => {
-      const { statusCode, code } = error as Error & { statusCode?: number; code?: string };
-      const retryable = statusCode !== undefined ? RETRY_STATUS_CODES.includes(statusCode) : RETRY_ERROR_CODES.includes(code ?? '');
-      if (!retryable || state.counter > this.options.retries) return callback(error);
-      const backoffMs = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (state.counter - 1));
-      if (Date.now() + backoffMs >= deadline) return callback(error);
+      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
+      const waitMs = backoffMs(state.counter);
+      if (Date.now() + waitMs >= deadline) return callback(error);
       setTimeout(() => {
         const budget = Math.min(this.options.maxWaitMs, deadline - Date.now());
         const reservation = budget >= 0 ? this.limiter.reserve(budget) : undefined;
@@ -246,7 +243,7 @@ export class TbankClient {
           this.metrics.vendorRetries.inc({ vendor: VENDOR, method });
           callback(null);
         }, reservation.waitMs);
-      }, backoffMs);
+      }, waitMs);
     };
   }
 
@@ -293,28 +290,6 @@ export class TbankClient {
       ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
     if (timedOut) return new VendorError('VENDOR_TIMEOUT', `T-Bank ${method} did not answer within ${this.options.timeoutMs} ms`, context);
     return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} could not be reached (${code || 'connection error'})`, context);
-  }
-
-  private createBreaker() {
-    const { breaker: settings } = this.options;
-    const breaker = new CircuitBreaker(async (run: () => Promise<unknown>) => run(), {
-      timeout: false, // the call has its own deadline
-      errorThresholdPercentage: settings.errorPercent,
-      volumeThreshold: settings.minCalls,
-      rollingCountTimeout: settings.windowMs,
-      resetTimeout: settings.resetMs,
-      // A rejected token is a configuration problem, a 429 or a throttled call back-pressure: not an outage.
-      errorFilter: (error: unknown) => error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
-    });
-    const state = (value: number, name: string) => () => {
-      this.metrics.breakerState.set({ vendor: VENDOR }, value);
-      this.logger.warn({ vendor: VENDOR, circuit: name }, `T-Bank circuit ${name}`);
-    };
-    breaker.on('open', state(2, 'open'));
-    breaker.on('halfOpen', state(1, 'half-open'));
-    breaker.on('close', state(0, 'closed'));
-    this.metrics.breakerState.set({ vendor: VENDOR }, 0);
-    return breaker;
   }
 
   private breakerError(method: TbankMethod, error: unknown): VendorError {
