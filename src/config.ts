@@ -254,6 +254,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Payout mutations trust the scope header the router sets: in production with a real Jump.Finance key, only the
+  // router may reach the subgraph, or anyone could send `x-user-scopes: payouts:write` and move money.
+  if (e.NODE_ENV === 'production' && e.JUMP_API_KEY && !e.ROUTER_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ROUTER_SECRET: required in production when JUMP_API_KEY is set (payout mutations trust the router\'s scope header)',
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,

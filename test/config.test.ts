@@ -42,3 +42,13 @@ describe('configuration', () => {
     expect(loadConfig({ FOCUS_API_KEY: '' }).focus.apiKey).toBeUndefined();
   });
 });
+
+describe('payouts in production', () => {
+  it('refuse to start with a Jump.Finance key but no ROUTER_SECRET: the scope header would be anyone\'s to send', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JUMP_API_KEY: 'live-key' })).toThrow(
+      "Invalid configuration:\n  ROUTER_SECRET: required in production when JUMP_API_KEY is set (payout mutations trust the router's scope header)",
+    );
+    expect(loadConfig({ NODE_ENV: 'production', JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).env).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'development', JUMP_API_KEY: 'live-key' }).env).toBe('development');
+  });
+});

@@ -31,6 +31,23 @@ describe('risk with T-Bank configured', () => {
     expect(result.data.company.risk).toMatchObject({ level: 'CRITICAL', requiresReview: true });
   });
 
+  it('a list profiles from Kontur.Focus alone; a single company adds T-Bank', async () => {
+    const single = await subgraph.gql(`{ company(inn: "6663003127") { risk { sources unavailableSources } } }`);
+    expect(single.data.company.risk).toEqual({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: [] });
+    const list = await subgraph.gql(`{ companies(inns: ["6663003127"]) { risk { sources } } }`);
+    expect(list.data.companies[0].risk).toEqual({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT'] });
+  });
+
+  it('when T-Bank fails the profile says so and asks for review instead of looking clean', async () => {
+    tbank.injectFault({ fault: { kind: 'status', status: 500 } });
+    try {
+      const result = await subgraph.gql(`{ company(inn: "7700000009") { risk { level requiresReview sources unavailableSources } } }`);
+      expect(result.data.company.risk).toMatchObject({ requiresReview: true, unavailableSources: ['TBANK'] });
+    } finally {
+      tbank.clearFaults();
+    }
+  });
+
   it('bulk screening leaves T-Bank out (its quota would cover only the first INNs)', async () => {
     const before = tbank.calls.length;
     const result = await subgraph.gql(`{ screenCounterparties(inns: ["6663003127", "7736050003"]) { inn riskLevel factorCodes } }`);

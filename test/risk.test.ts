@@ -91,7 +91,8 @@ describe('risk profile with the default policy', () => {
       factors { code weight enabled critical } thresholds { enforcementDebt { minAmount percentOfRevenue } sameAddressCompanies } } }`);
     const policy = result.data.riskPolicy;
     expect(policy).toMatchObject({ source: 'defaults', reviewThreshold: 50, levels: { medium: 20, high: 50, critical: 80 } });
-    expect(policy.factors.find((factor: { code: string }) => factor.code === 'MASS_ADDRESS')).toEqual({ code: 'MASS_ADDRESS', weight: 40, enabled: true, critical: false });
+    expect(policy.factors.find((factor: { code: string }) => factor.code === 'MASS_ADDRESS')).toEqual({ code: 'MASS_ADDRESS', weight: 40, enabled: true, critical: true });
+    expect(policy.factors.find((factor: { code: string }) => factor.code === 'YOUNG_COMPANY')).toEqual({ code: 'YOUNG_COMPANY', weight: 15, enabled: true, critical: false });
     expect(policy.thresholds).toEqual({ enforcementDebt: { minAmount: 100_000, percentOfRevenue: 1 }, sameAddressCompanies: 50 });
   });
 
@@ -123,7 +124,8 @@ describe('a policy file changes the levels', () => {
 
   it('the same company is MEDIUM without review by default, CRITICAL with review under the strict policy', async () => {
     const [inn] = legalEntityInns(1, 97) as [string];
-    // Only the mass address: 40 points by default (MEDIUM, no review), 70 under the strict policy.
+    // Only the mass address: critical by default (the CRM scenario's indicator); under this policy it is not critical
+    // but weighs 70, which its levels make CRITICAL anyway.
     await shape(env, inn, { m5003: true, q6001: 2025 }, {});
     const risk = (await env.subgraph.gql(RISK, { inn })).data.company.risk;
     expect(risk).toMatchObject({ level: 'CRITICAL', score: 70, requiresReview: true });

@@ -214,7 +214,7 @@ export type Company = {
   registrations: Maybe<Array<Registration>>;
   /**
    * Risk profile for a deal: explainable factors from the registry status, Kontur's analytics markers, the express report
-   * and (when configured) T-Bank's checks, scored by the risk policy in force (`Query.riskPolicy`). Costs the req and
+   * and (when configured, for a single company asked for by `company`) T-Bank's checks, scored by the risk policy in force (`Query.riskPolicy`). Costs the req and
    * analytics methods: one call each per 100 companies.
    */
   risk: Maybe<RiskProfile>;
@@ -1562,6 +1562,10 @@ export type RiskProfile = {
   requiresReview: Scalars['Boolean']['output'];
   /** 0 (clean) to 100: the weights of red and yellow factors, minus those of green ones. */
   score: Scalars['Int']['output'];
+  /** The sources consulted. T-Bank (about 10 calls a minute) joins only for a single company asked for by `company`. */
+  sources: Array<RiskSource>;
+  /** Configured sources that failed: the profile is incomplete, and `requiresReview` is true. */
+  unavailableSources: Array<RiskSource>;
 };
 
 /** Kontur's traffic-light semantics: red stops a deal, yellow needs attention, green is a positive signal. */
@@ -2993,6 +2997,8 @@ export type RiskProfileResolvers<ContextType = GraphQLContext, ParentType extend
   level?: Resolver<ResolversTypes['RiskLevel'], ParentType, ContextType>;
   requiresReview?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['RiskSource']>, ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['RiskSource']>, ParentType, ContextType>;
 }>;
 
 export type RiskThresholdsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskThresholds'] = ResolversParentTypes['RiskThresholds']> = ResolversObject<{

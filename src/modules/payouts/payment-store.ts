@@ -51,7 +51,7 @@ export class PaymentStore {
   isFresh(model: PaymentModel): boolean {
     if (model.value.is_final) return true;
     const interval = actionNeeded(model.value) ? this.settings.actionNeededRefreshMs : this.settings.statusRefreshMs;
-    return Math.max(0, this.now() - model.fetchedAt) < interval;
+    return Math.max(0, this.now() - Math.max(model.fetchedAt, model.attemptedAt ?? 0)) < interval;
   }
 
   async stored(id: number): Promise<PaymentModel | undefined> {
@@ -76,10 +76,14 @@ export class PaymentStore {
     const fetching = this.client
       .getPayment(id)
       .then(async (payment) => (payment ? this.put(payment) : null))
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (!cached) throw error;
         this.logger.warn({ vendor: 'jump-finance', paymentId: id, err: error }, 'payout status refresh failed; answering the stored status');
         if (stats) stats.staleServed += 1;
+        // The attempt counts as this minute's read (the vendor's rule): the stored status is not asked for again until
+        // the refresh interval has passed, however many queries arrive meanwhile.
+        const retried: PaymentModel = { ...cached, attemptedAt: this.now() };
+        await this.cache.setMany([{ key: this.key(id), value: retried, ttlMs: this.settings.keepMs }]);
         return cached;
       })
       .finally(() => this.inFlight.delete(id));

@@ -383,7 +383,12 @@ export class PayoutsService {
           throw error;
         }
         if (!isOutcomeUnknown(error)) {
-          // Refused or never sent: no payout exists, the key is free again.
+          // Refused. The vendor's wording of "key already used" is unconfirmed, so any refusal is checked against the
+          // key before it is freed: an existing payout under it is that payout; otherwise none exists.
+          if (error instanceof JumpRequestError && [400, 409, 422].includes(error.status)) {
+            const existing = await this.lookUp(customerPaymentId, stats).catch(() => null);
+            if (existing) return { payment: existing, replayed: true };
+          }
           await this.deps.cache.deleteMany([this.keyRecordKey(customerPaymentId)]);
           throw error;
         }
@@ -404,10 +409,15 @@ export class PayoutsService {
     }
   }
 
-  /** Repeats a failed payout when the vendor allows it (abilities.can_repeat); never retried automatically. */
-  async repeatPayment(id: number, stats?: OperationStats): Promise<PaymentModel> {
+  /**
+   * Repeats a failed payout when the vendor allows it (abilities.can_repeat); never retried automatically.
+   * A repeat is a payout too: the counterparty guard runs first (`check` throws in block mode).
+   */
+  async repeatPayment(id: number, check: (contractorId: number) => Promise<unknown>, stats?: OperationStats): Promise<PaymentModel> {
     const current = await this.payments.get(id, stats);
     if (!current) throw notFound(`Jump.Finance has no payout ${id}`, { paymentId: String(id) });
+    const contractorId = current.value.contractor?.id;
+    if (contractorId !== undefined && contractorId !== null) await check(Number(contractorId));
     if (current.value.abilities && !current.value.abilities.can_repeat) {
       throw badUserInput(`Payout ${id} cannot be repeated now (status: ${current.value.status.title ?? current.value.status.id})`, {
         paymentId: String(id),

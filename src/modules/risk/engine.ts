@@ -26,6 +26,10 @@ export interface RiskProfile {
   requiresReview: boolean;
   factors: RiskFactor[];
   checkedAt: string;
+  /** The sources consulted. */
+  sources: RiskSource[];
+  /** Configured sources that failed: the profile is incomplete, so it always asks for review. */
+  unavailableSources: RiskSource[];
 }
 
 /** What T-Bank adds when it is configured (src/modules/tbank/signals.ts). */
@@ -40,6 +44,10 @@ export interface RiskInputs {
   req: FocusReqRecord | undefined;
   analytics: FocusAnalyticsValues | undefined;
   tbank?: RiskTbankSignals | null;
+  /** Whether T-Bank was consulted for this profile (configured, and asked for). */
+  tbankConsulted?: boolean;
+  /** Configured sources that failed. */
+  unavailableSources?: RiskSource[];
   /** When the data was fetched (the oldest entry), ISO. */
   checkedAt: string;
   now: Date;
@@ -60,8 +68,24 @@ const SANCTION_KEYS: Record<string, string> = {
   m8012: 'совладельцы ≥50% под санкциями Швейцарии',
 };
 
-/** Bankruptcy stages that mean the case did not lead to bankruptcy. */
-const ENDED_WITHOUT_BANKRUPTCY = ['Производство по делу прекращено', 'Отказано в признании должника банкротом'];
+/**
+ * Bankruptcy stages (analytics e7014) and what they mean for a deal now: a procedure under way is red; a finished
+ * one, or a stage Kontur could not determine, is worth a look (yellow); a case that ended without bankruptcy is nothing.
+ */
+const BANKRUPTCY_STAGES: Record<string, RiskSeverity | null> = {
+  Наблюдение: 'RED',
+  'Финансовое оздоровление': 'RED',
+  'Внешнее управление': 'RED',
+  'Конкурсное производство': 'RED',
+  'Реструктуризация долгов': 'RED',
+  'Реализация имущества': 'RED',
+  'Конкурсное производство завершено': 'YELLOW',
+  'Реструктуризация долгов завершена': 'YELLOW',
+  'Реализация имущества завершена': 'YELLOW',
+  'Не удалось определить стадию': 'YELLOW',
+  'Производство по делу прекращено': null,
+  'Отказано в признании должника банкротом': null,
+};
 
 /** Roubles with plain-space thousands ("1 200 000 ₽"): ICU's no-break spaces trip CRM text fields. */
 const rub = (value: number) => `${String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} ₽`;
@@ -74,10 +98,16 @@ const detail = (name: string, value: string | number | boolean | undefined | nul
  * person must review the counterparty before a deal.
  */
 export function assessRisk(inputs: RiskInputs, policy: RiskPolicy): RiskProfile {
-  const factors = collectFactors(inputs, policy).filter((factor) => policy.weightOf(factor.code) > 0);
-  const points = factors.reduce((sum, factor) => sum + (factor.severity === 'GREEN' ? -1 : 1) * policy.weightOf(factor.code), 0);
-  const score = Math.max(0, Math.min(100, Math.round(points)));
-  const critical = factors.some((factor) => factor.severity === 'RED' && policy.criticalFactors.includes(factor.code));
+  const found = collectFactors(inputs, policy);
+  // A critical factor counts whatever its weight: weight 0 only takes it out of the score.
+  const critical = found.some((factor) => factor.severity === 'RED' && policy.criticalFactors.includes(factor.code));
+  const factors = found.filter((factor) => policy.weightOf(factor.code) > 0 || policy.criticalFactors.includes(factor.code));
+  const points = (severity: RiskSeverity) =>
+    factors.filter((factor) => factor.severity === severity).reduce((sum, factor) => sum + policy.weightOf(factor.code), 0);
+  // Green signals soften yellow ones but never offset a red fact.
+  const score = Math.max(0, Math.min(100, Math.round(points('RED') + Math.max(0, points('YELLOW') - points('GREEN')))));
+  const unavailableSources = inputs.unavailableSources ?? [];
+  const sources: RiskSource[] = ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', ...(inputs.tbankConsulted ? (['TBANK'] as const) : [])];
   const level: RiskLevel = critical
     ? 'CRITICAL'
     : score >= policy.levels.critical
@@ -87,7 +117,15 @@ export function assessRisk(inputs: RiskInputs, policy: RiskPolicy): RiskProfile 
         : score >= policy.levels.medium
           ? 'MEDIUM'
           : 'LOW';
-  return { level, score, requiresReview: critical || score >= policy.reviewThreshold, factors, checkedAt: inputs.checkedAt };
+  return {
+    level,
+    score,
+    requiresReview: critical || score >= policy.reviewThreshold || unavailableSources.length > 0,
+    factors,
+    checkedAt: inputs.checkedAt,
+    sources,
+    unavailableSources,
+  };
 }
 
 function collectFactors(inputs: RiskInputs, policy: RiskPolicy): RiskFactor[] {
@@ -122,8 +160,11 @@ function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy:
   const { thresholds } = policy;
 
   const stage = typeof analytics.e7014 === 'string' ? analytics.e7014 : undefined;
-  if (flag('m7013') || flag('m7014') || (stage && !ENDED_WITHOUT_BANKRUPTCY.includes(stage))) {
-    add('BANKRUPTCY', 'RED', 'ANALYTICS', 'Признаки банкротства: дела или сообщения о банкротстве', [
+  // An unknown stage text is worth a look, not a verdict.
+  const stageSeverity = stage === undefined ? null : stage in BANKRUPTCY_STAGES ? BANKRUPTCY_STAGES[stage]! : 'YELLOW';
+  if (flag('m7013') || flag('m7014') || stageSeverity) {
+    const severity: RiskSeverity = flag('m7013') || flag('m7014') || stageSeverity === 'RED' ? 'RED' : 'YELLOW';
+    add('BANKRUPTCY', severity, 'ANALYTICS', 'Признаки банкротства: дела или сообщения о банкротстве', [
       ...detail('bankruptcyStage', stage),
       ...detail('casesLast3Months', flag('m7013') || undefined),
       ...detail('noticesLast12Months', flag('m7014') || undefined),

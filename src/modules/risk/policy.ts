@@ -87,7 +87,17 @@ export const RiskPolicySchema = z
     /** Any of these present makes the level CRITICAL and the company need review, whatever the score. */
     criticalFactors: z
       .array(FactorCodeSchema)
-      .default(['LIQUIDATION', 'BANKRUPTCY', 'DISQUALIFIED_HEAD', 'SANCTIONS', 'UNRELIABLE_SUPPLIER', 'BLOCKED_ACCOUNTS', 'TBANK_FROZEN_ACCOUNTS']),
+      .default([
+        'LIQUIDATION',
+        'BANKRUPTCY',
+        'MASS_ADDRESS',
+        'DISQUALIFIED_HEAD',
+        'ENFORCEMENT_DEBT',
+        'SANCTIONS',
+        'UNRELIABLE_SUPPLIER',
+        'BLOCKED_ACCOUNTS',
+        'TBANK_FROZEN_ACCOUNTS',
+      ]),
     /** Per-factor settings; codes left out keep their default weight. */
     factors: z.partialRecord(FactorCodeSchema, FactorSettingSchema).default({}),
     thresholds: z

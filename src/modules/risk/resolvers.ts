@@ -1,11 +1,25 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { fieldsOf } from '../../graphql/vendor-cost.ts';
 import type { CompanyResolvers, QueryResolvers, Resolvers, RiskPolicyResolvers, ScreeningResultResolvers } from '../../generated/graphql.ts';
 import { companyFromEntry } from '../company/lookup.ts';
 import { assertInnCount, assertValidInns } from '../company/validation.ts';
 import { RISK_FACTOR_CODES } from './policy.ts';
 import { riskProfileOf, screen } from './screening.ts';
 
+/**
+ * T-Bank allows about 10 calls a minute, so it joins a risk profile only for a single company asked for by `company`
+ * or `refreshCompany` (a CRM card, a deal check); lists and entity batches are profiled from Kontur.Focus alone.
+ */
+function singleCompanyOperation(info: GraphQLResolveInfo): boolean {
+  let step = info.path;
+  while (step.prev) step = step.prev;
+  const fragments = new Map(Object.entries(info.fragments));
+  const root = fieldsOf(info.operation.selectionSet, fragments).find((field) => (field.alias ?? field.name).value === step.key);
+  return root !== undefined && ['company', 'refreshCompany'].includes(root.name.value);
+}
+
 const Company: CompanyResolvers = {
-  risk: (company, _args, ctx) => riskProfileOf(company, ctx),
+  risk: (company, _args, ctx, info) => riskProfileOf(company, ctx, { withTbank: singleCompanyOperation(info) }),
 };
 
 const Query: QueryResolvers = {

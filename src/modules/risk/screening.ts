@@ -24,13 +24,23 @@ export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { 
   const req = await recordOf(company, ctx.loaders.reqForStatus);
   if (!req) return null;
   const analytics = await recordOf(company, ctx.loaders.analytics);
-  const tbank = withTbank && ctx.tbankSignals ? await ctx.tbankSignals(company.inn).catch(() => null) : null;
+  // A configured source that fails must not make the profile look clean: it is reported, and the profile asks for review.
+  const tbankConsulted = withTbank && ctx.tbankSignals !== undefined;
+  let tbankFailed = false;
+  const tbank = tbankConsulted
+    ? await ctx.tbankSignals!(company.inn).catch(() => {
+        tbankFailed = true;
+        return null;
+      })
+    : null;
   return assessRisk(
     {
       isLegalEntity: innKind(company.inn) === 'LEGAL_ENTITY',
       req,
       analytics: analytics?.analytics,
       tbank,
+      tbankConsulted,
+      unavailableSources: tbankFailed ? ['TBANK'] : [],
       checkedAt: new Date(Math.min(reqEntry.fetchedAt, analyticsEntry.fetchedAt)).toISOString(),
       now: new Date(ctx.now()),
     },

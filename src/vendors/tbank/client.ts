@@ -71,7 +71,9 @@ export class TbankClient {
     now: () => number = Date.now,
   ) {
     this.limiter = new RateLimiter(options.rateLimit, now);
-    this.agent = vendorAgent(4, options.timeoutMs);
+    // As many sockets as calls the limit allows at once: a granted call must not wait in undici's queue and reach
+    // the vendor late, inside the next window.
+    this.agent = vendorAgent(Math.max(4, options.rateLimit.calls), options.timeoutMs);
     this.breaker = vendorBreaker({
       vendor: VENDOR,
       displayName: 'T-Bank',
@@ -127,9 +129,13 @@ export class TbankClient {
     let outcome = 'ok';
     try {
       return (await this.breaker.fire(async () => {
-        await this.admit(method);
+        const done = await this.admit(method);
         sent = true;
-        return run();
+        try {
+          return await run();
+        } finally {
+          done();
+        }
       })) as T;
     } catch (error) {
       const vendorError = this.breakerError(method, error);
@@ -145,9 +151,9 @@ export class TbankClient {
   }
 
   /** Waits for a rate-limit token, within TBANK_MAX_WAIT; beyond it, fails fast without sending anything. */
-  private async admit(method: TbankMethod): Promise<void> {
+  private async admit(method: TbankMethod): Promise<() => void> {
     try {
-      await this.limiter.acquire(this.options.maxWaitMs);
+      return await this.limiter.acquire(this.options.maxWaitMs);
     } catch (error) {
       if (!(error instanceof RateLimitExceeded)) throw error;
       const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));

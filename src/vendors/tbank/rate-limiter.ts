@@ -51,11 +51,28 @@ export class RateLimiter {
     return { granted: true, waitMs };
   }
 
-  /** Resolves when this call may go out; rejects at once with the wait it would have had when over `maxWaitMs`. */
-  async acquire(maxWaitMs: number): Promise<void> {
+  /**
+   * Resolves when this call may go out, with a `done` to call when its answer arrived; rejects at once with the wait
+   * it would have had when over `maxWaitMs`.
+   */
+  async acquire(maxWaitMs: number): Promise<() => void> {
     const reservation = this.reserve(maxWaitMs);
     if (!reservation.granted) throw new RateLimitExceeded(reservation.retryAfterMs);
     if (reservation.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, reservation.waitMs));
+    const grantedFreeAt = this.now() + this.limit.windowMs + this.marginMs;
+    return () => this.settle(grantedFreeAt);
+  }
+
+  /**
+   * A call finished: its token comes back one window after the answer, not after the grant. The vendor counts the
+   * call when it arrives, somewhere between the two; a slow vendor or a queue on our side must not let the next
+   * window's calls overlap this one's.
+   */
+  private settle(grantedFreeAt: number): void {
+    const index = this.freeAt.findIndex((at) => at >= grantedFreeAt);
+    if (index < 0) return;
+    this.freeAt[index] = Math.max(this.freeAt[index]!, this.now() + this.limit.windowMs + this.marginMs);
+    this.freeAt.sort((a, b) => a - b);
   }
 
   /**

@@ -84,6 +84,7 @@ export const Mutation: MutationResolvers = {
 
   async repeatPayment(_parent, { id }, ctx) {
     requireWriteScope(ctx, 'repeatPayment');
-    return ctx.payouts.service.repeatPayment(parseId(id, 'id'), ctx.payouts.stats);
+    const { service } = ctx.payouts;
+    return service.repeatPayment(parseId(id, 'id'), (contractorId) => checkCounterparty(service.settings.guard, contractorId, ctx), ctx.payouts.stats);
   },
 };
