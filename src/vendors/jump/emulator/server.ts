@@ -22,7 +22,7 @@
  * creates its payout) and the connection is then closed without an answer, as when a response is lost.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../emulator-support.ts';
 import { looksLikeCardNumber } from '../card.ts';
 import { isLosslessNumber, parseJson, parseJsonNumbersAsText, stringifyJson } from '../json.ts';
 import { kopecksOf } from '../money.ts';
@@ -702,19 +702,10 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
     );
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const origin = await listenOnLoopback(server, options);
 
   return {
-    url: `http://${urlHost}:${port}${BASE_PATH}`,
+    url: `${origin}${BASE_PATH}`,
     calls,
     callsTo: (op) => calls.filter((call) => call.op === op),
     resetCalls: () => {

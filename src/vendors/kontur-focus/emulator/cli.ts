@@ -6,17 +6,12 @@
  * Prints only the base URL on stdout (…/api3) so scripts can capture it; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { nonNegativeInt, runEmulatorCli } from '../../emulator-support.ts';
 import { startFocusEmulator } from './server.ts';
 
 const USAGE = 'usage: cli.ts [--port 4010] [--host 127.0.0.1] [--key sandbox] [--latency 0]';
 
-function nonNegativeInt(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"\n${USAGE}`);
-  return parsed;
-}
-
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4010' },
@@ -28,23 +23,15 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(USAGE);
-    return;
+    return undefined;
   }
   const emulator = await startFocusEmulator({
     apiKey: values.key,
     host: values.host,
-    port: nonNegativeInt('port', values.port),
-    latencyMs: nonNegativeInt('latency', values.latency),
+    port: nonNegativeInt('port', values.port, USAGE),
+    latencyMs: nonNegativeInt('latency', values.latency, USAGE),
   });
-  console.log(emulator.url);
-  const stop = (): void => {
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return emulator;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runEmulatorCli(main);

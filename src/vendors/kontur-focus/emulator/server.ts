@@ -17,8 +17,8 @@
  * connection, truncated JSON, a wrong content type, an HTML maintenance page.
  */
 import { randomBytes } from 'node:crypto';
+import { listenOnLoopback } from '../../emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { loadFocusFixtures, type FocusFixtures, type FocusRecord } from './fixtures.ts';
 import { renderPdf, type PdfContent } from './pdf.ts';
@@ -943,19 +943,10 @@ export async function startFocusEmulator(options: FocusEmulatorOptions): Promise
     deliver(handleApi(req, url, state, ''));
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const origin = await listenOnLoopback(server, options);
 
   return {
-    url: `http://${urlHost}:${port}/api3`,
+    url: `${origin}/api3`,
     calls: state.calls,
     callsTo: (method) => state.calls.filter((call) => call.method === method),
     resetCalls: () => {

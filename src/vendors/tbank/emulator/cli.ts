@@ -7,18 +7,13 @@
  * stops on SIGINT/SIGTERM. `--rate-limit off` disables the emulator's own rate limit.
  */
 import { parseArgs } from 'node:util';
+import { nonNegativeInt, runEmulatorCli } from '../../emulator-support.ts';
 import { parseRateLimit } from '../../../config.ts';
 import { startTbankEmulator } from './server.ts';
 
 const USAGE = 'usage: cli.ts [--port 4011] [--host 127.0.0.1] [--token sandbox] [--rate-limit 10/min|off] [--latency 0]';
 
-function nonNegativeInt(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"\n${USAGE}`);
-  return parsed;
-}
-
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4011' },
@@ -31,24 +26,16 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(USAGE);
-    return;
+    return undefined;
   }
   const emulator = await startTbankEmulator({
     token: values.token,
     host: values.host,
-    port: nonNegativeInt('port', values.port),
-    latencyMs: nonNegativeInt('latency', values.latency),
+    port: nonNegativeInt('port', values.port, USAGE),
+    latencyMs: nonNegativeInt('latency', values.latency, USAGE),
     rateLimit: values['rate-limit'] === 'off' ? null : parseRateLimit(values['rate-limit']),
   });
-  console.log(emulator.url);
-  const stop = (): void => {
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return emulator;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runEmulatorCli(main);

@@ -18,8 +18,8 @@
  * error body, a hung or reset connection, truncated JSON, an HTML page. Every call is logged (calls, GET /__emulator/calls).
  */
 import { randomUUID } from 'node:crypto';
+import { listenOnLoopback } from '../../emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { companyFacts, contractCount, syntheticContract, syntheticExcerpt } from './synthetic.ts';
 
@@ -310,19 +310,10 @@ export async function startTbankEmulator(options: TbankEmulatorOptions): Promise
     });
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const origin = await listenOnLoopback(server, options);
 
   return {
-    url: `http://${urlHost}:${port}/openapi`,
+    url: `${origin}/openapi`,
     calls: state.calls,
     callsTo: (method) => state.calls.filter((call) => call.method === method),
     resetCalls: () => {

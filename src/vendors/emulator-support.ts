@@ -1,0 +1,43 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the bundled vendor emulators share: listening on loopback, and the small CLI around each. */
+
+/** Listens (port 0 = a free one) and answers the origin to build the emulator's base URL from. */
+export async function listenOnLoopback(server: Server, options: { host?: string; port?: number }): Promise<string> {
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** A CLI option that must be a whole number ≥ 0. */
+export function nonNegativeInt(name: string, value: string, usage: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"\n${usage}`);
+  return parsed;
+}
+
+/** Prints the base URL, stops cleanly on SIGINT/SIGTERM, and turns a start-up failure into exit code 1. */
+export function runEmulatorCli(start: () => Promise<{ url: string; close(): Promise<void> } | undefined>): void {
+  start()
+    .then((emulator) => {
+      if (!emulator) return;
+      console.log(emulator.url);
+      const stop = (): void => {
+        void emulator.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}
