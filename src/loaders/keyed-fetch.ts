@@ -1,6 +1,7 @@
 import type { LimitFunction } from 'p-limit';
 import type { CacheStore } from '../cache/store.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { ExpiringFetch } from './expiring-fetch.ts';
 import type { OperationStats } from './operation-stats.ts';
 
 /** A cached value stamped with its fetch time. */
@@ -18,56 +19,22 @@ export interface KeyedFetchDeps {
 }
 
 /**
- * Process-wide cache-then-vendor for values fetched one key at a time (a page of proceedings, a PDF):
- * a fresh cache entry answers; otherwise one fetch per key runs at a time, and concurrent askers share it.
- * The label names the vendor method in metrics.
+ * Process-wide cache-then-vendor for values fetched one key at a time (a page of proceedings, a PDF): a fresh cache
+ * entry answers; otherwise one fetch per key runs at a time, and concurrent askers share it. ExpiringFetch with one
+ * TTL for every value, and the fetch run under the shared Kontur.Focus concurrency limit. The label names the vendor
+ * method in metrics.
  */
 export class KeyedFetch<T> {
-  private readonly inFlight = new Map<string, Promise<Fetched<T>>>();
-  private readonly now: () => number;
+  private readonly fetches: ExpiringFetch<T>;
 
   constructor(
-    private readonly label: string,
+    label: string,
     private readonly deps: KeyedFetchDeps,
   ) {
-    this.now = deps.now ?? Date.now;
+    this.fetches = new ExpiringFetch<T>(label, deps);
   }
 
-  async get(key: string, ttlMs: number, fetch: () => Promise<T>, stats?: OperationStats): Promise<Fetched<T>> {
-    const [cached] = await this.deps.cache.getMany<Fetched<T>>([key]);
-    if (isFetched(cached) && Math.max(0, this.now() - cached.fetchedAt) < ttlMs) {
-      this.count('hit', stats);
-      return cached as Fetched<T>;
-    }
-    this.count('miss', stats);
-    const running = this.inFlight.get(key);
-    if (running) {
-      this.deps.metrics.coalesced.inc({ method: this.label });
-      if (stats) stats.coalesced += 1;
-      return running;
-    }
-    if (stats) stats.vendorCalls += 1;
-    const fetching = this.deps
-      .limit(fetch)
-      .then((value) => {
-        const entry = { fetchedAt: this.now(), value };
-        void this.deps.cache.setMany([{ key, value: entry, ttlMs }]);
-        return entry;
-      })
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, fetching);
-    return fetching;
+  get(key: string, ttlMs: number, fetch: () => Promise<T>, stats?: OperationStats): Promise<Fetched<T>> {
+    return this.fetches.get(key, { maxAgeMs: ttlMs, ttlOf: () => ttlMs }, () => this.deps.limit(fetch), stats);
   }
-
-  private count(result: 'hit' | 'miss', stats: OperationStats | undefined): void {
-    this.deps.metrics.cacheLookups.inc({ method: this.label, result });
-    if (stats) {
-      if (result === 'hit') stats.cacheHits += 1;
-      else stats.cacheMisses += 1;
-    }
-  }
-}
-
-function isFetched(value: unknown): value is Fetched<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Fetched<unknown>).fetchedAt === 'number' && 'value' in value;
 }

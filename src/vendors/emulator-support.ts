@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the bundled vendor emulators share: listening on loopback, and the small CLI around each. */
@@ -15,6 +15,32 @@ export async function listenOnLoopback(server: Server, options: { host?: string;
   });
   const { port } = server.address() as AddressInfo;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Delayed replies (emulated latency): an action runs after a delay unless its client has gone away meanwhile,
+ * and `cancelAll` (on close) drops whatever is still waiting.
+ */
+export class DelayedReplies {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  later(res: ServerResponse, ms: number, action: () => void): void {
+    if (ms <= 0) return action();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      if (!res.destroyed) action();
+    }, ms);
+    this.pending.add(timer);
+    res.once('close', () => {
+      clearTimeout(timer);
+      this.pending.delete(timer);
+    });
+  }
+
+  cancelAll(): void {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
 }
 
 /** A CLI option that must be a whole number ≥ 0. */

@@ -22,7 +22,7 @@
  * creates its payout) and the connection is then closed without an answer, as when a response is lost.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../../emulator-support.ts';
+import { DelayedReplies, listenOnLoopback } from '../../emulator-support.ts';
 import { looksLikeCardNumber } from '../card.ts';
 import { isLosslessNumber, parseJson, parseJsonNumbersAsText, stringifyJson } from '../json.ts';
 import { kopecksOf } from '../money.ts';
@@ -557,7 +557,7 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
   const calls: JumpEmulatorCall[] = [];
   const faults: JumpFaultRule[] = [];
   let latencyMs = options.latencyMs ?? 0;
-  const pending = new Set<NodeJS.Timeout>();
+  const replies = new DelayedReplies();
 
   const takeFault = (op: string): JumpEmulatorFault | undefined => {
     const index = faults.findIndex((rule) => rule.ops === undefined || rule.ops.includes(op));
@@ -628,18 +628,7 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
     }
   };
 
-  const later = (res: ServerResponse, ms: number, action: () => void): void => {
-    if (ms <= 0) return action();
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      if (!res.destroyed) action();
-    }, ms);
-    pending.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      pending.delete(timer);
-    });
-  };
+  const later = replies.later.bind(replies);
 
   const control = async (req: IncomingMessage, url: URL): Promise<Reply> => {
     if (url.pathname === CALLS_PATH) {
@@ -744,8 +733,7 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
       return faults.length;
     },
     close: async () => {
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      replies.cancelAll();
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();
       await closed;

@@ -17,7 +17,7 @@
  * connection, truncated JSON, a wrong content type, an HTML maintenance page.
  */
 import { randomBytes } from 'node:crypto';
-import { listenOnLoopback } from '../../emulator-support.ts';
+import { DelayedReplies, listenOnLoopback } from '../../emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { loadFocusFixtures, type FocusFixtures, type FocusRecord } from './fixtures.ts';
@@ -899,21 +899,9 @@ function handleApi(req: IncomingMessage, url: URL, state: EmulatorState, body: s
 
 export async function startFocusEmulator(options: FocusEmulatorOptions): Promise<FocusEmulator> {
   const state = new EmulatorState(options.apiKey, options.latencyMs ?? 0, loadFocusFixtures());
-  const pending = new Set<NodeJS.Timeout>();
+  const replies = new DelayedReplies();
 
-  /** Runs `action` after `ms` unless the client has gone away meanwhile; close() cancels what is left. */
-  const later = (res: ServerResponse, ms: number, action: () => void): void => {
-    if (ms <= 0) return action();
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      if (!res.destroyed) action();
-    }, ms);
-    pending.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      pending.delete(timer);
-    });
-  };
+  const later = replies.later.bind(replies);
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -972,8 +960,7 @@ export async function startFocusEmulator(options: FocusEmulatorOptions): Promise
       return state.faults.length;
     },
     close: async () => {
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      replies.cancelAll();
       // Stop accepting first, then destroy every connection, hung and keep-alive ones included.
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();

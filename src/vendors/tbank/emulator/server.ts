@@ -18,7 +18,7 @@
  * error body, a hung or reset connection, truncated JSON, an HTML page. Every call is logged (calls, GET /__emulator/calls).
  */
 import { randomUUID } from 'node:crypto';
-import { listenOnLoopback } from '../../emulator-support.ts';
+import { DelayedReplies, listenOnLoopback } from '../../emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { companyFacts, contractCount, syntheticContract, syntheticExcerpt } from './synthetic.ts';
@@ -271,20 +271,9 @@ function handle(req: IncomingMessage, url: URL, state: State): { outcome: Outcom
 
 export async function startTbankEmulator(options: TbankEmulatorOptions): Promise<TbankEmulator> {
   const state = new State(options.token, options.latencyMs ?? 0, options.rateLimit === undefined ? { calls: 10, windowMs: 60_000 } : options.rateLimit);
-  const pending = new Set<NodeJS.Timeout>();
+  const replies = new DelayedReplies();
 
-  const later = (res: ServerResponse, ms: number, action: () => void): void => {
-    if (ms <= 0) return action();
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      if (!res.destroyed) action();
-    }, ms);
-    pending.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      pending.delete(timer);
-    });
-  };
+  const later = replies.later.bind(replies);
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -334,8 +323,7 @@ export async function startTbankEmulator(options: TbankEmulatorOptions): Promise
       state.faults.length = 0;
     },
     close: async () => {
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      replies.cancelAll();
       const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       server.closeAllConnections();
       await closed;
