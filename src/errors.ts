@@ -32,6 +32,10 @@ export class VendorError extends GraphQLError {
       vendorCode?: string;
       /** The vendor is not configured (no key/token): nothing was sent. */
       notConfigured?: boolean;
+      /** The operation's deadline (OPERATION_TIMEOUT) passed while this lookup waited. */
+      operationDeadline?: boolean;
+      /** Shed without a call: too much was already waiting for the vendor (FOCUS_MAX_QUEUE). */
+      shed?: boolean;
     },
   ) {
     super(message, { extensions: { code, ...details } });

@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
 import type { Config } from './config.ts';
 import { CacheStore } from './cache/store.ts';
+import { VendorGate } from './loaders/vendor-gate.ts';
 import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batcher.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders/focus-loaders.ts';
 import { CompanyService } from './modules/company/service.ts';
@@ -72,10 +72,11 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     logger,
     metrics,
   );
+  const gate = new VendorGate({ vendor: 'kontur-focus', concurrency: config.focus.maxConcurrency, maxQueue: config.focus.maxQueue, metrics });
   const deps: FocusBatcherDeps = {
     client: focus,
     cache,
-    limit: pLimit(config.focus.maxConcurrency),
+    gate,
     ttl: { foundMs: config.cache.ttl.requisitesMs, notFoundMs: config.cache.ttl.notFoundMs, staleIfErrorMs: config.cache.staleIfErrorMs },
     metrics,
     ...(overrides.now ? { now: overrides.now } : {}),
@@ -89,11 +90,18 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     licences: new FocusMethodBatcher('licences', 'inn', deps),
     buh: new FocusMethodBatcher('buh', 'inn', deps),
   };
-  const keyedDeps: KeyedFetchDeps = { cache, limit: deps.limit, metrics, ...(overrides.now ? { now: overrides.now } : {}) };
+  const keyedDeps: KeyedFetchDeps = { cache, gate, metrics, ...(overrides.now ? { now: overrides.now } : {}) };
   const pages = new FocusPages(focus, keyedDeps, config.cache.listsTtlMs);
   const loaderTtl = { requisitesMs: config.cache.ttl.requisitesMs, statusMs: config.cache.ttl.statusMs };
   // briefReport links are single-use: batched per request, under the shared concurrency limit, never cached.
-  const uncached: FocusUncachedSources = { briefReport: (inns) => deps.limit(() => focus.getBatch('briefReport', 'inn', inns)) };
+  const uncached: FocusUncachedSources = {
+    briefReport: (inns, stats) => {
+      gate.admit(inns.length, 'briefReport');
+      const lifetime = stats?.lifetime;
+      const call = gate.run(() => focus.getBatch('briefReport', 'inn', inns), () => lifetime?.ended !== undefined);
+      return lifetime ? lifetime.race(call, 'Kontur.Focus briefReport') : call;
+    },
+  };
   const tbank = config.tbank.token
     ? new TbankService(
         new TbankClient({ ...config.tbank, token: config.tbank.token, breaker: config.focus.breaker }, logger, metrics),
@@ -139,7 +147,7 @@ export function createServices(config: Config, logger: Logger, focusApiKey: stri
     focus,
     tbank,
     batchers,
-    companies: new CompanyService(batchers, cache),
+    companies: new CompanyService(batchers, cache, config.focus.refreshMinIntervalMs),
     pages,
     usage: new UsageService(focus, keyedDeps),
     documents,

@@ -23,17 +23,23 @@ export interface ExpiringLookup<T> {
  * younger entry than the TTL, and no concurrency limit is applied here: the T-Bank client's rate limiter is the gate.
  */
 export class ExpiringFetch<T> {
-  private readonly inFlight = new Map<string, Promise<Fetched<T>>>();
+  private readonly inFlight = new Map<string, InFlight<T>>();
   private readonly now: () => number;
 
   constructor(
     private readonly label: string,
     private readonly deps: ExpiringFetchDeps,
+    private readonly vendor: 'kontur-focus' | 'tbank' | 'jump-finance' = label.startsWith('tbank:') ? 'tbank' : 'kontur-focus',
   ) {
     this.now = deps.now ?? Date.now;
   }
 
-  async get(key: string, lookup: ExpiringLookup<T>, fetch: () => Promise<T>, stats?: OperationStats): Promise<Fetched<T>> {
+  /**
+   * The entry for `key`: fresh from the cache, or joined to the fetch in flight, or fetched. `fetch` is told how to
+   * ask whether anyone still wants the answer (every waiting operation ended), so queued work can be dropped unsent.
+   * Each operation stops waiting when it ends (VENDOR_TIMEOUT at its deadline).
+   */
+  async get(key: string, lookup: ExpiringLookup<T>, fetch: (abandoned: () => boolean) => Promise<T>, stats?: OperationStats): Promise<Fetched<T>> {
     const [cached] = await this.deps.cache.getMany<Fetched<T>>([key]);
     if (isFetched<T>(cached)) {
       // A replica whose clock runs a little behind sees a negative age: that entry is as fresh as it gets.
@@ -44,14 +50,23 @@ export class ExpiringFetch<T> {
       }
     }
     this.count('miss', stats);
-    const running = this.inFlight.get(key);
+    let running = this.inFlight.get(key);
     if (running) {
       this.deps.metrics.coalesced.inc({ method: this.label });
       if (stats) stats.coalesced += 1;
-      return running;
+    } else {
+      if (stats) stats.vendorCalls += 1;
+      running = this.start(key, lookup, fetch);
     }
-    if (stats) stats.vendorCalls += 1;
-    const fetching = fetch()
+    return this.want(running, stats);
+  }
+
+  private start(key: string, lookup: ExpiringLookup<T>, fetch: (abandoned: () => boolean) => Promise<T>): InFlight<T> {
+    const running: InFlight<T> = { wanted: new Set(), background: false, promise: undefined! };
+    const abandoned = () => !running.background && running.wanted.size === 0;
+    // Started a microtask later, so a fetch that refuses synchronously (shed) rejects like any other failure.
+    running.promise = Promise.resolve()
+      .then(() => fetch(abandoned))
       .then((value) => {
         const entry: Fetched<T> = { fetchedAt: this.now(), value };
         // Sent before anyone is answered, not awaited: a slow cache store must not delay the answer.
@@ -59,8 +74,19 @@ export class ExpiringFetch<T> {
         return entry;
       })
       .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, fetching);
-    return fetching;
+    running.promise.catch(() => undefined);
+    this.inFlight.set(key, running);
+    return running;
+  }
+
+  private want(running: InFlight<T>, stats: OperationStats | undefined): Promise<Fetched<T>> {
+    const lifetime = stats?.lifetime;
+    if (!lifetime) {
+      running.background = true;
+      return running.promise;
+    }
+    running.wanted.add(stats);
+    return lifetime.race(running.promise, this.label, () => running.wanted.delete(stats), this.vendor);
   }
 
   private count(result: 'hit' | 'miss', stats: OperationStats | undefined): void {
@@ -70,6 +96,13 @@ export class ExpiringFetch<T> {
       else stats.cacheMisses += 1;
     }
   }
+}
+
+interface InFlight<T> {
+  promise: Promise<Fetched<T>>;
+  /** Operations waiting for it; `background` once something without a lifetime asked (never abandoned then). */
+  wanted: Set<OperationStats>;
+  background: boolean;
 }
 
 /** A cached value is trusted only if it has the shape this version writes; anything else is a miss. */

@@ -28,7 +28,7 @@ export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, VendorE
  * so every operation asks for its own (up to 100 INNs per call, under the shared concurrency limit).
  */
 export interface FocusUncachedSources {
-  briefReport(inns: readonly string[]): Promise<FocusRecordOf<'briefReport'>[]>;
+  briefReport(inns: readonly string[], stats?: OperationStats): Promise<FocusRecordOf<'briefReport'>[]>;
 }
 
 /** Per-request DataLoaders: deduplicate and memoise within one operation, batch up to 100 ids into the shared batchers. */
@@ -58,13 +58,13 @@ function loaderOver<M extends FocusBatchMethod>(batcher: FocusMethodBatcher<M>, 
 }
 
 function uncachedLoaderOver<M extends FocusBatchMethod>(
-  fetch: (inns: readonly string[]) => Promise<FocusRecordOf<M>[]>,
+  fetch: (inns: readonly string[], stats?: OperationStats) => Promise<FocusRecordOf<M>[]>,
   stats: OperationStats | undefined,
 ): DataLoader<string, FocusRecordOf<M>[]> {
   return new DataLoader<string, FocusRecordOf<M>[]>(
     async (inns) => {
       if (stats) stats.vendorCalls += 1;
-      const records = await fetch(inns);
+      const records = await fetch(inns, stats);
       return inns.map((inn) => records.filter((record) => record.inn === inn));
     },
     { maxBatchSize: 100 },
@@ -125,6 +125,6 @@ export function createFocusLoaders(
     buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
     contacts: loaderOver(batchers.contacts, ttl.requisitesMs, stats),
     pages: createPageLoader(pages, stats),
-    briefReportLinks: uncachedLoaderOver<'briefReport'>((inns) => uncached.briefReport(inns), stats),
+    briefReportLinks: uncachedLoaderOver<'briefReport'>((inns, operation) => uncached.briefReport(inns, operation), stats),
   };
 }

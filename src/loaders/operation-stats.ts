@@ -1,3 +1,5 @@
+import type { OperationLifetime } from './operation-lifetime.ts';
+
 /** What one GraphQL operation cost: reported in its log line. */
 export interface OperationStats {
   /** Vendor calls this operation caused (a call shared with other operations counts for each that asked first). */
@@ -8,8 +10,13 @@ export interface OperationStats {
   coalesced: number;
   /** Identifiers answered from an expired cache entry because the vendor failed. */
   staleServed: number;
+  /** When the operation stops waiting (deadline, client gone, answered); absent for background work. Not logged. */
+  lifetime?: OperationLifetime;
 }
 
-export function newOperationStats(): OperationStats {
-  return { vendorCalls: 0, cacheHits: 0, cacheMisses: 0, coalesced: 0, staleServed: 0 };
+export function newOperationStats(lifetime?: OperationLifetime): OperationStats {
+  const stats: OperationStats = { vendorCalls: 0, cacheHits: 0, cacheMisses: 0, coalesced: 0, staleServed: 0 };
+  // Not enumerable: the log line spreads the counters, not the lifetime.
+  if (lifetime) Object.defineProperty(stats, 'lifetime', { value: lifetime, enumerable: false });
+  return stats;
 }

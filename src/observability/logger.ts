@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { redact, redactDeep } from './redaction.ts';
 
 export type { Logger };
 
@@ -15,28 +16,19 @@ export function redactUrl(text: string): string {
     .replace(BEARER, '$1***');
 }
 
-/** Removes literal secrets (the configured keys) from free text such as a vendor's error body. */
+/** Removes literal secrets (the configured keys) from free text such as a vendor's error body, and everything `redact` removes. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let result = redactUrl(text);
+  let result = redact(text);
   for (const secret of secrets) {
     if (secret && secret.length >= 4) result = result.split(secret).join('***');
   }
   return result;
 }
 
-/** Every string inside a log object passes URL redaction (bounded depth: log objects are small). */
-function redactDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactUrl(value);
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
-  if (value instanceof Error) return serializeError(value);
-  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactDeep(item, depth + 1)]));
-}
-
 /** Errors are logged by type, code and redacted message; stacks stay out of the log (they can embed URLs). */
 function serializeError(error: unknown): Record<string, unknown> {
   const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: string };
-  return { type: name, message: redactUrl(String(message ?? error)), ...(code ? { code } : {}) };
+  return { type: name, message: redact(String(message ?? error)), ...(code ? { code } : {}) };
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
@@ -61,14 +53,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       serializers: { err: serializeError, error: serializeError },
       hooks: {
-        // The message text and any string arguments pass URL redaction before pino formats them.
+        // The message text and any string arguments pass redaction (registered secrets, URL credentials, cards)
+        // before pino formats them; every string of the log object does too (formatters.log).
         logMethod(args, method) {
-          const redacted = args.map((arg) => (typeof arg === 'string' ? redactUrl(arg) : arg)) as typeof args;
+          const redacted = args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)) as typeof args;
           method.apply(this, redacted);
         },
       },
       formatters: {
-        log: (object) => redactDeep(object) as Record<string, unknown>,
+        log: (object) => redactDeep(object instanceof Error ? serializeError(object) : object) as Record<string, unknown>,
       },
     },
     destination,

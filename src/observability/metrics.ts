@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { redact } from './redaction.ts';
 
 /**
  * Prometheus metrics of one subgraph process. Labels are bounded sets (vendor, method, outcome, error code,
@@ -58,6 +59,35 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly vendorQueueDepth = new Gauge({
+    name: 'vendor_queue_depth',
+    help: 'Lookups waiting for a vendor slot: identifiers of batch methods plus single fetches (pages, documents).',
+    labelNames: ['vendor'] as const,
+    registers: [this.registry],
+  });
+
+  readonly vendorQueueWait = new Histogram({
+    name: 'vendor_queue_wait_seconds',
+    help: 'How long the oldest identifier of a vendor call waited for a slot before the call was sent.',
+    labelNames: ['vendor', 'method'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    registers: [this.registry],
+  });
+
+  readonly vendorQueueAbandoned = new Counter({
+    name: 'vendor_queue_abandoned_total',
+    help: 'Identifiers or single fetches dropped from the queue before any call, because every operation waiting for them had ended (deadline, client gone).',
+    labelNames: ['vendor', 'method'] as const,
+    registers: [this.registry],
+  });
+
+  readonly vendorQueueShed = new Counter({
+    name: 'vendor_queue_shed_total',
+    help: 'Lookups refused without a call because the queue was full (FOCUS_MAX_QUEUE), answered VENDOR_RATE_LIMITED.',
+    labelNames: ['vendor', 'method'] as const,
+    registers: [this.registry],
+  });
+
   readonly operations = new Counter({
     name: 'graphql_operations_total',
     help: 'GraphQL operations by operation name and outcome (success, partial, error).',
@@ -96,6 +126,8 @@ const knownOperations = new Set<string>();
  */
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
+  // A client could name an operation after a secret it saw: registered secrets never become a label.
+  if (redact(name) !== name) return 'redacted';
   const digits = name.replace(/\D/g, '').length;
   const label = (digits >= 5 ? name.replace(/\d/g, '#') : name).replace(/[^\w#]/g, '_').slice(0, 64);
   if (knownOperations.has(label)) return label;

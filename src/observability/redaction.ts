@@ -1,0 +1,120 @@
+/**
+ * Redaction at the edge: every text that leaves the process — an error message or extension, a log line, a metric
+ * label — passes `redact` first. It removes
+ * - every configured secret (vendor keys and tokens, the router secret, webhook secrets), registered once by whoever
+ *   reads them, including a secret's prefix at the end of a text or its suffix at the start (a vendor or a truncation
+ *   may have cut it);
+ * - credentials in URLs (`?key=…`, `access_token=…`) and `Bearer …` values;
+ * - card-number-like digit runs (16 to 19 digits, Luhn-valid, optionally grouped by spaces or dashes), shown as
+ *   `•••• 1234`. Registry identifiers (INN 10/12, OGRN 13, OGRNIP 15 digits) are shorter and stay readable.
+ * Truncation always comes after redaction (`cutText`), so a cut can never leave a secret's prefix behind.
+ */
+
+/** Query parameters that carry credentials. */
+const SECRET_PARAMS = ['key', 'token', 'access_token', 'api_key', 'apikey', 'client_key', 'application_token', 'auth'];
+const URL_SECRET = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi');
+const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
+/** A chain of digits, written together or in groups split by single spaces or dashes, as cards are printed. */
+const DIGIT_CHAIN = /\d+(?:[ -]\d+)*/g;
+/** Shortest piece of a secret still masked when a cut left only part of it at a text's edge. */
+const MIN_PARTIAL = 8;
+const MASK = '***';
+
+const secrets = new Set<string>();
+
+/** Registers a secret to be removed from every text that leaves the process. Short values (< 8) are not secrets. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 8) secrets.add(value);
+}
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = digits.charCodeAt(digits.length - 1 - index) - 48;
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** `•••• 8085`: how a card number is shown anywhere outside the vendor call that carries it. */
+export function maskCard(digits: string): string {
+  return `•••• ${digits.slice(-4)}`;
+}
+
+function maskCards(text: string): string {
+  return text.replace(DIGIT_CHAIN, (chain) => {
+    const digits = chain.replace(/[ -]/g, '');
+    return digits.length >= 16 && digits.length <= 19 && luhnValid(digits) ? maskCard(digits) : chain;
+  });
+}
+
+function maskSecrets(text: string): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (result.includes(secret)) result = result.split(secret).join(MASK);
+    result = maskPartial(result, secret);
+  }
+  return result;
+}
+
+/** A secret's prefix ending the text, or its suffix starting it: what is left when someone cut the text mid-secret. */
+function maskPartial(text: string, secret: string): string {
+  for (let length = Math.min(secret.length - 1, text.length); length >= MIN_PARTIAL; length--) {
+    if (text.endsWith(secret.slice(0, length))) return `${text.slice(0, text.length - length)}${MASK}`;
+  }
+  for (let length = Math.min(secret.length - 1, text.length); length >= MIN_PARTIAL; length--) {
+    if (text.startsWith(secret.slice(secret.length - length))) return `${MASK}${text.slice(length)}`;
+  }
+  return text;
+}
+
+/** The text with every secret, URL credential, bearer token and card number removed. */
+export function redact(text: string): string {
+  if (text.length === 0) return text;
+  return maskCards(maskSecrets(text.replace(URL_SECRET, `$1${MASK}`).replace(BEARER, `$1${MASK}`)));
+}
+
+/** Redacts every string inside a value (bounded depth: error extensions and log objects are small). */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
+  if (value instanceof Error) return { type: value.name, message: redact(value.message) };
+  if (Buffer.isBuffer(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactDeep(item, depth + 1)]));
+}
+
+/** Cuts an already redacted text to `max` characters, marking the cut. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * A field a vendor supplied (an error code, a request id, a field error's message) as it may be passed on: redacted,
+ * control characters dropped, then cut to `max`. Undefined for anything that is not a non-empty string.
+ */
+export function vendorText(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const text = redact(value).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return text === '' ? undefined : cutText(text, max);
+}
+
+/**
+ * A vendor-supplied token (error code, error id, request id) only when it looks like one: letters, digits and
+ * `_ - . :`, at most `max` characters; anything else is dropped, never passed on.
+ */
+export function vendorToken(value: unknown, max = 64): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || !/^[\w.:-]+$/.test(value)) return undefined;
+  const text = redact(value);
+  return text === value ? value : undefined;
+}
+
+/** An invalid input value echoed in an error: only a short prefix, so a megabyte of input never comes back. */
+export function echoInput(value: string, max = 40): string {
+  return cutText(redact(value), max);
+}
