@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registerSecret } from './observability/redaction.ts';
 
 /**
  * Every environment variable the subgraph reads, validated in one place.
@@ -50,6 +51,29 @@ const duration = (fallback: string, { allowZero = false } = {}) =>
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/**
+ * A credential: unset when empty; refused when it is only whitespace or has whitespace at its ends (a secret of 16
+ * spaces, or one pasted with a newline, is a deployment mistake, never a secret), or is shorter than `min`.
+ */
+const secret = (name: string, min = 1) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem =
+          value.trim() === ''
+            ? `${name} is blank (only whitespace); set a real value or leave it unset`
+            : value.trim() !== value
+              ? `${name} has whitespace at its start or end; remove it`
+              : value.length < min
+                ? `${name} must have at least ${min} characters`
+                : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+  );
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -61,9 +85,16 @@ const EnvSchema = z.object({
     z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL, e.g. https://counterparty.example.ru' }).optional(),
   ),
 
-  FOCUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  FOCUS_API_KEY: secret('FOCUS_API_KEY'),
   FOCUS_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://focus-api.kontur.ru/api3')),
   FOCUS_MAX_CONCURRENCY: positiveInt(4),
+  /**
+   * Identifiers (and single-key fetches) that may wait for a Kontur.Focus slot at once; past it new lookups are shed
+   * with VENDOR_RATE_LIMITED and a retryAfterSeconds, without a call.
+   */
+  FOCUS_MAX_QUEUE: positiveInt(5_000),
+  /** refreshCompany refetches an INN at most once in this interval; inside it the fresh cached data answers. */
+  REFRESH_MIN_INTERVAL: duration('1m', { allowZero: true }),
   FOCUS_TIMEOUT: duration('10s'),
   FOCUS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Circuit breaker per vendor: opens when this percentage of calls in the rolling window failed… */
@@ -78,7 +109,7 @@ const EnvSchema = z.object({
   SANDBOX_LATENCY: duration('0ms', { allowZero: true }),
 
   /** T-Bank counterparty check (T-API): enabled by a token, sent as `Authorization: Bearer`. */
-  TBANK_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  TBANK_TOKEN: secret('TBANK_TOKEN'),
   TBANK_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://business.tbank.ru/openapi')),
   /** Client-side limit of T-Bank calls, shared by the process: at most this many calls in any window of that length. */
   TBANK_RATE_LIMIT: z
@@ -106,7 +137,8 @@ const EnvSchema = z.object({
   ),
   /** Key prefix in the store: replicas of one deployment share it; staging and production sharing a Redis must not. */
   CACHE_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only').default('counterparty-subgraph'),
-  CACHE_MAX_ENTRIES: positiveInt(100_000),
+  /** Bounded: the LRU preallocates its index for this many entries. */
+  CACHE_MAX_ENTRIES: z.coerce.number().int().positive().max(1_000_000, 'CACHE_MAX_ENTRIES must be at most 1000000 (use CACHE_MAX_MEMORY to bound by size)').default(100_000),
   /** Memory bound of the in-memory cache (purchase pages and PDFs are large), e.g. 256mb, 1gb. */
   CACHE_MAX_MEMORY: z
     .string()
@@ -123,16 +155,16 @@ const EnvSchema = z.object({
   /** How long a document link the graph hands out stays valid. */
   DOCUMENT_URL_TTL: duration('10m'),
   /** HMAC key of document links; random per process when unset (then links only work on the replica that made them). */
-  DOCUMENT_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'DOCUMENT_SIGNING_SECRET must have at least 16 characters').optional()),
+  DOCUMENT_SIGNING_SECRET: secret('DOCUMENT_SIGNING_SECRET', 16),
   /** When set (e.g. 1h), a background job pulls Kontur.Focus change lists and evicts changed companies from the cache. */
   FOCUS_MONITORING_INTERVAL: z.preprocess(emptyAsUndefined, duration('1h').optional()),
   /** When the vendor fails, an expired entry younger than this is served (marked stale) instead of an error. */
   CACHE_STALE_IF_ERROR: duration('24h', { allowZero: true }),
 
   /** When set, GraphQL requests must carry `router-authorization: <secret>` (the router adds it). */
-  ROUTER_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'ROUTER_SECRET must have at least 16 characters').optional()),
+  ROUTER_SECRET: secret('ROUTER_SECRET', 16),
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
-  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(8, 'METRICS_TOKEN must have at least 8 characters').optional()),
+  METRICS_TOKEN: secret('METRICS_TOKEN', 8),
   /** Browser origins allowed to call /graphql directly, comma-separated (e.g. the website's registration form). */
   CORS_ORIGINS: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** GraphiQL and introspection: on by default in sandbox and development, off in production unless GRAPHIQL=on. */
@@ -142,7 +174,7 @@ const EnvSchema = z.object({
   RISK_POLICY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
 
   /** Jump.Finance payouts: the key is sent only as the Client-Key header. Unset: the bundled emulator (not in production). */
-  JUMP_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  JUMP_API_KEY: secret('JUMP_API_KEY'),
   JUMP_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://api.jump.finance/services/openapi')),
   JUMP_TIMEOUT: duration('10s'),
   JUMP_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
@@ -164,6 +196,13 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name, e.g. x-user-scopes')
     .default('x-user-scopes')
     .transform((value) => value.toLowerCase()),
+  /**
+   * Deadline of one GraphQL operation, time waiting for a vendor slot included: past it, what is still missing
+   * answers VENDOR_TIMEOUT and the rest of the answer is sent.
+   */
+  OPERATION_TIMEOUT: duration('15s'),
+  /** How long SIGTERM waits for in-flight operations before closing their connections; default OPERATION_TIMEOUT + 5s. */
+  SHUTDOWN_GRACE: z.preprocess(emptyAsUndefined, duration('20s').optional()),
   MAX_VENDOR_CALLS_PER_OPERATION: positiveInt(50),
   MAX_QUERY_DEPTH: positiveInt(12),
   MAX_QUERY_ALIASES: positiveInt(30),
@@ -182,11 +221,17 @@ export interface Config {
     apiKey: string | undefined;
     baseUrl: string;
     maxConcurrency: number;
+    /** FOCUS_MAX_QUEUE: lookups waiting for a slot past which new ones are shed. */
+    maxQueue: number;
     timeoutMs: number;
     retries: number;
     breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
+    /** REFRESH_MIN_INTERVAL: one forced refresh per INN in this interval. */
+    refreshMinIntervalMs: number;
   };
   sandboxLatencyMs: number;
+  /** OPERATION_TIMEOUT and SHUTDOWN_GRACE. */
+  operation: { timeoutMs: number; shutdownGraceMs: number };
   tbank: {
     /** undefined = T-Bank not configured (sandbox mode starts the emulator when FOCUS_API_KEY is unset too). */
     token: string | undefined;
@@ -254,11 +299,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  // Payout mutations trust the scope header the router sets: in production with a real Jump.Finance key, only the
-  // router may reach the subgraph, or anyone could send `x-user-scopes: payouts:write` and move money.
-  if (e.NODE_ENV === 'production' && e.JUMP_API_KEY && !e.ROUTER_SECRET) {
+  // Every credential read here is removed from any text that leaves the process (errors, logs, metrics).
+  for (const secret of [e.FOCUS_API_KEY, e.TBANK_TOKEN, e.JUMP_API_KEY, e.ROUTER_SECRET, e.METRICS_TOKEN, e.DOCUMENT_SIGNING_SECRET]) registerSecret(secret);
+  // Payout mutations trust the scope header the router sets: with a real Jump.Finance key — in every mode, development
+  // included — only the router may reach the subgraph, or anyone could send `x-user-scopes: payouts:write` and move
+  // money. The sandbox (JUMP_API_KEY unset: the bundled emulator with a random key) is the only exception.
+  if (e.JUMP_API_KEY && !e.ROUTER_SECRET) {
     throw new ConfigError(
-      'Invalid configuration:\n  ROUTER_SECRET: required in production when JUMP_API_KEY is set (payout mutations trust the router\'s scope header)',
+      'Invalid configuration:\n  ROUTER_SECRET: required when JUMP_API_KEY is set, whatever NODE_ENV is (payout mutations trust the router\'s scope header)',
     );
   }
   return {
@@ -270,6 +318,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.FOCUS_API_KEY,
       baseUrl: e.FOCUS_BASE_URL.replace(/\/+$/, ''),
       maxConcurrency: e.FOCUS_MAX_CONCURRENCY,
+      maxQueue: e.FOCUS_MAX_QUEUE,
+      refreshMinIntervalMs: e.REFRESH_MIN_INTERVAL,
       timeoutMs: e.FOCUS_TIMEOUT,
       retries: e.FOCUS_RETRIES,
       breaker: {
@@ -280,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     sandboxLatencyMs: e.SANDBOX_LATENCY,
+    operation: { timeoutMs: e.OPERATION_TIMEOUT, shutdownGraceMs: e.SHUTDOWN_GRACE ?? e.OPERATION_TIMEOUT + 5_000 },
     tbank: {
       token: e.TBANK_TOKEN,
       baseUrl: e.TBANK_BASE_URL.replace(/\/+$/, ''),

@@ -20,13 +20,18 @@ async function main(): Promise<void> {
     target.apiKey,
   );
   await services.cache.connect();
-  const { httpServer, apollo } = await createHttpApp(services, { sandbox: Boolean(target.sandbox) });
+  const vendors = {
+    'kontur-focus': vendorState(target.apiKey, target.sandbox),
+    tbank: vendorState(tbankTarget.token, tbankTarget.sandbox),
+    'jump-finance': vendorState(jumpTarget.apiKey, jumpTarget.sandbox),
+  };
+  const { httpServer, apollo, lifecycle } = await createHttpApp(services, { sandbox: Boolean(target.sandbox), liveMoney: vendors['jump-finance'] === 'live' });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox) }, 'subgraph listening');
-  printBanner(port, Boolean(target.sandbox), services.cache.kind, { focus: Boolean(target.apiKey), tbank: Boolean(tbankTarget.token) });
+  logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox), env: config.env, vendors }, 'subgraph listening');
+  printBanner(port, Boolean(target.sandbox), services.cache.kind, vendors);
   if (jumpTarget.sandbox) {
     process.stdout.write('  PAYOUTS SANDBOX: JUMP_API_KEY is not set, so contractors and payouts live in the bundled Jump.Finance emulator; no money moves.\n\n');
   }
@@ -36,8 +41,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight operations');
-    await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations
+    logger.info({ signal, graceMs: config.operation.shutdownGraceMs }, 'shutting down: finishing in-flight operations');
+    lifecycle.draining = true; // /readyz answers 503 from now on
+    await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations up to SHUTDOWN_GRACE
     await services.close();
     await target.sandbox?.close();
     await tbankTarget.sandbox?.close();
@@ -48,11 +54,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function printBanner(port: number, sandbox: boolean, cache: string, vendors: { focus: boolean; tbank: boolean }): void {
+/** live: real credentials; sandbox: the bundled emulator; not configured: its fields fail with notConfigured. */
+function vendorState(credential: string | undefined, sandbox: unknown): 'live' | 'sandbox' | 'not configured' {
+  if (sandbox) return 'sandbox';
+  return credential ? 'live' : 'not configured';
+}
+
+type VendorStates = Record<'kontur-focus' | 'tbank' | 'jump-finance', ReturnType<typeof vendorState>>;
+
+function printBanner(port: number, sandbox: boolean, cache: string, vendors: VendorStates): void {
   const lines = [
     '',
     `  Counterparty subgraph ready: http://localhost:${port}/graphql  (open it in a browser for GraphiQL)`,
     `  Cache: ${cache === 'redis' ? 'Redis (CACHE_URL)' : 'in memory'}`,
+    `  Vendors: Kontur.Focus ${vendors['kontur-focus']}, T-Bank ${vendors.tbank}, Jump.Finance ${vendors['jump-finance']}`,
   ];
   if (sandbox) {
     lines.push(
@@ -61,9 +76,12 @@ function printBanner(port: number, sandbox: boolean, cache: string, vendors: { f
       '  any other checksum-valid INN gets deterministic synthetic data (INNs starting with 00 are unknown).',
       '  The bundled T-Bank emulator answers Company.tbankCheck and stateContracts for the same companies.',
     );
-  } else {
-    lines.push(`  Vendors: Kontur.Focus ${vendors.focus ? 'on' : 'off'}, T-Bank ${vendors.tbank ? 'on' : 'off'}`);
-    if (!vendors.focus) lines.push('  Kontur.Focus is not configured: requisites and status come from T-Bank; other Focus fields answer null.');
+  } else if (vendors['kontur-focus'] !== 'live') {
+    lines.push(
+      vendors.tbank === 'live'
+        ? '  Kontur.Focus is not configured: requisites and status come from T-Bank; other Focus fields answer null.'
+        : '  Kontur.Focus is not configured: company fields answer VENDOR_UNAVAILABLE (notConfigured).',
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

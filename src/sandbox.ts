@@ -20,12 +20,18 @@ export interface TbankTarget {
 }
 
 /**
- * With FOCUS_API_KEY set, the real Kontur.Focus (or FOCUS_BASE_URL). Without it but with TBANK_TOKEN, no Kontur.Focus
- * at all: requisites and status come from T-Bank. With neither, sandbox mode: the bundled emulator starts in this
- * process on loopback with a random key, and the client is pointed at it.
+ * With FOCUS_API_KEY set, the real Kontur.Focus (or FOCUS_BASE_URL). Without it in production, or with TBANK_TOKEN,
+ * no Kontur.Focus at all: its fields fail as not configured (requisites and status come from T-Bank when it is set).
+ * Otherwise (no keys, not production), sandbox mode: the bundled emulator starts in this process on loopback with a
+ * random key, and the client is pointed at it.
  */
 export async function resolveFocusTarget(config: Config, logger: Logger): Promise<FocusTarget> {
   if (config.focus.apiKey) return { baseUrl: config.focus.baseUrl, apiKey: config.focus.apiKey, sandbox: undefined };
+  if (config.env === 'production') {
+    // Production is explicit: a forgotten key must never make the graph serve synthetic companies as real ones.
+    logger.warn('Kontur.Focus is not configured (FOCUS_API_KEY unset, NODE_ENV=production): its fields fail as not configured');
+    return { baseUrl: config.focus.baseUrl, apiKey: undefined, sandbox: undefined };
+  }
   if (config.tbank.token) {
     logger.info('Kontur.Focus is not configured (FOCUS_API_KEY unset): requisites and status come from T-Bank');
     return { baseUrl: config.focus.baseUrl, apiKey: undefined, sandbox: undefined };
@@ -43,7 +49,8 @@ export async function resolveFocusTarget(config: Config, logger: Logger): Promis
  */
 export async function resolveTbankTarget(config: Config, logger: Logger, sandboxMode: boolean): Promise<TbankTarget> {
   if (config.tbank.token) return { baseUrl: config.tbank.baseUrl, token: config.tbank.token, sandbox: undefined };
-  if (!sandboxMode) return { baseUrl: config.tbank.baseUrl, token: undefined, sandbox: undefined };
+  // Never an emulator in production (sandboxMode is false there anyway: Kontur.Focus has no emulator in production).
+  if (!sandboxMode || config.env === 'production') return { baseUrl: config.tbank.baseUrl, token: undefined, sandbox: undefined };
   const token = randomBytes(24).toString('base64url');
   const sandbox = await startTbankEmulator({ token, host: '127.0.0.1', port: 0, latencyMs: config.sandboxLatencyMs });
   logger.info({ emulator: sandbox.url }, 'sandbox mode: T-Bank emulator started');

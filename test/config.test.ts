@@ -43,12 +43,47 @@ describe('configuration', () => {
   });
 });
 
-describe('payouts in production', () => {
-  it('refuse to start with a Jump.Finance key but no ROUTER_SECRET: the scope header would be anyone\'s to send', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', JUMP_API_KEY: 'live-key' })).toThrow(
-      "Invalid configuration:\n  ROUTER_SECRET: required in production when JUMP_API_KEY is set (payout mutations trust the router's scope header)",
+describe('payouts fail closed', () => {
+  it.each(['production', 'development', 'test'])(
+    'NODE_ENV=%s: a Jump.Finance key without ROUTER_SECRET refuses to start (the scope header would be anyone\'s to send)',
+    (mode) => {
+      expect(() => loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key' })).toThrow(
+        "Invalid configuration:\n  ROUTER_SECRET: required when JUMP_API_KEY is set, whatever NODE_ENV is (payout mutations trust the router's scope header)",
+      );
+      expect(loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).jump.apiKey).toBe('live-key');
+    },
+  );
+
+  it('the sandbox (no JUMP_API_KEY) needs no router secret', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).access.routerSecret).toBeUndefined();
+  });
+});
+
+describe('secrets', () => {
+  it('refuses whitespace-only secrets and secrets with whitespace at their ends', () => {
+    expect(() => loadConfig({ ROUTER_SECRET: ' '.repeat(16) })).toThrow(
+      'Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET is blank (only whitespace); set a real value or leave it unset',
     );
-    expect(loadConfig({ NODE_ENV: 'production', JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).env).toBe('production');
-    expect(loadConfig({ NODE_ENV: 'development', JUMP_API_KEY: 'live-key' }).env).toBe('development');
+    expect(() => loadConfig({ FOCUS_API_KEY: 'abc123\n' })).toThrow(
+      'Invalid configuration:\n  FOCUS_API_KEY: FOCUS_API_KEY has whitespace at its start or end; remove it',
+    );
+    expect(() => loadConfig({ TBANK_TOKEN: '\t', METRICS_TOKEN: '        ' })).toThrow(
+      'Invalid configuration:\n  TBANK_TOKEN: TBANK_TOKEN is blank (only whitespace); set a real value or leave it unset\n' +
+        '  METRICS_TOKEN: METRICS_TOKEN is blank (only whitespace); set a real value or leave it unset',
+    );
+    expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow('Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET must have at least 16 characters');
+  });
+
+  it('bounds CACHE_MAX_ENTRIES (the in-memory LRU preallocates its index)', () => {
+    expect(() => loadConfig({ CACHE_MAX_ENTRIES: '10000000' })).toThrow(
+      'Invalid configuration:\n  CACHE_MAX_ENTRIES: CACHE_MAX_ENTRIES must be at most 1000000 (use CACHE_MAX_MEMORY to bound by size)',
+    );
+  });
+
+  it('OPERATION_TIMEOUT defaults to 15 s and SHUTDOWN_GRACE to 5 s more', () => {
+    expect(loadConfig({}).operation).toEqual({ timeoutMs: 15_000, shutdownGraceMs: 20_000 });
+    expect(loadConfig({ OPERATION_TIMEOUT: '4s' }).operation).toEqual({ timeoutMs: 4_000, shutdownGraceMs: 9_000 });
+    expect(loadConfig({ SHUTDOWN_GRACE: '30s' }).operation.shutdownGraceMs).toBe(30_000);
+    expect(loadConfig({}).focus).toMatchObject({ maxQueue: 5_000, refreshMinIntervalMs: 60_000 });
   });
 });

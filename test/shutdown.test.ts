@@ -28,4 +28,34 @@ describe('graceful shutdown', () => {
     expect(answer.data.companies.map((company: { inn: string }) => company.inn)).toEqual(inns);
     expect(await exitCode).toBe(0);
   });
+
+  it('SHUTDOWN_GRACE=30s: 50 distinct operations in flight against a 2 s vendor, one call at a time (14 s of work), all get their answers', async () => {
+    const slow = await startEmulator(2_000);
+    const server = await startServerProcess({
+      FOCUS_BASE_URL: slow.url,
+      FOCUS_API_KEY: TEST_FOCUS_KEY,
+      FOCUS_MAX_CONCURRENCY: '1',
+      OPERATION_TIMEOUT: '25s',
+      SHUTDOWN_GRACE: '30s',
+    });
+    try {
+      const operations = Array.from({ length: 50 }, (_, index) => legalEntityInns(11, 600 + index));
+      const answers = operations.map((inns) => postGraphQL(server.url, `query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns }));
+      while (slow.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stoppedAt = performance.now();
+      const exitCode = server.stop();
+      const settled = await Promise.all(answers);
+      const drainedMs = performance.now() - stoppedAt;
+      expect(settled.map((answer) => answer.errors)).toEqual(operations.map(() => undefined));
+      expect(settled.map((answer) => answer.data.companies.map((company: { inn: string }) => company.inn))).toEqual(operations);
+      // Apollo's default grace (10 s) would have cut this drain short: 550 INNs, at most 100 per 2-s call, one at a time.
+      expect(slow.calls.reduce((sum, call) => sum + call.ids.length, 0)).toBe(550);
+      expect(drainedMs).toBeGreaterThan(10_000);
+      expect(await exitCode).toBe(0);
+    } finally {
+      await server.stop();
+      await slow.close();
+    }
+  }, 60_000);
 });

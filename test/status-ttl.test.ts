@@ -63,10 +63,15 @@ describe('cache TTLs', () => {
     expect(env.emulator.callsTo('req')).toHaveLength(1);
   });
 
-  it('refreshCompany refetches every method cached for the INN, and only those', async () => {
+  it('refreshCompany refetches every method cached for the INN, and only those, once per REFRESH_MIN_INTERVAL', async () => {
     const [inn] = legalEntityInns(1, 13);
     await env.subgraph.gql(`{ company(inn: "${inn}") { shortName analytics { revenue } licences { number } } }`);
     env.emulator.resetCalls();
+    // Fetched less than REFRESH_MIN_INTERVAL (1m) ago: that fresh data answers the refresh, at no cost.
+    const early = await env.subgraph.gql(`mutation { refreshCompany(inn: "${inn}") { inn shortName } }`);
+    expect(early.data.refreshCompany.inn).toBe(inn);
+    expect(env.emulator.calls).toHaveLength(0);
+    clock.advance(60_000);
     const refreshed = await env.subgraph.gql(`mutation { refreshCompany(inn: "${inn}") { inn shortName } }`);
     expect(refreshed.errors).toBeUndefined();
     expect(refreshed.data.refreshCompany.inn).toBe(inn);

@@ -361,7 +361,7 @@ describe('circuit breaker', () => {
 describe('stale-if-error', () => {
   // The breaker is kept out of the way here (it would open after 2 of 3 calls failed and answer the refresh
   // without a vendor call); what is under test is the answer when the vendor itself fails.
-  const TTLS = { CACHE_TTL_REQUISITES: '1s', CACHE_TTL_STATUS: '1s', FOCUS_BREAKER_MIN_CALLS: '100' };
+  const TTLS = { CACHE_TTL_REQUISITES: '1s', CACHE_TTL_STATUS: '1s', FOCUS_BREAKER_MIN_CALLS: '100', REFRESH_MIN_INTERVAL: '0' };
 
   /** Loads `inn` (fresh), waits until its entry expired, then makes the vendor fail continuously. */
   async function expiredThenDown(h: Harness, inn: string) {

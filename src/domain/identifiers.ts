@@ -31,8 +31,11 @@ export function innCheckDigits(prefix: string): string {
   throw new Error(`INN prefix must have 9 or 10 digits, got ${prefix.length}`);
 }
 
+/** All zeros passes the checksum but is never a real taxpayer or registration: refused before it costs a call. */
+const ALL_ZEROS = /^0+$/;
+
 export function isValidInn(value: string): boolean {
-  if (!/^(\d{10}|\d{12})$/.test(value)) return false;
+  if (!/^(\d{10}|\d{12})$/.test(value) || ALL_ZEROS.test(value)) return false;
   const prefix = value.length === 10 ? value.slice(0, 9) : value.slice(0, 10);
   return value === prefix + innCheckDigits(prefix);
 }
@@ -45,7 +48,7 @@ export function ogrnCheckDigit(prefix: string): string {
 }
 
 export function isValidOgrn(value: string): boolean {
-  if (!/^(\d{13}|\d{15})$/.test(value)) return false;
+  if (!/^(\d{13}|\d{15})$/.test(value) || ALL_ZEROS.test(value)) return false;
   return value.endsWith(ogrnCheckDigit(value.slice(0, -1)));
 }
 
@@ -57,11 +60,13 @@ export function innKind(inn: string): InnKind {
 export function innProblem(value: string): string | null {
   if (!/^\d+$/.test(value)) return 'must contain digits only';
   if (value.length !== 10 && value.length !== 12) return 'must have 10 digits (organisation) or 12 digits (sole proprietor or person)';
+  if (ALL_ZEROS.test(value)) return 'all zeros is not a taxpayer number';
   return isValidInn(value) ? null : 'check digit does not match';
 }
 
 export function ogrnProblem(value: string): string | null {
   if (!/^\d+$/.test(value)) return 'must contain digits only';
   if (value.length !== 13 && value.length !== 15) return 'must have 13 digits (OGRN) or 15 digits (OGRNIP)';
+  if (ALL_ZEROS.test(value)) return 'all zeros is not a registration number';
   return isValidOgrn(value) ? null : 'check digit does not match';
 }

@@ -8,7 +8,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../modules/collections/connection.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../modules/collections/connection.ts';
 import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_NESTED_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/company/vendor-methods.ts';
 import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus/client.ts';
 
@@ -135,7 +135,9 @@ function addCompanySelection(
       for (const nested of fieldsOf(field.selectionSet, fragments)) for (const method of nestedMethods[nested.name.value] ?? []) methods.add(method);
     }
     if (!COMPANY_PAGED_FIELDS.has(field.name.value)) continue;
-    const first = numberArgument(field, 'first', variables) ?? DEFAULT_PAGE_SIZE;
+    // A `first` out of range is refused by the field itself (BAD_USER_INPUT) before any page is read: not counted here.
+    const given = numberArgument(field, 'first', variables);
+    const first = given !== undefined && Number.isInteger(given) && given >= 0 && given <= MAX_PAGE_SIZE ? given : DEFAULT_PAGE_SIZE;
     const pages = Math.max(1, Math.ceil(first / FOCUS_PAGE_SIZE)) + (field.arguments?.some((arg) => arg.name.value === 'after') ? 1 : 0);
     tally.addPaged(companies * pages);
     for (const selection of partyCompanySelections(field.selectionSet, fragments)) {

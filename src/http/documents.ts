@@ -22,8 +22,9 @@ export function documentRoutes(services: Services): Router {
   const router = express.Router();
   const logger = services.logger.child({ component: 'documents' });
 
-  router.get('/documents/:file', async (req, res) => {
-    const file = req.params.file;
+  /** The document a link names, or undefined once the answer (404/403/410) has been sent. */
+  const claimsOf = (req: express.Request, res: Response) => {
+    const file = String(req.params.file);
     res.setHeader('cache-control', 'private, no-store');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -31,8 +32,29 @@ export function documentRoutes(services: Services): Router {
     const check = services.documents.signer.verify(file.slice(0, -'.pdf'.length));
     if (!check.ok && check.reason === 'expired') return plain(res, 410, 'This document link has expired; ask the graph for a new one');
     if (!check.ok) return plain(res, 403, 'Forbidden: invalid document link');
+    return check.claims;
+  };
 
-    const { kind, inn } = check.claims;
+  // HEAD (a link checker, a browser probing) never costs a paid call: the cached document's headers, or the headers a
+  // download would have without its length.
+  router.head('/documents/:file', async (req, res) => {
+    const claims = claimsOf(req, res);
+    if (!claims) return;
+    const document = await services.documents.cached(claims.kind, claims.inn);
+    res.status(200);
+    res.setHeader('content-type', 'application/pdf');
+    res.setHeader('content-disposition', `attachment; filename="${documentFileName(claims.kind, claims.inn)}"`);
+    if (document) {
+      res.setHeader('content-length', String(document.bytes.length));
+      res.setHeader('last-modified', new Date(document.fetchedAt).toUTCString());
+    }
+    res.end();
+  });
+
+  router.get('/documents/:file', async (req, res) => {
+    const claims = claimsOf(req, res);
+    if (!claims) return;
+    const { kind, inn } = claims;
     const started = Date.now();
     try {
       const document = await services.documents.download(kind, inn);
@@ -63,6 +85,6 @@ export function documentRoutes(services: Services): Router {
   return router;
 }
 
-function plain(res: Response, status: number, text: string): void {
+function plain(res: Response, status: number, text: string): undefined {
   res.status(status).type('text/plain').send(`${text}\n`);
 }

@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { Services } from '../services.ts';
+import type { Lifecycle } from './server.ts';
 
 /** Liveness, readiness and Prometheus metrics: reachable without the router secret so probes and scrapers work. */
-export function operationsRoutes(services: Services): Router {
+export function operationsRoutes(services: Services, lifecycle: Lifecycle = { draining: false }): Router {
   const router = express.Router();
   const started = Date.now();
 
@@ -13,6 +14,10 @@ export function operationsRoutes(services: Services): Router {
   });
 
   router.get('/readyz', async (_req, res) => {
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'not ready', checks: { config: 'ok', shutdown: 'draining: finishing in-flight operations' } });
+      return;
+    }
     const cacheReachable = await services.cache.ping();
     const ready = cacheReachable;
     res.status(ready ? 200 : 503).json({

@@ -14,7 +14,8 @@ import { operationTelemetryPlugin } from '../graphql/plugins/operation-telemetry
 import { vendorCostLimitPlugin } from '../graphql/plugins/vendor-cost-limit.ts';
 import { newOperationStats } from '../loaders/operation-stats.ts';
 import { withTbankSignals } from '../modules/tbank/signals.ts';
-import { redactUrl } from '../observability/logger.ts';
+import { OperationLifetime } from '../loaders/operation-lifetime.ts';
+import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
 import { documentRoutes } from './documents.ts';
@@ -24,19 +25,40 @@ export interface HttpApp {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<GraphQLContext>;
+  /** Set `draining` on SIGTERM: readiness answers 503 at once while in-flight operations finish. */
+  lifecycle: Lifecycle;
+}
+
+export interface Lifecycle {
+  draining: boolean;
 }
 
 export interface HttpOptions {
-  /** Sandbox mode (bundled emulator): GraphiQL and introspection default to on. */
+  /** Sandbox mode (bundled emulators): GraphiQL and introspection default to on. */
   sandbox?: boolean;
+  /**
+   * A real Jump.Finance key is configured (money can move): GraphiQL and introspection default to off in every mode.
+   * Undefined: decided from the configuration (JUMP_API_KEY set).
+   */
+  liveMoney?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-/** Error texts pass URL redaction, and stack traces never leave the process. */
+/** The longest error message an answer carries (after redaction): a huge input is never echoed back whole. */
+const MAX_ERROR_MESSAGE = 1_000;
+
+/**
+ * Every error leaving the process is redacted — secrets, URL credentials, bearer tokens and card numbers, in the
+ * message and every extension — before it is cut; stack traces never leave.
+ */
 function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-  return { ...formatted, message: redactUrl(formatted.message), extensions };
+  return {
+    ...formatted,
+    message: cutText(redact(formatted.message), MAX_ERROR_MESSAGE),
+    extensions: redactDeep(extensions) as Record<string, unknown>,
+  };
 }
 
 function wantsGraphiQL(req: express.Request): boolean {
@@ -59,7 +81,11 @@ function armor(services: Services, exploring: boolean) {
 
 export async function createHttpApp(services: Services, options: HttpOptions = {}): Promise<HttpApp> {
   const { config } = services;
-  const exploring = config.access.graphiql ?? (options.sandbox === true || config.env !== 'production');
+  const liveMoney = options.liveMoney ?? Boolean(config.jump.apiKey);
+  // GraphiQL and introspection: on in the sandbox; in development and test too unless a real Jump.Finance key is
+  // set (money can move: the schema is then not shown to whoever reaches the port); off in production; GRAPHIQL decides.
+  const exploring = config.access.graphiql ?? (options.sandbox === true || (config.env !== 'production' && !liveMoney));
+  const lifecycle: Lifecycle = { draining: false };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -81,13 +107,14 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
       ...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
       vendorCostLimitPlugin(config.limits.maxVendorCallsPerOperation),
       operationTelemetryPlugin(services.metrics),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // In-flight operations get SHUTDOWN_GRACE (default OPERATION_TIMEOUT + 5 s, so every deadline can pass) to finish.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.operation.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
 
-  app.use(operationsRoutes(services));
+  app.use(operationsRoutes(services, lifecycle));
   // Outside the router-secret guard: browsers follow these links directly, and the signed token is the authorisation.
   app.use(documentRoutes(services));
   if (exploring) {
@@ -113,7 +140,11 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
         const given = req.get('x-request-id');
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
-        const stats = newOperationStats();
+        // The operation's deadline starts now; it also ends when the answer is sent or the client hangs up, and then
+        // whatever only it was waiting for is dropped unsent.
+        const lifetime = new OperationLifetime(config.operation.timeoutMs);
+        res.once('close', () => lifetime.end(res.writableFinished ? 'answered' : 'client-gone'));
+        const stats = newOperationStats(lifetime);
         return {
           requestId,
           logger: services.logger.child({ requestId }),
@@ -134,7 +165,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   );
   app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
   app.use(bodyErrors);
-  return { app, httpServer, apollo };
+  return { app, httpServer, apollo, lifecycle };
 }
 
 /** A body over MAX_REQUEST_BODY or unreadable JSON gets a GraphQL-shaped error, not an HTML page. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { projectRoot } from '../../src/paths.ts';
 
@@ -30,8 +31,9 @@ export async function reachable(url: string, timeoutMs = 1000): Promise<boolean>
 
 export interface ServerProcess {
   url: string;
+  pid: number;
   output: () => string;
-  /** SIGTERM, then the exit code (fails the caller after 10 s without exit). */
+  /** SIGTERM, then the exit code (fails the caller after 40 s without exit: a drain may take SHUTDOWN_GRACE). */
   stop(): Promise<number | null>;
 }
 
@@ -63,14 +65,15 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`server did not exit within 10 s of SIGTERM:\n${output}`));
-        }, 10_000);
+          reject(new Error(`server did not exit within 40 s of SIGTERM:\n${output}`));
+        }, 40_000);
         child.once('exit', (code) => {
           clearTimeout(timer);
           resolve(code);
@@ -89,4 +92,48 @@ export async function postGraphQL(url: string, query: string, variables?: Record
     body: JSON.stringify({ query, variables }),
   });
   return response.json();
+}
+
+/** Starts the subgraph expecting it to refuse: its exit code and everything it printed (fails after 20 s). */
+export async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, PORT: String(await freePort()), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += String(chunk)));
+  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not exit within 20 s:\n${output}`));
+    }, 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** TCP ports a process listens on, read from /proc (Linux): its socket inodes matched against the LISTEN rows. */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      // columns: sl local_address rem_address st … inode (index 9); st 0A = LISTEN
+      if (columns[3] === '0A' && inodes.has(columns[9]!)) ports.push(Number.parseInt(columns[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports.sort((a, b) => a - b);
 }

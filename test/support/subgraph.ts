@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
-import { createHttpApp } from '../../src/http/server.ts';
+import { createHttpApp, type Lifecycle } from '../../src/http/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { startFocusEmulator, type FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
@@ -19,6 +19,8 @@ export interface TestSubgraph {
   url: string;
   services: Services;
   httpServer: http.Server;
+  /** The server's shutdown state (`draining` makes readiness answer 503). */
+  lifecycle: Lifecycle;
   /**
    * Sockets the HTTP server still has open, once clients have hung up: polls up to `graceMs` for 0, because the
    * server sees a socket the client destroyed closed an event-loop turn or so later.
@@ -57,7 +59,7 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
   const logger = createLogger(config.logLevel, sink);
   const services = createServices(config, logger, config.focus.apiKey!, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
   await services.cache.connect();
-  const { httpServer, apollo } = await createHttpApp(services);
+  const { httpServer, apollo, lifecycle } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const openConnections = () =>
@@ -67,6 +69,7 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
     url,
     services,
     httpServer,
+    lifecycle,
     logs,
     async settledConnections(graceMs = 2_000) {
       const deadline = Date.now() + graceMs;

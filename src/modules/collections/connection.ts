@@ -1,4 +1,5 @@
 import { badUserInput } from '../../errors.ts';
+import { echoInput } from '../../observability/redaction.ts';
 import { FOCUS_PAGE_SIZE } from '../../vendors/kontur-focus/client.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -21,7 +22,7 @@ function decodeCursor(list: string, cursor: string): number {
   const [name, index] = Buffer.from(cursor, 'base64url').toString().split(':');
   const position = Number(index);
   if (name !== list || !Number.isInteger(position) || position < 0 || position >= MAX_POSITION) {
-    throw badUserInput(`Invalid cursor "${cursor}" for ${list}`, { argument: 'after' });
+    throw badUserInput(`Invalid cursor "${echoInput(cursor)}" for ${list}`, { argument: 'after' });
   }
   return position;
 }
@@ -69,20 +70,7 @@ export async function pagedConnection<T>(list: string, window: PageWindow, fetch
   };
 }
 
-/** The shape of a cursor and the range of `first`, checkable before execution without knowing which list. */
-export function checkWindowShape(first: unknown, after: unknown): void {
-  if (first !== undefined && first !== null && (!Number.isInteger(first) || (first as number) < 0 || (first as number) > MAX_PAGE_SIZE)) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
-  }
-  if (after === undefined || after === null) return;
-  const [name, index] = typeof after === 'string' ? Buffer.from(after, 'base64url').toString().split(':') : [];
-  const position = Number(index);
-  if (!name || !Number.isInteger(position) || position < 0 || position >= MAX_POSITION) {
-    throw badUserInput(`Invalid cursor "${String(after)}"`, { argument: 'after' });
-  }
-}
-
-/** `first` and `after` of a paged field, checked (also before execution, by the cost plugin). */
+/** `first` and `after` of a paged field, checked before any page is read (BAD_USER_INPUT on the field). */
 export function checkWindow(list: string, window: PageWindow): { first: number; start: number } {
   const first = window.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {

@@ -1,5 +1,5 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
+import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
 import type { FocusClient, FocusDocumentMethod } from '../../vendors/kontur-focus/client.ts';
 import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
 import { DocumentSigner } from './token.ts';
@@ -67,6 +67,14 @@ export class DocumentService {
     const fetchedAt = meta?.fetchedAt;
     if (typeof fetchedAt !== 'number') return null;
     return Math.max(0, this.now() - fetchedAt) < this.options.cacheTtlMs ? fetchedAt : null;
+  }
+
+  /** The PDF when its bytes are cached and fresh; null otherwise. Never calls the vendor (HEAD requests use it). */
+  async cached(kind: DocumentKind, inn: string): Promise<DownloadedDocument | null> {
+    const [entry] = await this.deps.cache.getMany<Fetched<string>>([this.cacheKey(kind, inn)]);
+    if (!entry || typeof entry.fetchedAt !== 'number' || typeof entry.value !== 'string') return null;
+    if (Math.max(0, this.now() - entry.fetchedAt) >= this.options.cacheTtlMs) return null;
+    return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
   }
 
   /** The PDF from the cache when fresh, else from the vendor; null when the vendor has none for this INN (404). */

@@ -3,6 +3,7 @@ import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent
 import { z } from 'zod';
 import { VendorError } from '../../errors.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
+import { cutText, registerSecret } from '../../observability/redaction.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import {
   FOCUS_BATCH_METHODS,
@@ -62,6 +63,7 @@ export class FocusClient {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
+    registerSecret(options.apiKey);
     this.agent = vendorAgent(options.connections, options.timeoutMs);
     this.breaker = vendorBreaker({
       vendor: VENDOR,
@@ -80,9 +82,27 @@ export class FocusClient {
     if (ids.length > FOCUS_MAX_IDS_PER_CALL) {
       throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
     }
-    return this.call(method, ids.length, async () =>
-      this.parse(method, z.array(FOCUS_BATCH_METHODS[method]), await this.getJson(method, { [idParam]: ids.join(',') })),
-    ) as Promise<FocusRecordOf<M>[]>;
+    return this.call(method, ids.length, async () => {
+      const records = this.parse(method, z.array(FOCUS_BATCH_METHODS[method]), await this.getJson(method, { [idParam]: ids.join(',') }));
+      this.expectAsked(method, idParam, ids, records as Array<Partial<Record<FocusIdParam, string>>>);
+      return records;
+    }) as Promise<FocusRecordOf<M>[]>;
+  }
+
+  /**
+   * A batch answer must be about what was asked: every record carries one of the identifiers we sent. A record
+   * without it, or with one we did not ask for, means the answer is not the vendor's shape (a proxy's page, a broken
+   * release): VENDOR_BAD_RESPONSE, so nothing of it is cached — least of all "not in the registry" for the rest.
+   */
+  private expectAsked(method: string, idParam: FocusIdParam, ids: readonly string[], records: ReadonlyArray<Partial<Record<FocusIdParam, string>>>): void {
+    const asked = new Set(ids);
+    const stray = records.filter((record) => record[idParam] === undefined || !asked.has(record[idParam]!)).length;
+    if (stray === 0) return;
+    this.logger.warn({ vendor: VENDOR, method, records: records.length, stray }, 'Kontur.Focus answered records for identifiers it was not asked');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered ${stray} record(s) without an identifier that was asked for`, {
+      vendor: VENDOR,
+      method,
+    });
   }
 
   /** One page (up to 1000 items, newest first) of a paged method for one INN; `skip` is 0, 1000, 2000 … */
@@ -265,7 +285,8 @@ export class FocusClient {
 
   private statusError(method: string, status: number, body: string, retryAfter: unknown): VendorError {
     // The body is vendor text that may echo identifiers: INN/OGRN-like digit runs are masked before it is logged or returned.
-    const detail = redactSecrets(body.slice(0, 200).trim(), [this.options.apiKey]).replace(/\d{10,15}/g, '#');
+    // Redacted before it is cut, so a secret the vendor echoed cannot survive as a prefix.
+    const detail = cutText(redactSecrets(body, [this.options.apiKey]).replace(/\d{10,15}/g, '#').trim(), 200);
     const context = { vendor: VENDOR as 'kontur-focus', method, status };
     this.logger.warn({ ...context, detail }, 'Kontur.Focus call failed');
     if (status === 401 || status === 403) {

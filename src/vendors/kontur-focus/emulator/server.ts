@@ -71,7 +71,9 @@ export type EmulatorFault =
   /** 200 text/plain whose body is the normal JSON answer. */
   | { kind: 'wrongContentType' }
   /** 200 text/html maintenance page. */
-  | { kind: 'htmlBody' };
+  | { kind: 'htmlBody' }
+  /** 200 application/json with this body instead of the answer, e.g. `[{}]` or `[{"inn":"garbage"}]` (a broken proxy or release). */
+  | { kind: 'jsonBody'; body: string };
 
 export interface FaultRule {
   fault: EmulatorFault;
@@ -722,10 +724,12 @@ function applyFault(fault: EmulatorFault, answer: () => Reply): Outcome {
       return reply({ ...answer(), contentType: TEXT });
     case 'htmlBody':
       return reply({ status: 200, contentType: HTML, body: MAINTENANCE_PAGE });
+    case 'jsonBody':
+      return reply({ status: 200, contentType: JSON_TYPE, body: fault.body });
   }
 }
 
-const FAULT_KINDS = ['latency', 'status', 'rateLimit', 'hang', 'reset', 'malformedJson', 'wrongContentType', 'htmlBody'];
+const FAULT_KINDS = ['latency', 'status', 'rateLimit', 'hang', 'reset', 'malformedJson', 'wrongContentType', 'htmlBody', 'jsonBody'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -755,6 +759,10 @@ function parseFaultRule(input: unknown): FaultRule | string {
     case 'rateLimit':
       if (!isNonNegative(fault.retryAfterSeconds)) return 'rateLimit.retryAfterSeconds must be a non-negative number';
       parsed = { kind: 'rateLimit', retryAfterSeconds: fault.retryAfterSeconds };
+      break;
+    case 'jsonBody':
+      if (typeof fault.body !== 'string') return 'jsonBody.body must be a string';
+      parsed = { kind: 'jsonBody', body: fault.body };
       break;
     default:
       parsed = { kind: fault.kind as 'hang' | 'reset' | 'malformedJson' | 'wrongContentType' | 'htmlBody' };
