@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
 import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import { legalEntityInns } from './support/inns.ts';
 import { startEmulator } from './support/subgraph.ts';
 import { startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from './support/tbank.ts';
 
@@ -46,6 +47,25 @@ describe('risk with T-Bank configured', () => {
     } finally {
       tbank.clearFaults();
     }
+  });
+
+  it('another company’s excerpt never feeds the profile: T-Bank counts as unavailable, and nothing of it is cached', async () => {
+    const [inn] = legalEntityInns(1, 67);
+    const query = `{ company(inn: "${inn}") { risk { requiresReview sources unavailableSources factors { code source } } } }`;
+    // 7700000376 is bankrupt with frozen accounts: read as this company's, it would add TBANK factors.
+    tbank.injectFault({ fault: { kind: 'wrongCompany', inn: '7700000376' }, whenIdsInclude: [inn!] });
+    try {
+      const result = await subgraph.gql(query);
+      // Consulted (sources) but failed (unavailableSources): the profile asks for review instead of looking clean.
+      expect(result.data.company.risk).toMatchObject({ requiresReview: true, sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: ['TBANK'] });
+      expect(result.data.company.risk.factors.filter((factor: { source: string }) => factor.source === 'TBANK')).toEqual([]);
+    } finally {
+      tbank.clearFaults();
+    }
+    const before = tbank.calls.length;
+    const fresh = await subgraph.gql(query);
+    expect(fresh.data.company.risk).toMatchObject({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: [] });
+    expect(tbank.calls.length).toBe(before + 1);
   });
 
   it('bulk screening leaves T-Bank out (its quota would cover only the first INNs)', async () => {

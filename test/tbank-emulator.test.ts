@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import type { TbankEchoPlace, TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
 import { ExcerptResponseSchema } from '../src/vendors/tbank/schemas.ts';
 import { unknownInn } from './support/inns.ts';
 import { TEST_TBANK_TOKEN, startTestTbankEmulator } from './support/tbank.ts';
@@ -97,5 +97,41 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
     expect((await get('excerpt/by-inn?inn=7700000009')).status).toBe(200);
     const log = (await (await fetch(`${emulator.url.replace('/openapi', '')}/__emulator/calls`)).json()) as unknown[];
     expect(log.length).toBe(emulator.calls.length);
+  });
+
+  it('echoes the caller’s token on demand: at character 190 of errorMessage, as errorCode or errorId, in X-Request-Id or Content-Type', async () => {
+    const echo = async (into: TbankEchoPlace, status?: number) => {
+      emulator.injectFault({ fault: { kind: 'echoToken', into, ...(status !== undefined ? { status } : {}) }, times: 1 });
+      const response = await fetch(`${emulator.url}/api/v1/counterparty/excerpt/by-inn?inn=7700000009`, {
+        headers: { authorization: `Bearer ${TEST_TBANK_TOKEN}`, 'x-request-id': 'trace-1' },
+      });
+      return { status: response.status, requestId: response.headers.get('x-request-id'), contentType: response.headers.get('content-type'), body: (await response.json()) as any };
+    };
+    const message = await echo('errorMessage');
+    expect(message.status).toBe(400);
+    expect(message.body.errorCode).toBe('INVALID');
+    expect(message.body.errorMessage.indexOf(TEST_TBANK_TOKEN)).toBe(190);
+    expect(message.body.errorMessage.slice(0, 200)).toBe(`${'Недействительные данные авторизации, получено: '.padEnd(190, '.')}${TEST_TBANK_TOKEN.slice(0, 10)}`);
+    expect((await echo('errorCode', 403)).body).toEqual({ errorId: expect.stringMatching(/^[0-9a-f]{16}$/), errorCode: TEST_TBANK_TOKEN, errorMessage: 'Ошибка' });
+    expect((await echo('errorId', 500)).body).toEqual({ errorId: TEST_TBANK_TOKEN, errorCode: 'INTERNAL_ERROR', errorMessage: 'Ошибка' });
+    expect(await echo('requestId', 200)).toMatchObject({ status: 200, requestId: TEST_TBANK_TOKEN, body: { companyType: 'company' } });
+    expect(await echo('contentType', 200)).toMatchObject({ status: 200, contentType: `text/${TEST_TBANK_TOKEN}`, requestId: 'trace-1', body: { companyType: 'company' } });
+    // Its own call log still never holds the token.
+    expect(emulator.calls.at(-4)).toMatchObject({ status: 403, errorCode: 'ECHOED_TOKEN' });
+    expect(JSON.stringify(emulator.calls)).not.toContain(TEST_TBANK_TOKEN);
+  });
+
+  it('answers about another company on demand (wrongCompany), or with any JSON body', async () => {
+    const own = await get('excerpt/by-inn?inn=7700000376');
+    const other = await get('excerpt/by-inn?inn=7700000009');
+    emulator.injectFault({ fault: { kind: 'wrongCompany' }, times: 2 });
+    expect(await get('excerpt/by-inn?inn=7700000376')).toMatchObject({ status: 200, body: other.body });
+    expect((await get(`excerpt?ogrn=${other.body.companyCard.requisites.ogrn}`)).body.companyCard.requisites.inn).toBe('7700000016');
+    emulator.injectFault({ fault: { kind: 'wrongCompany', inn: '7700000129' }, times: 1, methods: ['contracts'] });
+    const page = await get(`contracts?ogrn=${own.body.companyCard.requisites.ogrn}&limit=100&offset=0`);
+    expect(page.body.companyCard.requisites.inn).toBe('7700000129');
+    emulator.injectFault({ fault: { kind: 'body', body: {} }, times: 1 });
+    expect(await get('excerpt/by-inn?inn=7700000376')).toMatchObject({ status: 200, body: {} });
+    expect(await get('excerpt/by-inn?inn=7700000376')).toEqual({ status: 200, requestId: expect.any(String), body: own.body });
   });
 });

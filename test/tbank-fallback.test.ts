@@ -107,7 +107,7 @@ describe('start-up modes (src/main.ts)', () => {
     try {
       expect(server.output()).toContain('Kontur.Focus is not configured');
       expect(server.output()).not.toMatch(/sandbox mode: (Kontur\.Focus|T-Bank) emulator started/);
-      expect(server.output()).toContain('Vendors: Kontur.Focus off, T-Bank on');
+      expect(server.output()).toContain('Vendors: Kontur.Focus not configured, T-Bank live');
       const result = await postGraphQL(server.url, '{ company(inn: "7700000009") { shortName ogrn kpp status { code } legalAddress { oneLine } } }');
       expect(result).toEqual({
         data: {

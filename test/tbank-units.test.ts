@@ -4,7 +4,10 @@ import { requisitesRecord } from '../src/modules/tbank/requisites.ts';
 import { riskSignals } from '../src/modules/tbank/signals.ts';
 import { RateLimiter } from '../src/vendors/tbank/rate-limiter.ts';
 import { ContractsResponseSchema, ExcerptResponseSchema, normalizeMoney, normalizeVendorDate } from '../src/vendors/tbank/schemas.ts';
-import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT } from '../src/vendors/tbank/emulator/example.ts';
+import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../src/vendors/tbank/emulator/example.ts';
+import { vendorDetail, vendorMediaType } from '../src/vendors/tbank/client.ts';
+import { excerptMismatch } from '../src/vendors/tbank/identity.ts';
+import { registerSecret } from '../src/observability/redaction.ts';
 import { redactUrl } from '../src/observability/logger.ts';
 
 describe('T-Bank configuration', () => {
@@ -171,6 +174,56 @@ describe('T-Bank excerpt readings', () => {
     expect(record.UL?.dissolutionDate).toBeUndefined(); // terminationDt is ignored while the company is active
     expect(record.UL?.oktmo).toBeUndefined();
     expect(record.briefReport).toBeUndefined();
+  });
+});
+
+describe('fail closed: is the excerpt the company asked for?', () => {
+  const inn = '7707083893';
+  const excerpt = ExcerptResponseSchema.parse(exampleExcerptFor(inn));
+
+  it('by INN: the card’s or the SPARK block’s INN must be the one asked, and present', () => {
+    expect(excerptMismatch(excerpt, { inn })).toBeUndefined();
+    expect(excerptMismatch(excerpt, { inn: '7736050003' })).toBe('names another INN than the one asked');
+    // The bare vendor example names its placeholder INN.
+    expect(excerptMismatch(ExcerptResponseSchema.parse(EXAMPLE_EXCERPT), { inn })).toBe('names another INN than the one asked');
+    const blockOnly = ExcerptResponseSchema.parse({ ...exampleExcerptFor(inn), companyCard: { ...EXAMPLE_EXCERPT.companyCard, requisites: { ...EXAMPLE_EXCERPT.companyCard.requisites, inn: null } } });
+    expect(excerptMismatch(blockOnly, { inn })).toBeUndefined();
+    const none = ExcerptResponseSchema.parse({
+      ...exampleExcerptFor(inn),
+      companyCard: { ...EXAMPLE_EXCERPT.companyCard, requisites: { ...EXAMPLE_EXCERPT.companyCard.requisites, inn: null } },
+      companyExcerpt: { ...EXAMPLE_EXCERPT.companyExcerpt, inn: null, expressExcerpt: { ...EXAMPLE_EXCERPT.companyExcerpt.expressExcerpt, inn: null } },
+    });
+    expect(excerptMismatch(none, { inn })).toBe('names no INN, so it cannot be told from another company’s');
+  });
+
+  it('by OGRN: the card’s OGRN must be the one asked; the blocks’ OGRNs are not compared', () => {
+    expect(excerptMismatch(excerpt, { ogrn: '1000000000000' })).toBeUndefined();
+    expect(excerptMismatch(excerpt, { ogrn: '1027700132195' })).toBe('names another OGRN than the one asked');
+    // The vendor's own example read as an entrepreneur: its entrepreneurExcerpt's OGRNIP is not the card's OGRN
+    // (§8.2). That alone is no proof of a stranger's excerpt, so it is answered.
+    const entrepreneur = ExcerptResponseSchema.parse({ ...exampleExcerptFor(inn), companyType: 'entrepreneur' });
+    expect(excerptMismatch(entrepreneur, { inn })).toBeUndefined();
+    expect(excerptMismatch(entrepreneur, { ogrn: '1000000000000' })).toBeUndefined();
+  });
+});
+
+describe('vendor text in T-Bank errors', () => {
+  it('errorMessage: redacted whole, registry numbers masked, then cut to 200', () => {
+    const secret = 'unit-Secret_9Xq2Lp7Rw3';
+    registerSecret(secret);
+    expect(vendorDetail('Данные не найдены: ОГРН 1027700132195')).toBe('Данные не найдены: ОГРН #');
+    const lead = 'x'.repeat(190);
+    expect(vendorDetail(`${lead}${secret}${'y'.repeat(20)}`)).toBe(`${lead}***yyyyyy…`);
+    expect(vendorDetail(`${lead}${secret.slice(0, 10)}`)).toBe(`${lead}***`);
+    expect(vendorDetail('  \n ')).toBeUndefined();
+    expect(vendorDetail(42)).toBeUndefined();
+  });
+
+  it('Content-Type: only a known media type is repeated', () => {
+    expect(vendorMediaType('text/html; charset=utf-8')).toBe('text/html');
+    expect(vendorMediaType('Application/XML')).toBe('application/xml');
+    expect(vendorMediaType('text/t-api.Secret_123')).toBeUndefined();
+    expect(vendorMediaType('')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/modules/collections/connection.ts';
 import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT } from '../src/vendors/tbank/emulator/example.ts';
+import { EXAMPLE_CONTRACTS, exampleExcerptFor } from '../src/vendors/tbank/emulator/example.ts';
 import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
 import { syntheticContract } from '../src/vendors/tbank/emulator/synthetic.ts';
 import { legalEntityInns } from './support/inns.ts';
@@ -46,7 +46,8 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
 
   it('reads the vendor’s own example exactly: zoned dates as dates, money strings digit for digit', async () => {
     const [inn] = legalEntityInns(1, 91);
-    tbank.setExcerpt(inn!, EXAMPLE_EXCERPT);
+    // The example with the INN asked in place of its placeholder: an excerpt naming another INN is refused.
+    tbank.setExcerpt(inn!, exampleExcerptFor(inn!));
     const result = await check(inn!);
     expect(result.errors).toBeUndefined();
     const { fetchedAt, ...tbankCheck } = result.data.company.tbankCheck;
@@ -54,7 +55,7 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     expect(tbankCheck).toEqual({
       companyType: 'COMPANY',
       ogrn: '1000000000000',
-      inn: '000000000000',
+      inn,
       kpp: '000000000',
       shortName: 'ПАО "НАЗВАНИЕ"',
       fullName: 'ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО "НАЗВАНИЕ"',

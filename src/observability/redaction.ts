@@ -13,7 +13,7 @@
 /** Query parameters that carry credentials. */
 const SECRET_PARAMS = ['key', 'token', 'access_token', 'api_key', 'apikey', 'client_key', 'application_token', 'auth'];
 const URL_SECRET = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi');
-const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
+const BEARER = /\b(Bearer\s+)[^\s"',;)]+/gi;
 /** A chain of digits, written together or in groups split by single spaces or dashes, as cards are printed. */
 const DIGIT_CHAIN = /\d+(?:[ -]\d+)*/g;
 /** Shortest piece of a secret still masked when a cut left only part of it at a text's edge. */

@@ -88,3 +88,22 @@ export async function startTbankSubgraph(options: {
     },
   };
 }
+
+/**
+ * Every 8-character piece of a secret found in any of these texts. Pieces, not just the whole: a cut at a length limit
+ * leaves a prefix, a vendor's own cut a suffix, and either is enough to guess the rest.
+ */
+export function leakedFragments(texts: readonly string[], secret: string, length = 8): string[] {
+  const fragments = Array.from({ length: secret.length - length + 1 }, (_, start) => secret.slice(start, start + length));
+  const all = texts.join('\n');
+  return fragments.filter((fragment) => all.includes(fragment));
+}
+
+/** The subgraph's JSON log lines with this message. */
+export function logLines(subgraph: TbankSubgraph, msg: string): Array<Record<string, unknown>> {
+  return subgraph.logs
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === msg);
+}

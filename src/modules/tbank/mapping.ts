@@ -21,6 +21,7 @@ import type {
   TbankExpressExcerpt,
   TbankStatusType,
 } from '../../vendors/tbank/schemas.ts';
+import { excerptInn, registryBlock } from '../../vendors/tbank/identity.ts';
 
 /**
  * How T-Bank's excerpt reads in the graph. Shared by the TbankCheck resolvers, the risk signals and the requisites
@@ -45,10 +46,8 @@ export function statusCodeOf(excerpt: TbankExcerpt): CompanyStatusCode {
   return STATUS_CODES[excerpt.companyCard.statusType];
 }
 
-/** The SPARK-derived block of the excerpt's own kind. */
-export function registryBlock(excerpt: TbankExcerpt): TbankCompanyExcerpt | TbankEntrepreneurExcerpt | undefined {
-  return excerpt.companyType === 'company' ? excerpt.companyExcerpt : excerpt.entrepreneurExcerpt;
-}
+// The client checks an excerpt's identity with the same readings the graph uses (src/vendors/tbank/identity.ts).
+export { excerptInn, registryBlock };
 
 export function companyBlock(excerpt: TbankExcerpt): TbankCompanyExcerpt | undefined {
   return excerpt.companyType === 'company' ? excerpt.companyExcerpt : undefined;

@@ -2,7 +2,7 @@ import type { VendorEntry } from '../../loaders/focus-batcher.ts';
 import type { Fetched } from '../../loaders/keyed-fetch.ts';
 import { ReqRecordSchema, type FocusReqRecord } from '../../vendors/kontur-focus/schemas.ts';
 import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
-import { companyBlock, entrepreneurBlock, leaders, registryBlock } from './mapping.ts';
+import { companyBlock, entrepreneurBlock, excerptInn, leaders, registryBlock } from './mapping.ts';
 
 /**
  * THE one place where a T-Bank excerpt becomes the requisites record the Company resolvers read (Kontur.Focus's `req`
@@ -77,7 +77,7 @@ export function requisitesRecord(excerpt: TbankExcerpt, requestedInn?: string): 
   }
   return ReqRecordSchema.parse(
     dropUndefined({
-      inn: card.inn ?? block?.inn ?? requestedInn,
+      inn: excerptInn(excerpt) ?? requestedInn,
       ogrn: card.ogrn,
       ...payload,
     }),

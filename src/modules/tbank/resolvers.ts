@@ -7,6 +7,7 @@ import {
   companyBlock,
   enforcementProceedings,
   entrepreneurBlock,
+  excerptInn,
   frozenAccounts,
   leaders,
   mainActivity,
@@ -56,7 +57,7 @@ export const tbankResolvers: Resolvers = {
   TbankCheck: {
     companyType: ({ excerpt }) => (excerpt.companyType === 'company' ? 'COMPANY' : 'ENTREPRENEUR'),
     ogrn: ({ excerpt }) => excerpt.companyCard.requisites.ogrn,
-    inn: ({ excerpt }) => excerpt.companyCard.requisites.inn ?? registryBlock(excerpt)?.inn ?? null,
+    inn: ({ excerpt }) => excerptInn(excerpt) ?? null,
     kpp: ({ excerpt }) => excerpt.companyCard.requisites.kpp ?? companyBlock(excerpt)?.kpp ?? null,
     shortName: ({ excerpt }) => excerpt.companyCard.requisites.shortName ?? companyBlock(excerpt)?.shortNameRus ?? null,
     fullName: ({ excerpt }) =>

@@ -3,8 +3,10 @@ import { interceptors, request, type Agent, type Dispatcher, type RetryHandler }
 import { backoffMs, isRetryable, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../resilience.ts';
 import type { z } from 'zod';
 import { VendorError } from '../../errors.ts';
-import { redactSecrets, type Logger } from '../../observability/logger.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
+import { cutText, registerSecret, vendorText, vendorToken } from '../../observability/redaction.ts';
+import { excerptMismatch, type TbankLookup } from './identity.ts';
 import { RateLimitExceeded, RateLimiter, type RateLimit } from './rate-limiter.ts';
 import {
   ContractsResponseSchema,
@@ -14,6 +16,33 @@ import {
   type TbankErrorBody,
   type TbankExcerpt,
 } from './schemas.ts';
+
+/** errorCode and errorId (≤50 characters in the spec) and the answered X-Request-Id (≤50) pass only token-shaped. */
+const VENDOR_TOKEN_MAX = 64;
+/** errorMessage is at most 400 characters (§4.1): it is redacted whole before anything is cut. */
+const VENDOR_MESSAGE_MAX = 400;
+/** How much of the vendor's message an error carries. */
+const DETAIL_MAX = 200;
+/**
+ * Content types repeated in an error when a non-JSON answer came (a maintenance page, a proxy's text): the header is
+ * vendor text, and a free-form subtype could carry any fragment of anything, so only these known ones are named.
+ */
+const KNOWN_MEDIA_TYPES = new Set(['text/html', 'text/plain', 'text/xml', 'application/xml', 'application/octet-stream']);
+
+/**
+ * The vendor's errorMessage as it may appear in an error or a log line: redacted whole (secrets, bearer values, card
+ * numbers), registry identifiers (10–15-digit runs: "Данные не найдены: ОГРН …") masked, and only then cut.
+ */
+export function vendorDetail(message: unknown): string | undefined {
+  const text = vendorText(message, VENDOR_MESSAGE_MAX);
+  return text === undefined ? undefined : cutText(text.replace(/\d{10,15}/g, '#'), DETAIL_MAX);
+}
+
+/** The media type of a Content-Type header when it is a known one, else undefined. */
+export function vendorMediaType(contentType: string): string | undefined {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return KNOWN_MEDIA_TYPES.has(type) ? type : undefined;
+}
 
 export interface TbankClientOptions {
   /** e.g. https://business.tbank.ru/openapi (TBANK_BASE_URL). */
@@ -43,7 +72,7 @@ interface Exchange {
   /** The parsed JSON body; undefined when it was not JSON. */
   body: unknown;
   contentType: string;
-  /** The X-Request-Id the vendor answered with, else the one we sent. */
+  /** The X-Request-Id the vendor answered with when token-shaped, else the one we sent. */
   vendorRequestId: string;
 }
 
@@ -57,7 +86,12 @@ interface Exchange {
  * - a 429 is not retried (there is no Retry-After, and a retry would spend the quota again): the limiter backs off a
  *   whole window and the call fails with VENDOR_RATE_LIMITED;
  * - a fresh X-Request-Id (UUID) per call, logged with the vendor's answer id and put into error extensions;
- * - "not found" is the vendor's 422 NO_DATA, answered as null.
+ * - "not found" is the vendor's 422 NO_DATA, answered as null;
+ * - fail closed: an answer about another company than the one asked is VENDOR_BAD_RESPONSE, never a value (so never
+ *   cached), and vendor-supplied text reaches errors and logs only through an allow-list: errorCode, errorId and the
+ *   answered X-Request-Id when token-shaped (`vendorToken`), errorMessage redacted before it is cut (`vendorDetail`),
+ *   a Content-Type only when it is a known media type. The token is registered as a secret, so a vendor echoing it back
+ *   (whole, or cut to a prefix) is masked wherever the text goes.
  */
 export class TbankClient {
   readonly limiter: RateLimiter;
@@ -70,6 +104,7 @@ export class TbankClient {
     private readonly metrics: Metrics,
     now: () => number = Date.now,
   ) {
+    registerSecret(options.token);
     this.limiter = new RateLimiter(options.rateLimit, now);
     // As many sockets as calls the limit allows at once: a granted call must not wait in undici's queue and reach
     // the vendor late, inside the next window.
@@ -102,7 +137,9 @@ export class TbankClient {
     return this.call(method, async () => {
       const answer = await this.exchange(method, { ogrn, limit: String(limit), offset: String(offset) });
       if (this.isNoData(answer)) return null;
-      const { data } = this.parse(method, answer, ContractsResponseSchema);
+      const { companyCard, data } = this.parse(method, answer, ContractsResponseSchema);
+      // A page of another company's contracts would be listed as this one's.
+      if (companyCard.requisites.ogrn !== ogrn) throw this.identityError(method, answer, 'names another OGRN than the one asked');
       return { total: data.total, items: data.items };
     });
   }
@@ -112,11 +149,23 @@ export class TbankClient {
     await this.agent.close();
   }
 
-  private getExcerpt(method: TbankMethod, params: Record<string, string>): Promise<TbankExcerpt | null> {
+  private getExcerpt(method: TbankMethod, lookup: TbankLookup): Promise<TbankExcerpt | null> {
     return this.call(method, async () => {
-      const answer = await this.exchange(method, params);
-      return this.isNoData(answer) ? null : this.parse(method, answer, ExcerptResponseSchema);
+      const answer = await this.exchange(method, lookup);
+      if (this.isNoData(answer)) return null;
+      const excerpt = this.parse(method, answer, ExcerptResponseSchema);
+      const mismatch = excerptMismatch(excerpt, lookup);
+      if (mismatch) throw this.identityError(method, answer, mismatch);
+      return excerpt;
     });
+  }
+
+  /** An answer about another company (or about none we can tell): an error, so nothing is cached, not even a "no data". */
+  private identityError(method: TbankMethod, answer: Exchange, mismatch: string): VendorError {
+    const context = { vendor: VENDOR as 'tbank', method, status: answer.status, vendorRequestId: answer.vendorRequestId };
+    this.logger.warn({ ...context, mismatch }, 'T-Bank answer refused: not the company asked');
+    const subject = method === 'contracts' ? 'a page of contracts' : 'an excerpt';
+    return new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${subject} that ${mismatch}`, context);
   }
 
   /**
@@ -173,14 +222,23 @@ export class TbankClient {
     if (answer.status < 200 || answer.status >= 300) throw this.statusError(method, answer);
     const context = { vendor: VENDOR as 'tbank', method, status: answer.status, vendorRequestId: answer.vendorRequestId };
     if (answer.body === undefined) {
-      const what = answer.contentType.includes('json') ? 'malformed JSON' : `${answer.contentType.split(';')[0] || 'no content type'} instead of JSON`;
-      throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${what}`, context);
+      throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${this.notJson(answer.contentType)}`, context);
     }
     const parsed = schema.safeParse(answer.body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    this.logger.warn({ vendor: VENDOR, method, vendorRequestId: answer.vendorRequestId, path: issue?.path.join('.') }, 'T-Bank answer failed validation');
+    // The path may name keys of the vendor's body (record keys): it is vendor text like any other.
+    const path = vendorText(issue?.path.map(String).join('.'), 120);
+    this.logger.warn({ vendor: VENDOR, method, vendorRequestId: answer.vendorRequestId, path }, 'T-Bank answer failed validation');
     throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with an unexpected shape`, context);
+  }
+
+  /** What came instead of JSON; the vendor's Content-Type is repeated only when it is a known media type. */
+  private notJson(contentType: string): string {
+    if (contentType.includes('json')) return 'malformed JSON';
+    if (contentType.trim() === '') return 'no content type instead of JSON';
+    const type = vendorMediaType(contentType);
+    return type ? `${type} instead of JSON` : 'another content type instead of JSON';
   }
 
   /** One HTTP exchange under the call's deadline and retry policy; any status comes back with its (JSON) body. */
@@ -215,11 +273,21 @@ export class TbankClient {
       throw this.transportError(method, requestId, error);
     }
     const header = response.headers['x-request-id'];
-    const answered = typeof header === 'string' && header !== '' ? header.slice(0, 50) : undefined;
+    // The answered id is vendor text: passed on only when token-shaped, else our own id stands for the call.
+    const answered = vendorToken(header, VENDOR_TOKEN_MAX);
+    const refused = header !== undefined && header !== '' && answered === undefined;
     const contentType = String(response.headers['content-type'] ?? '');
     this.logger.info(
       // vendorRequestId: the X-Request-Id we sent (not the operation's requestId); the vendor's own when it differs.
-      { vendor: VENDOR, method, vendorRequestId: requestId, ...(answered && answered !== requestId ? { vendorAnsweredRequestId: answered } : {}), status: response.statusCode, durationMs: Date.now() - started },
+      {
+        vendor: VENDOR,
+        method,
+        vendorRequestId: requestId,
+        ...(answered && answered !== requestId ? { vendorAnsweredRequestId: answered } : {}),
+        ...(refused ? { vendorRequestIdRefused: true } : {}),
+        status: response.statusCode,
+        durationMs: Date.now() - started,
+      },
       'T-Bank call',
     );
     let body: unknown;
@@ -257,15 +325,16 @@ export class TbankClient {
     const parsed = ErrorBodySchema.safeParse(answer.body);
     const body = parsed.success ? parsed.data : {};
     const { status, vendorRequestId } = answer;
-    // The message is vendor text that may echo identifiers ("Данные не найдены: ОГРН …"): digit runs are masked.
-    const detail = redactSecrets((body.errorMessage ?? '').slice(0, 200).trim(), [this.options.token]).replace(/\d{10,15}/g, '#');
-    const vendorCode = body.errorCode?.slice(0, 50);
+    // Every field of the body is vendor text: codes and ids pass only token-shaped, the message redacted then cut.
+    const detail = vendorDetail(body.errorMessage);
+    const vendorCode = vendorToken(body.errorCode, VENDOR_TOKEN_MAX);
+    const errorId = vendorToken(body.errorId, VENDOR_TOKEN_MAX);
     const context = {
       vendor: VENDOR as 'tbank',
       method,
       status,
       vendorRequestId,
-      ...(body.errorId ? { errorId: body.errorId.slice(0, 50) } : {}),
+      ...(errorId ? { errorId } : {}),
       ...(vendorCode ? { vendorCode } : {}),
     };
     this.logger.warn({ ...context, detail }, 'T-Bank call failed');
@@ -288,9 +357,9 @@ export class TbankClient {
   private transportError(method: TbankMethod, requestId: string, error: unknown): VendorError {
     if (error instanceof VendorError) return error;
     const context = { vendor: VENDOR as 'tbank', method, vendorRequestId: requestId };
-    const code = (error as { code?: string }).code ?? '';
-    // undici's messages name no headers, but the token is scrubbed anyway, and never the error object itself is logged.
-    const message = redactSecrets(String((error as Error)?.message ?? error), [this.options.token]);
+    const code = vendorToken((error as { code?: unknown }).code) ?? '';
+    // undici's messages name no headers, but they are redacted anyway, and never the error object itself is logged.
+    const message = vendorText(String((error as Error)?.message ?? error), DETAIL_MAX);
     this.logger.warn({ ...context, errorCode: code, detail: message }, 'T-Bank transport error');
     const timedOut =
       ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
@@ -303,7 +372,7 @@ export class TbankClient {
     if ((error as { code?: string }).code === 'EOPENBREAKER') {
       return new VendorError('VENDOR_UNAVAILABLE', 'T-Bank is failing; calls are paused for a while (circuit open)', { vendor: VENDOR, method, circuitOpen: true });
     }
-    this.logger.warn({ vendor: VENDOR, method, detail: redactSecrets(String((error as Error)?.message ?? error), [this.options.token]) }, 'T-Bank call failed unexpectedly');
+    this.logger.warn({ vendor: VENDOR, method, detail: vendorText(String((error as Error)?.message ?? error), DETAIL_MAX) }, 'T-Bank call failed unexpectedly');
     return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} failed unexpectedly`, { vendor: VENDOR, method });
   }
 }

@@ -7,7 +7,8 @@ import { z } from 'zod';
  * Sparse like the Kontur.Focus schemas: only the fields the graph reads are kept (unknown ones are dropped, and not
  * cached), almost every leaf is nullable in the vendor's spec, so null, "" and a leaf of an unexpected type read as
  * "unknown" (undefined) instead of failing the whole answer. Only what the spec marks required and the graph cannot
- * do without (companyType, companyCard.requisites.ogrn, a contract's contractId) fails validation.
+ * do without (companyType, companyCard.requisites.ogrn, a contract's contractId, a contracts page's companyCard)
+ * fails validation. Whether an excerpt is the company asked for is the client's check (identity.ts).
  *
  * The formats of §6 are normalised here, once, so the cache holds them normalised:
  * - dates with a zone suffix ("2023-04-24+03:00", "2021-10-26Z") and plain dates become `YYYY-MM-DD`, taken
@@ -267,9 +268,12 @@ export const ContractSchema = z.object({
   price: num,
 });
 
-/** GET /api/v1/counterparty/contracts. */
+/**
+ * GET /api/v1/counterparty/contracts. companyCard is required (reference §7 and the OpenAPI dump): it is the only
+ * statement of whose contracts these are, so the client can refuse another company's page.
+ */
 export const ContractsResponseSchema = z.object({
-  companyCard: optional(CompanyCardSchema),
+  companyCard: CompanyCardSchema,
   data: z.object({ total: z.number().int().nonnegative(), items: z.array(ContractSchema) }),
 });
 

@@ -241,3 +241,19 @@ export const EXAMPLE_EXCERPT = {
 
 /** GET /api/v1/counterparty/contracts — the 200 example (164 contracts in all; the example shows three). */
 export const EXAMPLE_CONTRACTS = { companyCard, data: { total: 164, items: contracts } };
+
+/**
+ * The example as T-Bank would answer it for this INN: the vendor's placeholder INN "000000000000" of the company
+ * replaced in every place that states the company's own INN (the card, both SPARK blocks and their express
+ * excerpts), everything else verbatim. The client refuses an excerpt naming another INN than the one asked, and the
+ * placeholder itself is no valid INN to ask for, so tests feed the example through this.
+ */
+export function exampleExcerptFor(inn: string): typeof EXAMPLE_EXCERPT {
+  const { companyExcerpt, entrepreneurExcerpt } = EXAMPLE_EXCERPT;
+  return {
+    ...EXAMPLE_EXCERPT,
+    companyCard: { ...companyCard, requisites: { ...companyCard.requisites, inn } },
+    companyExcerpt: { ...companyExcerpt, inn, expressExcerpt: { ...companyExcerpt.expressExcerpt, inn } },
+    entrepreneurExcerpt: { ...entrepreneurExcerpt, inn, expressExcerpt: { ...entrepreneurExcerpt.expressExcerpt, inn } },
+  };
+}

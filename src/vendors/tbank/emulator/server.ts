@@ -15,7 +15,8 @@
  * knows for that INN/OGRN (synthetic.ts): the same company on both vendors.
  *
  * Switchable faults (injectFault) make authorised, well-formed calls misbehave: latency, an error status with a T-Bank
- * error body, a hung or reset connection, truncated JSON, an HTML page. Every call is logged (calls, GET /__emulator/calls).
+ * error body, a hung or reset connection, truncated JSON, an HTML page, the caller's token echoed back, another
+ * company's answer, any JSON body. Every call is logged (calls, GET /__emulator/calls).
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedReplies, listenOnLoopback } from '../../emulator-support.ts';
@@ -56,14 +57,34 @@ export interface TbankEmulatorCall {
   at: number;
 }
 
+/** Where echoToken puts the caller's Bearer token. */
+export type TbankEchoPlace = 'errorMessage' | 'errorCode' | 'errorId' | 'requestId' | 'contentType';
+
 export type TbankEmulatorFault =
   | { kind: 'latency'; ms: number }
-  /** This status with a T-Bank error body (default INTERNAL_ERROR "Непредвиденная ошибка. Попробуйте позже"). */
-  | { kind: 'status'; status: number; errorCode?: string; errorMessage?: string }
+  /**
+   * This status with a T-Bank error body (default INTERNAL_ERROR "Непредвиденная ошибка. Попробуйте позже" and a fresh
+   * errorId); `requestId` is the X-Request-Id header to answer with instead of the caller's.
+   */
+  | { kind: 'status'; status: number; errorCode?: string; errorMessage?: string; errorId?: string; requestId?: string }
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'malformedJson' }
-  | { kind: 'htmlBody' };
+  | { kind: 'htmlBody' }
+  /**
+   * A vendor reflecting credentials: the caller's Bearer token echoed back in one place of the answer — the error
+   * body's errorMessage (starting at character 190, where a 200-character cut leaves a prefix of it), errorCode or
+   * errorId, the X-Request-Id header, or the Content-Type (`text/<token>` over the normal JSON body). The answer has
+   * `status` (default 400 INVALID; a 2xx status gives the normal answer, which only requestId and contentType alter).
+   */
+  | { kind: 'echoToken'; into: TbankEchoPlace; status?: number }
+  /**
+   * The same call answered about another company: its excerpt, or its page of contracts (default the company of INN
+   * 7700000009, or of 7700000016 when 7700000009 is the one asked).
+   */
+  | { kind: 'wrongCompany'; inn?: string }
+  /** 200 with this JSON instead of the answer, e.g. `{}`. */
+  | { kind: 'body'; body: unknown };
 
 export interface TbankFaultRule {
   fault: TbankEmulatorFault;
@@ -101,6 +122,8 @@ interface Reply {
   status: number;
   contentType: string;
   body: string;
+  /** The X-Request-Id to answer with instead of the caller's. */
+  requestId?: string;
 }
 
 type Outcome = { kind: 'reply'; reply: Reply; extraDelayMs: number } | { kind: 'hang' } | { kind: 'reset' };
@@ -210,19 +233,61 @@ function answer(method: TbankEmulatorMethod, query: URLSearchParams, state: Stat
   return state.contractsPage(ogrn, Number(limit), Number(offset));
 }
 
-function applyFault(fault: TbankEmulatorFault, normal: () => Reply): Outcome {
+/** The T-Bank error body a status fault answers: the given fields, else the documented ones for that status. */
+function statusReply(fault: Extract<TbankEmulatorFault, { kind: 'status' }>): Reply {
+  const errorCode = fault.errorCode ?? (fault.status === 429 ? 'TOO_MANY_REQUESTS' : fault.status >= 500 ? 'INTERNAL_ERROR' : 'INVALID');
+  const errorMessage = fault.errorMessage ?? (fault.status >= 500 ? 'Непредвиденная ошибка. Попробуйте позже' : 'Ошибка');
+  const reply = error(fault.status, errorCode, errorMessage);
+  const body = fault.errorId === undefined ? reply.body : JSON.stringify({ ...(JSON.parse(reply.body) as object), errorId: fault.errorId });
+  return { ...reply, body, ...(fault.requestId !== undefined ? { requestId: fault.requestId } : {}) };
+}
+
+/** Vendor text of 190 characters before the echoed token, so that a cut at 200 would keep its first 10. */
+const ECHO_LEAD = 'Недействительные данные авторизации, получено: '.padEnd(190, '.');
+
+/** The caller's token echoed back in one place of the answer (see the fault's comment). */
+function echoToken(into: TbankEchoPlace, status: number, token: string, normal: () => Reply): Reply {
+  const base = status < 300 ? normal() : error(status, status >= 500 ? 'INTERNAL_ERROR' : 'INVALID', 'Ошибка');
+  const body = status < 300 ? undefined : (JSON.parse(base.body) as Record<string, unknown>);
+  switch (into) {
+    case 'requestId':
+      return { ...base, requestId: token };
+    case 'contentType':
+      return { ...base, contentType: `text/${token}` };
+    case 'errorMessage':
+      return body ? json(status, { ...body, errorMessage: `${ECHO_LEAD}${token} (заголовок Authorization)` }) : base;
+    case 'errorCode':
+    case 'errorId':
+      return body ? json(status, { ...body, [into]: token }) : base;
+  }
+}
+
+/** Another company's answer to the same call: the first candidate that is not the one asked. */
+function wrongCompany(method: TbankEmulatorMethod, query: URLSearchParams, state: State, inn?: string): Reply {
+  type Excerpt = { companyCard: { requisites: { inn?: string; ogrn: string } } } | null;
+  const asked = query.get('inn') ?? query.get('ogrn');
+  const excerpts = (inn ? [inn] : ['7700000009', '7700000016']).map((candidate) => state.excerpt(candidate) as Excerpt);
+  const other = excerpts.find((excerpt) => excerpt && excerpt.companyCard.requisites.inn !== asked && excerpt.companyCard.requisites.ogrn !== asked);
+  if (!other) return error(500, 'INTERNAL_ERROR', 'Непредвиденная ошибка. Попробуйте позже');
+  if (method !== 'contracts') return json(200, other);
+  return state.contractsPage(other.companyCard.requisites.ogrn, Number(query.get('limit') ?? 100), Number(query.get('offset') ?? 0));
+}
+
+function applyFault(fault: TbankEmulatorFault, method: TbankEmulatorMethod, query: URLSearchParams, state: State): Outcome {
   const reply = (value: Reply, extraDelayMs = 0): Outcome => ({ kind: 'reply', reply: value, extraDelayMs });
+  const normal = () => answer(method, query, state);
   switch (fault.kind) {
     case 'latency':
       return reply(normal(), fault.ms);
     case 'status':
-      return reply(
-        error(
-          fault.status,
-          fault.errorCode ?? (fault.status === 429 ? 'TOO_MANY_REQUESTS' : fault.status >= 500 ? 'INTERNAL_ERROR' : 'INVALID'),
-          fault.errorMessage ?? (fault.status >= 500 ? 'Непредвиденная ошибка. Попробуйте позже' : 'Ошибка'),
-        ),
-      );
+      return reply(statusReply(fault));
+    case 'echoToken':
+      // Faults apply to authorised calls only: the caller's token is the emulator's.
+      return reply(echoToken(fault.into, fault.status ?? 400, state.token, normal));
+    case 'wrongCompany':
+      return reply(wrongCompany(method, query, state, fault.inn));
+    case 'body':
+      return reply(json(200, fault.body));
     case 'hang':
     case 'reset':
       return { kind: fault.kind };
@@ -258,12 +323,13 @@ function handle(req: IncomingMessage, url: URL, state: State): { outcome: Outcom
   else if (!state.admit(token!, call.at)) outcome = reply(TOO_MANY());
   else {
     const fault = state.takeFault(method, call.ids);
-    const normal = () => answer(method, url.searchParams, state);
-    outcome = fault ? applyFault(fault, normal) : reply(normal());
+    outcome = fault ? applyFault(fault, method, url.searchParams, state) : reply(answer(method, url.searchParams, state));
   }
   if (outcome.kind === 'reply') {
     call.status = outcome.reply.status;
-    if (outcome.reply.status >= 400) call.errorCode = (JSON.parse(outcome.reply.body) as { errorCode?: string }).errorCode;
+    const errorCode = outcome.reply.status >= 400 ? (JSON.parse(outcome.reply.body) as { errorCode?: string }).errorCode : undefined;
+    // The call log never holds the token, not even when a fault echoed it as the errorCode.
+    if (errorCode !== undefined) call.errorCode = errorCode === state.token ? 'ECHOED_TOKEN' : errorCode;
   }
   state.calls.push(call);
   return { outcome, call };
@@ -293,7 +359,7 @@ export async function startTbankEmulator(options: TbankEmulatorOptions): Promise
       res.writeHead(outcome.reply.status, {
         'content-type': outcome.reply.contentType,
         'content-length': Buffer.byteLength(outcome.reply.body),
-        'x-request-id': requestId,
+        'x-request-id': outcome.reply.requestId ?? requestId,
       });
       res.end(outcome.reply.body);
     });
