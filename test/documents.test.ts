@@ -248,7 +248,7 @@ describe('documents: behind the router (ROUTER_SECRET) with PUBLIC_URL', () => {
   const env = withSubgraph({ env: { ROUTER_SECRET, PUBLIC_URL: 'https://counterparty.example.ru/' } });
 
   it('links are absolute under PUBLIC_URL, and the document route needs no router header', async () => {
-    const denied = await env.subgraph.gql(`{ company(inn: "${INN}") { inn } }`);
+    const denied = await env.subgraph.gql(`{ company(inn: "${INN}") { inn } }`, undefined, { 'router-authorization': '' });
     expect(denied.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const { data, errors } = await env.subgraph.gql(DOCUMENTS, { inn: INN }, { 'router-authorization': ROUTER_SECRET });

@@ -212,6 +212,34 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
     expect(log.slice(-2).map((entry) => `${entry.op} ${entry.status}`)).toEqual(['groups.list 503', 'groups.list 200']);
   });
 
+  it('faults about what the client believes: echoKey, errorBody, otherItem', async () => {
+    jump.injectFault({ fault: { kind: 'echoKey' }, ops: ['groups.list'], times: 1 });
+    const echoed = await call('GET', '/groups');
+    expect(echoed.status).toBe(422);
+    expect(echoed.headers.get('x-echo-client-key')).toBe(KEY);
+    expect(echoed.body.error.title).toBe(`Ошибка ключа ${KEY}`);
+    expect(echoed.body.error.detail.indexOf(KEY)).toBe(180);
+    expect(echoed.body.error.fields).toEqual([{ field: 'client_key', messages: [`Ключ ${KEY} недействителен.`] }]);
+    jump.injectFault({ fault: { kind: 'echoKey', status: 401 }, ops: ['groups.list'], times: 1 });
+    expect((await call('GET', '/groups')).status).toBe(401);
+
+    jump.injectFault({ fault: { kind: 'errorBody', status: 409, error: { title: 'Конфликт', fields: [{ field: 'x', messages: ['y'] }] } }, ops: ['groups.list'], times: 1 });
+    const written = await call('GET', '/groups');
+    expect(written.status).toBe(409);
+    expect(written.body).toEqual({ error: { title: 'Конфликт', fields: [{ field: 'x', messages: ['y'] }] } });
+    expect(() => jump.injectFault({ fault: { kind: 'errorBody', status: 200, error: {} } })).toThrow('errorBody.status must be an integer from 400 to 599');
+
+    // otherItem: the call is carried out and the answer is about another record.
+    const created = await call('POST', '/payments', { contractor_id: 2, amount: 3, customer_payment_id: 'emu-other' });
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.byCustomerId'], times: 1 });
+    const other = await call('GET', '/payments/customer-payment/emu-other');
+    expect(other.status).toBe(200);
+    expect(other.body.item).toMatchObject({ id: String(Number(created.body.item.id) + 1), customer_payment_id: 'emu-other-other', amount: '3' });
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['contractors.get'], times: 1 });
+    expect((await call('GET', '/contractors/2')).body.item.id).toBe('3');
+    expect((await call('GET', '/contractors/2')).body.item.id).toBe('2');
+  });
+
   it('the sandbox seed: four contractors (self-employed, active IP, dissolved IP, individual) and three payouts', () => {
     const contractors = jump.contractors();
     expect(contractors.slice(0, 4).map((contractor) => [contractor.id, contractor.legal_form_id, contractor.inn])).toEqual([

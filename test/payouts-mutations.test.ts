@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CREATE_PAYMENT, TEST_JUMP_KEY, WRITE, addContractor, withPayouts } from './support/payouts.ts';
+import { TEST_ROUTER_SECRET } from './support/subgraph.ts';
 
 const UPSERT = /* GraphQL */ `
   mutation Upsert($input: ContractorInput!) {
@@ -170,6 +171,65 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 25 });
   });
 
+  it('a failed sync (5xx, timeout, 404) holds no window: the next one calls the vendor at once; a successful one does', async () => {
+    const { jump } = env;
+    // A replica with a short timeout and a memory of its own, so the window below is only what it learnt itself.
+    const replica = await env.startReplica({ JUMP_TIMEOUT: '1s' });
+    const id = addContractor(jump, { legal_form_id: 2, inn: '001234567887', company_agrees_pay_taxes: true });
+    const sync = `mutation { syncSelfEmployedStatus(contractorId: "${id}") { syncInProgress } }`;
+    jump.resetCalls();
+
+    jump.injectFault({ fault: { kind: 'status', status: 503 }, ops: ['selfemployer.sync'], times: 1 });
+    const unavailable = await replica.gql(sync, {}, WRITE);
+    expect(unavailable.errors![0]!.extensions).toEqual({ code: 'VENDOR_UNAVAILABLE', vendor: 'jump-finance', method: 'selfemployer.sync', status: 503 });
+    jump.injectFault({ fault: { kind: 'hang' }, ops: ['selfemployer.sync'], times: 1 });
+    const timedOut = await replica.gql(sync, {}, WRITE);
+    expect(timedOut.errors![0]!.extensions).toEqual({ code: 'VENDOR_TIMEOUT', vendor: 'jump-finance', method: 'selfemployer.sync' });
+    const synced = await replica.gql(sync, {}, WRITE);
+    expect(synced.errors).toBeUndefined();
+    expect(synced.data.syncSelfEmployedStatus).toEqual({ syncInProgress: true });
+    expect(jump.callsTo('selfemployer.sync').map((call) => call.status)).toEqual([503, 0, 200]);
+
+    // Only the success started the window: the next request is answered here, with the full 30 s to wait.
+    const limited = await replica.gql(sync, {}, WRITE);
+    expect(limited.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 30, contractorId: String(id) });
+    expect(jump.callsTo('selfemployer.sync')).toHaveLength(3);
+
+    // An unknown contractor: NOT_FOUND each time, each time asked.
+    const unknown = 'mutation { syncSelfEmployedStatus(contractorId: "987654") { syncInProgress } }';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const missing = await replica.gql(unknown, {}, WRITE);
+      expect(missing.errors![0]!.extensions).toEqual({ code: 'NOT_FOUND', contractorId: '987654' });
+    }
+    expect(jump.callsTo('selfemployer.sync').map((call) => `${call.path} ${call.status}`)).toEqual([
+      `/contractors/${id}/selfemployer/sync 503`,
+      `/contractors/${id}/selfemployer/sync 0`,
+      `/contractors/${id}/selfemployer/sync 200`,
+      '/contractors/987654/selfemployer/sync 404',
+      '/contractors/987654/selfemployer/sync 404',
+    ]);
+  });
+
+  it('the vendor\'s own 429 starts the window, as long as its Retry-After', async () => {
+    const { jump, clock } = env;
+    const replica = await env.startReplica();
+    const id = addContractor(jump, { legal_form_id: 2, inn: '001234567887' });
+    const sync = `mutation { syncSelfEmployedStatus(contractorId: "${id}") { syncInProgress } }`;
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'rateLimit', retryAfterSeconds: 12 }, ops: ['selfemployer.sync'], times: 1 });
+    const refused = await replica.gql(sync, {}, WRITE);
+    expect(refused.errors![0]!.message).toBe('Jump.Finance refused the self-employed status check: it was asked too recently');
+    expect(refused.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 12, contractorId: String(id) });
+    clock.advance(2_000);
+    const local = await replica.gql(sync, {}, WRITE);
+    expect(local.errors![0]!.message).toBe('Jump.Finance allows one self-employed status check per 30 s per contractor; try again in 10 s');
+    expect(local.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 10, contractorId: String(id) });
+    expect(jump.callsTo('selfemployer.sync')).toHaveLength(1);
+    clock.advance(10_000);
+    expect((await replica.gql(sync, {}, WRITE)).errors).toBeUndefined();
+    expect(jump.callsTo('selfemployer.sync').map((call) => call.status)).toEqual([429, 200]);
+  });
+
   it('a card number in purpose, serviceName or customerPaymentId is refused before any call', async () => {
     const { jump, focus, subgraph } = env;
     const id = addContractor(jump);
@@ -207,34 +267,103 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(env.jump.calls).toHaveLength(0);
   });
 
-  it('amounts: positive, at most two decimals, as strings; "100.101" is BAD_USER_INPUT literal or variable', async () => {
+  it('amounts: positive, at most two decimals, bounded; refused on the field with no call', async () => {
     const { jump, subgraph } = env;
     jump.resetCalls();
-    for (const amount of ['100.101', '0.001', '0', '-5.00', '0.00', '1e3', 'abc', '100000000.01']) {
+    const cases: Array<[string, string]> = [
+      ['0', '"input.amount" must be positive, got "0.00"'],
+      ['0.00', '"input.amount" must be positive, got "0.00"'],
+      ['100000000.01', '"input.amount" must not exceed 100000000.00, got "100000000.01"'],
+      ['0.001', '"input.amount" allows at most two decimals (kopecks), got "0.001"'],
+      ['abc', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "abc"'],
+    ];
+    for (const [amount, message] of cases) {
       const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: '1', amount } }, WRITE);
-      expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(result.errors![0]!.message).toBe(message);
+      expect(result.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.amount' });
     }
-    const literal = await subgraph.gql('mutation { createPayment(input: { contractorId: "1", amount: "100.101" }) { customerPaymentId } }', {}, WRITE);
-    expect(literal.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'input.amount' });
-    expect(literal.errors![0]!.message).toBe('"input.amount" allows at most two decimals (kopecks), got "100.101"');
-    const floatLiteral = await subgraph.gql('mutation { createPayment(input: { contractorId: "1", amount: 100.101 }) { customerPaymentId } }', {}, WRITE);
-    expect(floatLiteral.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    // A JSON float in variables is refused: it was a binary float before the subgraph saw it.
-    const float = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: '1', amount: 100.1 } }, WRITE);
-    expect(float.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(float.errors![0]!.message).toContain('Pass Decimal values as strings');
     expect(jump.calls).toHaveLength(0);
   });
 
-  it('money round-trips exactly: "100.10" stays "100.10", "100.1" and 100.1 (literal) become "100.10", 100 becomes "100.00"', async () => {
+  describe('Decimal input exactly as documented: anything else is BAD_USER_INPUT on the field, HTTP 200, no vendor call', () => {
+    const DIGITS = '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent)';
+
+    /** A raw POST, to see the HTTP status (the router's secret sent as the router would). */
+    async function post(query: string, variables: Record<string, unknown>) {
+      const response = await fetch(`${env.subgraph.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'router-authorization': TEST_ROUTER_SECRET, ...WRITE },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> } };
+    }
+
+    const asVariable: Array<[string, unknown, string]> = [
+      ['a leading space', ' 10', `${DIGITS}, got " 10"`],
+      ['a trailing space', '10 ', `${DIGITS}, got "10 "`],
+      ['a sign', '-5', `${DIGITS}, got "-5"`],
+      ['a leading plus', '+1', `${DIGITS}, got "+1"`],
+      ['an exponent', '1e3', `${DIGITS}, got "1e3"`],
+      ['three decimals', '10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
+      ['a JSON float', 1.5, '"input.amount" must be a string (e.g. "100.10"): the JSON number 1.5 in variables is already a binary float'],
+      ['a JSON number past safe integers', 9007199254740993, '"input.amount" must be a string (e.g. "100.10"): the JSON number 9007199254740992 in variables is already a binary float'],
+      ['a negative JSON integer', -5, `${DIGITS}, got "-5"`],
+      ['a boolean', true, '"input.amount" must be a string like "100.10", got a boolean'],
+    ];
+
+    it.each(asVariable)('in variables: %s', async (_label, amount, message) => {
+      env.jump.resetCalls();
+      const { status, body } = await post(CREATE_PAYMENT, { input: { contractorId: '1', amount } });
+      expect(status).toBe(200);
+      // createPayment is non-null in the schema: its null makes data null.
+      expect(body.data).toBeNull();
+      expect(body.errors).toEqual([{ message, locations: [{ line: 3, column: 5 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
+      expect(env.jump.calls).toEqual([]);
+    });
+
+    const asLiteral: Array<[string, string, string]> = [
+      ['a leading space', '" 10"', `${DIGITS}, got " 10"`],
+      ['a trailing space', '"10 "', `${DIGITS}, got "10 "`],
+      ['a sign', '"-5"', `${DIGITS}, got "-5"`],
+      ['a leading plus', '"+1"', `${DIGITS}, got "+1"`],
+      ['an exponent', '"1e3"', `${DIGITS}, got "1e3"`],
+      ['three decimals', '"10.123"', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
+      ['a float literal', '1.5', '"input.amount" must be a string (e.g. "100.10") or an integer, not the float literal 1.5'],
+      ['a negative integer literal', '-5', `${DIGITS}, got "-5"`],
+    ];
+
+    it.each(asLiteral)('as a literal: %s', async (_label, amount, message) => {
+      env.jump.resetCalls();
+      const { status, body } = await post(`mutation { createPayment(input: { contractorId: "1", amount: ${amount} }) { customerPaymentId } }`, {});
+      expect(status).toBe(200);
+      // createPayment is non-null in the schema: its null makes data null.
+      expect(body.data).toBeNull();
+      expect(body.errors).toEqual([{ message, locations: [{ line: 1, column: 12 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
+      expect(env.jump.calls).toEqual([]);
+    });
+
+    it('documented input pays: "10", "10.5", "10.50", an integer in variables and an integer literal', async () => {
+      const { jump, subgraph } = env;
+      const id = String(addContractor(jump));
+      const amounts: string[] = [];
+      for (const amount of ['10', '10.5', '10.50', 7]) {
+        const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount } }, WRITE);
+        expect(result.errors).toBeUndefined();
+        amounts.push(result.data.createPayment.payment.amount);
+      }
+      const literal = await subgraph.gql(`mutation { createPayment(input: { contractorId: "${id}", amount: 12 }) { payment { amount } } }`, {}, WRITE);
+      amounts.push(literal.data.createPayment.payment.amount);
+      expect(amounts).toEqual(['10.00', '10.50', '10.50', '7.00', '12.00']);
+    });
+  });
+
+  it('money round-trips exactly: "100.10" stays "100.10", "100.1" becomes "100.10", 100 becomes "100.00"', async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump));
     const viaString = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '100.10' } }, WRITE);
     expect(viaString.data.createPayment.payment.amount).toBe('100.10');
     const short = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '100.1' } }, WRITE);
     expect(short.data.createPayment.payment.amount).toBe('100.10');
-    const literal = await subgraph.gql(`mutation { createPayment(input: { contractorId: "${id}", amount: 100.1 }) { payment { amount } } }`, {}, WRITE);
-    expect(literal.data.createPayment.payment.amount).toBe('100.10');
     const integer = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: 100 } }, WRITE);
     expect(integer.data.createPayment.payment.amount).toBe('100.00');
     // On the wire to the vendor: the JSON number 100.1 (its shortest form), read back as "100.10".
@@ -242,6 +371,94 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(stored.map((payment) => payment.amount)).toEqual(['100.1']);
     const read = await subgraph.gql(`{ payment(id: "${viaString.data.createPayment.payment.id}") { amount } }`);
     expect(read.data.payment.amount).toBe('100.10');
+  });
+
+  it('a vendor echoing the Client-Key (title, detail, field error, header): the key is in no answer and no log line, not even 8 characters of it', async () => {
+    const { jump } = env;
+    // A fresh replica: its log holds only what this test caused.
+    const replica = await env.startReplica();
+    const input = { input: { phone: '+79031230000', lastName: 'Ключев', firstName: 'Иван', legalForm: 'INDIVIDUAL' } };
+    /** The vendor's title and detail as passed on: the key masked, then cut to 200 characters. */
+    const detail = `Ошибка ключа ***: ${'Ключ доступа не принят сервером, обратитесь в поддержку и сообщите им значение заголовка. '.repeat(2)}*…`;
+    const answers: unknown[] = [];
+    const headers: string[] = [];
+    const call = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`${replica.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'router-authorization': TEST_ROUTER_SECRET, ...WRITE },
+        body: JSON.stringify({ query, variables }),
+      });
+      headers.push(JSON.stringify([...response.headers]));
+      const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      answers.push(body);
+      return body.errors[0]!;
+    };
+
+    jump.injectFault({ fault: { kind: 'echoKey' }, ops: ['contractors.upsert'], times: 1 });
+    const refused = await call(UPSERT, input);
+    expect(refused.message).toBe(`Jump.Finance refused contractors.upsert (HTTP 422: ${detail})`);
+    expect(refused.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      vendor: 'jump-finance',
+      method: 'contractors.upsert',
+      status: 422,
+      fieldErrors: [{ field: 'client_key', messages: ['Ключ *** недействителен.'] }],
+    });
+    jump.injectFault({ fault: { kind: 'echoKey', status: 401 }, ops: ['contractors.upsert'], times: 1 });
+    const rejected = await call(UPSERT, input);
+    expect(rejected.message).toBe(`Jump.Finance refused the call (HTTP 401: ${detail}); check JUMP_API_KEY and its rights`);
+    jump.injectFault({ fault: { kind: 'echoKey', status: 500 }, ops: ['contractors.upsert'], times: 1 });
+    const failed = await call(UPSERT, input);
+    expect(failed.message).toBe('Jump.Finance contractors.upsert is unavailable (HTTP 500)');
+    jump.injectFault({ fault: { kind: 'echoKey' }, ops: ['contractors.get'], times: 1 });
+    const read = await call('{ contractor(id: "1") { id } }', {});
+    expect(read.message).toBe(`Jump.Finance refused contractors.get (HTTP 422: ${detail})`);
+
+    // The detail was logged, masked, for each of the four calls.
+    const logged = replica.logs.filter((line) => line.includes('Jump.Finance call failed'));
+    expect(logged.map((line) => (JSON.parse(line) as { status: number; detail: string }).status)).toEqual([422, 401, 500, 422]);
+    expect(logged.every((line) => (JSON.parse(line) as { detail: string }).detail === detail)).toBe(true);
+    const windows = Array.from({ length: TEST_JUMP_KEY.length - 7 }, (_, index) => TEST_JUMP_KEY.slice(index, index + 8));
+    for (const text of [...replica.logs, ...answers.map((answer) => JSON.stringify(answer)), ...headers]) {
+      for (const window of windows) expect(text).not.toContain(window);
+    }
+  });
+
+  it('vendor field errors pass an allow-list: field-like names only, messages redacted then cut to 200, at most 20 of 5 messages', async () => {
+    const { jump, subgraph } = env;
+    const many = Array.from({ length: 25 }, (_, index) => ({ field: `f${index + 1}`, messages: [`Ошибка ${index + 1}`] }));
+    jump.injectFault({
+      fault: {
+        kind: 'errorBody',
+        status: 422,
+        error: {
+          title: 'Ошибка',
+          detail: 'The given data was invalid.',
+          fields: [
+            { field: 'amount', messages: ['Сумма для карты 4111 1111 1111 1111 и телефона +79031112233 неверна', 'x'.repeat(300)] },
+            { field: '<script>alert(1)</script>', messages: ['dropped'] },
+            { field: 'a b', messages: ['dropped'] },
+            { field: 'y'.repeat(65), messages: ['dropped'] },
+            { field: 'requisite.account_number', messages: ['Номер\u0000счёта\nневерен', '   '] },
+            { field: 'job_types[0].price', messages: ['1', '2', '3', '4', '5', '6', '7'] },
+            { field: 'customer_payment_id', messages: [`${'z'.repeat(190)}${TEST_JUMP_KEY}`, `${'z'.repeat(180)}${TEST_JUMP_KEY.slice(0, 20)}`] },
+            ...many,
+          ],
+          code: 422,
+        },
+      },
+      ops: ['contractors.upsert'],
+      times: 1,
+    });
+    const result = await subgraph.gql(UPSERT, { input: { phone: '+79031230001', lastName: 'Полев', firstName: 'Иван', legalForm: 'INDIVIDUAL' } }, WRITE);
+    expect(result.errors![0]!.message).toBe('Jump.Finance refused contractors.upsert (HTTP 422: Ошибка: The given data was invalid.)');
+    expect(result.errors![0]!.extensions!.fieldErrors).toEqual([
+      { field: 'amount', messages: ['Сумма для карты •••• 1111 и телефона +••• неверна', `${'x'.repeat(199)}…`] },
+      { field: 'requisite.account_number', messages: ['Номер счёта неверен'] },
+      { field: 'job_types[0].price', messages: ['1', '2', '3', '4', '5'] },
+      { field: 'customer_payment_id', messages: [`${'z'.repeat(190)}***`, `${'z'.repeat(180)}***`] },
+      ...many.slice(0, 16),
+    ]);
   });
 
   it('the Jump.Finance key appears in no log line and no error', async () => {

@@ -123,16 +123,64 @@ describe('payouts: idempotent createPayment', () => {
     expect(payoutsWithKey(key)).toHaveLength(1);
   });
 
-  it('without a customerPaymentId one is generated (a UUID), sent and returned', async () => {
+  it('without a customerPaymentId one is derived from the operation (a version-8 UUID), sent and returned', async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump));
     const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '5.00', purpose: 'Оплата услуг', serviceName: 'Курьерская доставка' } }, WRITE);
     const key = result.data.createPayment.customerPaymentId as string;
-    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(result.data.createPayment.payment.customerPaymentId).toBe(key);
     expect(payoutsWithKey(key)).toHaveLength(1);
     const read = await subgraph.gql(`{ paymentByCustomerId(customerPaymentId: "${key}") { id purpose serviceName } }`);
     expect(read.data.paymentByCustomerId).toEqual({ id: result.data.createPayment.payment.id, purpose: 'Оплата услуг', serviceName: 'Курьерская доставка' });
+  });
+
+  it('the same operation sent twice with the same x-request-id and no key pays once: the second answer is the replay', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump));
+    const headers = { ...WRITE, 'x-request-id': 'req-2026-03-02-0001' };
+    jump.resetCalls();
+    const first = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '77.00' } }, headers);
+    expect(first.errors).toBeUndefined();
+    // sha256("req-2026-03-02-0001:createPayment") as a UUID.
+    expect(first.data.createPayment).toMatchObject({ customerPaymentId: 'd509307e-914a-84b7-a0c1-0f82356a1885', replayed: false });
+    const second = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '77.00' } }, headers);
+    expect(second.data.createPayment).toMatchObject({
+      customerPaymentId: 'd509307e-914a-84b7-a0c1-0f82356a1885',
+      replayed: true,
+      payment: { id: first.data.createPayment.payment.id, amount: '77.00' },
+    });
+    expect(jump.callsTo('payments.create')).toHaveLength(1);
+    expect(payoutsWithKey('d509307e-914a-84b7-a0c1-0f82356a1885')).toHaveLength(1);
+  });
+
+  it('two aliased createPayments in one operation get two keys (the response path is part of it) and pay twice', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump));
+    const twice = /* GraphQL */ `
+      mutation Twice($input: CreatePaymentInput!) {
+        a: createPayment(input: $input) { customerPaymentId replayed }
+        b: createPayment(input: $input) { customerPaymentId replayed }
+      }
+    `;
+    const result = await subgraph.gql(twice, { input: { contractorId: id, amount: '8.00' } }, { ...WRITE, 'x-request-id': 'req-2026-03-02-0002' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      a: { customerPaymentId: '8ee4b23e-0632-843d-9129-459abac0ef10', replayed: false },
+      b: { customerPaymentId: '9b754495-b0a0-851d-8aa1-c80b1ad42db4', replayed: false },
+    });
+    expect(payoutsWithKey('8ee4b23e-0632-843d-9129-459abac0ef10')).toHaveLength(1);
+    expect(payoutsWithKey('9b754495-b0a0-851d-8aa1-c80b1ad42db4')).toHaveLength(1);
+  });
+
+  it('without the key and without the same x-request-id, a resend is a new payout (as the README warns)', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump));
+    const first = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '9.00' } }, WRITE);
+    const second = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '9.00' } }, WRITE);
+    expect(second.data.createPayment.replayed).toBe(false);
+    expect(second.data.createPayment.customerPaymentId).not.toBe(first.data.createPayment.customerPaymentId);
+    expect(jump.payments().filter((payment) => (payment.contractor as { id: string }).id === id)).toHaveLength(2);
   });
 
   it('a vendor refusal (unknown contractor) leaves the key free for a corrected retry', async () => {
@@ -144,6 +192,89 @@ describe('payouts: idempotent createPayment', () => {
     const id = String(addContractor(jump));
     const ok = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '5.00', customerPaymentId: key } }, WRITE);
     expect(ok.data.createPayment).toMatchObject({ replayed: false, customerPaymentId: key });
+  });
+});
+
+describe('payouts: an answer about another record than asked is VENDOR_BAD_RESPONSE, never an answer', () => {
+  // Such answers count against the circuit breaker (the vendor misbehaves); here they are half the calls, so the
+  // breaker is kept from opening to see each one's own handling.
+  const env = withPayouts({ env: { JUMP_TIMEOUT: '1s', FOCUS_BREAKER_MIN_CALLS: '1000' } });
+  const BAD = (method: string) => ({ code: 'VENDOR_BAD_RESPONSE', vendor: 'jump-finance', method });
+
+  it('payment(id) answered with another payout: an error, nothing stored, the next read asks again', async () => {
+    const { jump, subgraph } = env;
+    const paymentId = String(jump.addPayment({ contractorId: addContractor(jump), amount: '15.00' }));
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.get'], times: 1 });
+    const wrong = await subgraph.gql(PAYMENT, { id: paymentId });
+    expect(wrong.data).toEqual({ payment: null });
+    expect(wrong.errors![0]!.message).toBe('Jump.Finance payments.get answered about another record than the one asked for');
+    expect(wrong.errors![0]!.extensions).toEqual(BAD('payments.get'));
+    const right = await subgraph.gql(PAYMENT, { id: paymentId });
+    expect(right.data.payment).toMatchObject({ id: paymentId, amount: '15.00' });
+    expect(jump.callsTo('payments.get').map((call) => `${call.path} ${call.status}`)).toEqual([`/payments/${paymentId} 200`, `/payments/${paymentId} 200`]);
+  });
+
+  it('contractor(id) answered with another contractor\'s card: an error, nothing cached, the next read asks again', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump, { last_name: 'Верный' }));
+    addContractor(jump, { last_name: 'Чужой' });
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['contractors.get'], times: 1 });
+    const wrong = await subgraph.gql(`{ contractor(id: "${id}") { id lastName } }`);
+    expect(wrong.data).toEqual({ contractor: null });
+    expect(wrong.errors![0]!.extensions).toEqual(BAD('contractors.get'));
+    const right = await subgraph.gql(`{ contractor(id: "${id}") { id lastName } }`);
+    expect(right.data.contractor).toEqual({ id, lastName: 'Верный' });
+    expect(jump.callsTo('contractors.get')).toHaveLength(2);
+  });
+
+  it('paymentByCustomerId answered with a payout under another key: an error, not the payout', async () => {
+    const { jump, subgraph } = env;
+    const paymentId = String(jump.addPayment({ contractorId: addContractor(jump), amount: '16.00', customer_payment_id: 'bad-answer-1' }));
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.byCustomerId'], times: 1 });
+    const query = '{ paymentByCustomerId(customerPaymentId: "bad-answer-1") { id customerPaymentId } }';
+    const wrong = await subgraph.gql(query);
+    expect(wrong.data).toEqual({ paymentByCustomerId: null });
+    expect(wrong.errors![0]!.extensions).toEqual(BAD('payments.byCustomerId'));
+    expect((await subgraph.gql(query)).data.paymentByCustomerId).toEqual({ id: paymentId, customerPaymentId: 'bad-answer-1' });
+    expect(jump.callsTo('payments.byCustomerId')).toHaveLength(2);
+  });
+
+  it('inside createPayment, a garbled by-key lookup after a lost answer is "outcome unknown", never "not found": no second POST', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump));
+    const key = 'bad-answer-2';
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'dropResponse' }, ops: ['payments.create'], times: 1 });
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.byCustomerId'], times: 1 });
+    const first = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '17.00', customerPaymentId: key } }, WRITE);
+    expect(first.data).toBeNull();
+    expect(first.errors![0]!.extensions).toEqual({ code: 'VENDOR_BAD_RESPONSE', vendor: 'jump-finance', method: 'payments.create', customerPaymentId: key, outcomeUnknown: true });
+    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual(['contractors.get 200', 'payments.create 0', 'payments.byCustomerId 200']);
+    const created = jump.payments().filter((payment) => payment.customer_payment_id === key);
+    expect(created).toHaveLength(1);
+
+    // The retry with the same key looks it up first and answers the payout the lost POST created.
+    const retry = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '17.00', customerPaymentId: key } }, WRITE);
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data.createPayment).toMatchObject({ customerPaymentId: key, replayed: true, payment: { id: created[0]!.id, amount: '17.00' } });
+    expect(jump.callsTo('payments.create')).toHaveLength(1);
+  });
+
+  it('a POST /payments answered with a payout under another key is looked up by our key, not taken', async () => {
+    const { jump, subgraph } = env;
+    const id = String(addContractor(jump));
+    const key = 'bad-answer-3';
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.create'], times: 1 });
+    const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '18.00', customerPaymentId: key } }, WRITE);
+    expect(result.errors).toBeUndefined();
+    const created = jump.payments().filter((payment) => payment.customer_payment_id === key);
+    expect(created).toHaveLength(1);
+    expect(result.data.createPayment).toMatchObject({ customerPaymentId: key, replayed: false, payment: { id: created[0]!.id, customerPaymentId: key } });
+    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual(['contractors.get 200', 'payments.create 200', 'payments.byCustomerId 200']);
   });
 });
 

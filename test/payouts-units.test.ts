@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLError, Kind } from 'graphql';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GraphQLError, Kind, parse, type TypeNode } from 'graphql';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { parseScopes } from '../src/modules/payouts/auth.ts';
-import { DecimalScalar, exactMoney } from '../src/modules/payouts/decimal.ts';
+import { DecimalScalar, InvalidDecimal, exactMoney } from '../src/modules/payouts/decimal.ts';
 import { maskAccount, paymentStatusOf } from '../src/modules/payouts/mapping.ts';
 import { checkWindow, planPages } from '../src/modules/payouts/paging.ts';
-import { checkAmount, normalizePhone } from '../src/modules/payouts/validation.ts';
+import { checkAmount, checkCustomerPaymentId, derivedCustomerPaymentId, normalizePhone } from '../src/modules/payouts/validation.ts';
 import { resolveJumpTarget } from '../src/sandbox.ts';
 import { looksLikeCardNumber, luhnValid } from '../src/vendors/jump/card.ts';
 import { jsonMoney, parseJson, stringifyJson } from '../src/vendors/jump/json.ts';
 import { canonicalMoney, formatKopecks, kopecksOf, minimalKopecksText } from '../src/vendors/jump/money.ts';
 import { JumpPaymentSchema } from '../src/vendors/jump/schemas.ts';
 import { moscowIso } from '../src/vendors/jump/time.ts';
-import { withSubgraph } from './support/subgraph.ts';
+import { TEST_ROUTER_SECRET, withSubgraph } from './support/subgraph.ts';
 import { WRITE } from './support/payouts.ts';
 
 describe('money without binary floats', () => {
@@ -74,18 +76,64 @@ describe('the Decimal scalar', () => {
     expect(() => DecimalScalar.serialize('100.101')).toThrow(TypeError);
   });
 
-  it('parses strings, integers and literals exactly; more decimals pass on to the field check', () => {
-    expect(DecimalScalar.parseValue('100.1')).toBe('100.10');
-    expect(DecimalScalar.parseValue(' 100.10 ')).toBe('100.10');
+  it('parses documented input exactly; anything else parses to an InvalidDecimal that exactMoney refuses', () => {
+    expect(DecimalScalar.parseValue('10')).toBe('10.00');
+    expect(DecimalScalar.parseValue('10.5')).toBe('10.50');
+    expect(DecimalScalar.parseValue('10.50')).toBe('10.50');
+    expect(DecimalScalar.parseValue('0.01')).toBe('0.01');
     expect(DecimalScalar.parseValue(100)).toBe('100.00');
-    expect(literal(Kind.FLOAT, '100.1')).toBe('100.10');
     expect(literal(Kind.INT, '7')).toBe('7.00');
     expect(literal(Kind.STRING, '0.5')).toBe('0.50');
-    expect(DecimalScalar.parseValue('100.101')).toBe('100.101');
-    expect(() => exactMoney('100.101', 'input.amount')).toThrow('"input.amount" allows at most two decimals (kopecks), got "100.101"');
-    for (const bad of [100.1, '1e3', '12,50', '', null, true]) {
-      expect(() => DecimalScalar.parseValue(bad)).toThrow(GraphQLError);
+    // Never a parse-time throw: literals and variables both end on the field, which names the argument.
+    const refused: Array<[unknown, string]> = [
+      [' 10', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got " 10"'],
+      ['10 ', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "10 "'],
+      ['-5', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "-5"'],
+      ['+1', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "+1"'],
+      ['1e3', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "1e3"'],
+      ['12,50', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "12,50"'],
+      ['', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got ""'],
+      ['10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
+      ['10.100', '"input.amount" allows at most two decimals (kopecks), got "10.100"'],
+      [1.5, '"input.amount" must be a string (e.g. "100.10"): the JSON number 1.5 in variables is already a binary float'],
+      [2 ** 53, '"input.amount" must be a string (e.g. "100.10"): the JSON number 9007199254740992 in variables is already a binary float'],
+      [-5, '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "-5"'],
+      [true, '"input.amount" must be a string like "100.10", got a boolean'],
+    ];
+    for (const [input, message] of refused) {
+      const parsed = DecimalScalar.parseValue(input);
+      expect(parsed).toBeInstanceOf(InvalidDecimal);
+      expect(() => exactMoney(parsed, 'input.amount')).toThrow(message);
     }
+    const floatLiteral = literal(Kind.FLOAT, '1.5');
+    expect(floatLiteral).toBeInstanceOf(InvalidDecimal);
+    expect(() => exactMoney(floatLiteral, 'input.amount')).toThrow('"input.amount" must be a string (e.g. "100.10") or an integer, not the float literal 1.5');
+    expect(literal(Kind.INT, '-5')).toBeInstanceOf(InvalidDecimal);
+    // A long input is echoed only as a short, cut prefix.
+    expect(() => exactMoney('9'.repeat(100) + 'x', 'input.amount')).toThrow(`got "${'9'.repeat(39)}…"`);
+    expect(() => exactMoney('100.101', 'input.amount')).toThrow('"input.amount" allows at most two decimals (kopecks), got "100.101"');
+  });
+
+  it('every Decimal argument of the schema is one that passes through exactMoney', () => {
+    // Only CreatePaymentInput.amount takes a Decimal, and Mutation.createPayment reads it through checkAmount. A new
+    // Decimal argument must be read through exactMoney too: this list is the reminder.
+    const documents = readdirSync('schema')
+      .filter((name) => name.endsWith('.graphql'))
+      .map((name) => parse(readFileSync(join('schema', name), 'utf8')));
+    const named = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : named(type.type));
+    const decimalInputs: string[] = [];
+    for (const definition of documents.flatMap((document) => document.definitions)) {
+      if (!('fields' in definition) || !definition.fields || !('name' in definition)) continue;
+      for (const field of definition.fields) {
+        // Input object fields, and arguments of object fields.
+        if (field.kind === Kind.INPUT_VALUE_DEFINITION && named(field.type) === 'Decimal') decimalInputs.push(`${definition.name.value}.${field.name.value}`);
+        if (field.kind !== Kind.FIELD_DEFINITION) continue;
+        for (const argument of field.arguments ?? []) {
+          if (named(argument.type) === 'Decimal') decimalInputs.push(`${definition.name.value}.${field.name.value}(${argument.name.value})`);
+        }
+      }
+    }
+    expect(decimalInputs).toEqual(['CreatePaymentInput.amount']);
   });
 
   it('checkAmount: positive, two decimals, bounded', () => {
@@ -121,6 +169,17 @@ describe('input rules', () => {
     for (const text of ['4111 1111 1111 1112', '+79031112233', '7707083893', '40817810099910004312', '9f0bb7b7-e5cd-4725-8080-4c230ec702ad', 'Договор 12/2024']) {
       expect(looksLikeCardNumber(text)).toBe(false);
     }
+  });
+
+  it('a key derived from the operation: sha256 of "<requestId>:<path>" as a version-8 UUID, never card-like', () => {
+    // sha256("req-2026-03-02-0001:createPayment") = d509307e914a14b760c10f82356a1885…
+    expect(derivedCustomerPaymentId('req-2026-03-02-0001', 'createPayment')).toBe('d509307e-914a-84b7-a0c1-0f82356a1885');
+    expect(derivedCustomerPaymentId('req-2026-03-02-0002', 'a')).toBe('8ee4b23e-0632-843d-9129-459abac0ef10');
+    expect(derivedCustomerPaymentId('req-2026-03-02-0002', 'b')).toBe('9b754495-b0a0-851d-8aa1-c80b1ad42db4');
+    // "probe-226" first derives 73f68446-9777-8723-…, whose "68446-9777-8723" is a Luhn-valid 13-digit chain: derived again.
+    expect(looksLikeCardNumber('73f68446-9777-8723-a5ed-f31cf4b12aab')).toBe(true);
+    expect(derivedCustomerPaymentId('probe-226', 'createPayment')).toBe('4fdd925e-d203-87d1-b600-02284ab12e37');
+    expect(checkCustomerPaymentId(derivedCustomerPaymentId('probe-226', 'createPayment'))).toBe('4fdd925e-d203-87d1-b600-02284ab12e37');
   });
 
   it('scopes: space- or comma-separated', () => {
@@ -218,7 +277,9 @@ describe('payouts configuration and sandbox', () => {
     }
     const production = await resolveJumpTarget(loadConfig({ NODE_ENV: 'production' }), logger);
     expect(production).toEqual({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: undefined, sandbox: undefined });
-    const real = await resolveJumpTarget(loadConfig({ JUMP_API_KEY: 'k-123456' }), logger);
+    // A real key needs ROUTER_SECRET in every NODE_ENV (payout mutations trust the router's scope header).
+    expect(() => loadConfig({ JUMP_API_KEY: 'k-123456' })).toThrow(/ROUTER_SECRET: required when JUMP_API_KEY is set/);
+    const real = await resolveJumpTarget(loadConfig({ JUMP_API_KEY: 'k-123456', ROUTER_SECRET: TEST_ROUTER_SECRET }), logger);
     expect(real).toEqual({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: 'k-123456', sandbox: undefined });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startJumpEmulator, type JumpEmulator, type JumpEmulatorOptions } from '../../src/vendors/jump/emulator/server.ts';
 import type { FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
-import { startEmulator, startSubgraph, type TestSubgraph } from './subgraph.ts';
+import { TEST_ROUTER_SECRET, startEmulator, startSubgraph, type TestSubgraph } from './subgraph.ts';
 
 export const TEST_JUMP_KEY = 'test-jump-key-5f0c2b8e9a7d4c3b';
 
@@ -28,7 +28,8 @@ export interface PayoutsEnv {
 
 /**
  * A Kontur.Focus emulator, a Jump.Finance emulator (no sandbox seed unless asked) and a subgraph pointed at both,
- * sharing one controllable clock, for the enclosing describe block.
+ * sharing one controllable clock, for the enclosing describe block. A real JUMP_API_KEY requires ROUTER_SECRET, so
+ * every subgraph here has TEST_ROUTER_SECRET, and `gql` sends it as the router would.
  */
 export function withPayouts(options: { env?: Record<string, string>; jump?: Partial<JumpEmulatorOptions> } = {}): PayoutsEnv {
   const context = { clock: new TestClock() } as PayoutsEnv;
@@ -36,6 +37,7 @@ export function withPayouts(options: { env?: Record<string, string>; jump?: Part
   const subgraphEnv = (extra: Record<string, string> = {}) => ({
     JUMP_BASE_URL: context.jump.url,
     JUMP_API_KEY: TEST_JUMP_KEY,
+    ROUTER_SECRET: TEST_ROUTER_SECRET,
     ...options.env,
     ...extra,
   });

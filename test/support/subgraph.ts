@@ -10,6 +10,9 @@ import { startFocusEmulator, type FocusEmulator } from '../../src/vendors/kontur
 
 export const TEST_FOCUS_KEY = 'test-focus-key-0123456789abcdef';
 
+/** ROUTER_SECRET of test subgraphs that need one (a real JUMP_API_KEY requires it); `gql` then sends it. */
+export const TEST_ROUTER_SECRET = 'test-router-secret-0123456789';
+
 export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
@@ -28,6 +31,10 @@ export interface TestSubgraph {
   settledConnections(graceMs?: number): Promise<number>;
   /** Every log line the subgraph wrote, as text. */
   logs: string[];
+  /**
+   * POSTs an operation to /graphql. When the subgraph has ROUTER_SECRET set, the `router-authorization` header is
+   * added as the router would, unless the caller passes one (to test a wrong or missing secret, pass `''`).
+   */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
@@ -81,9 +88,11 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
       return count;
     },
     async gql(query, variables, headers) {
+      const routerSecret = services.config.access.routerSecret;
+      const callerSetsSecret = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'router-authorization');
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(routerSecret && !callerSetsSecret ? { 'router-authorization': routerSecret } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse;

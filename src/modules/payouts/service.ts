@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
@@ -54,7 +53,8 @@ export interface PaymentRequest {
   contractorId: number;
   /** Two-decimal text, positive. */
   amount: string;
-  customerPaymentId: string | undefined;
+  /** The idempotency key: the client's, or one derived from the operation (derivedCustomerPaymentId). */
+  customerPaymentId: string;
   purpose: string | undefined;
   serviceName: string | undefined;
   requisiteId: number | undefined;
@@ -84,6 +84,8 @@ export class PayoutsService {
   private readonly cardsInFlight = new Map<number, Promise<JumpContractor | null>>();
   /** In-process memory of the last sync per contractor; the shared store holds it for the other replicas. */
   private readonly lastSync = new Map<number, number>();
+  /** A sync being sent per contractor: concurrent requests share it rather than meet the vendor's 429. */
+  private readonly syncsInFlight = new Map<number, Promise<JumpSelfEmployed>>();
   /** One payout request per key at a time in this process; a concurrent retry waits, then replays. */
   private readonly creating = new Map<string, Promise<unknown>>();
   private defaults: Promise<{ agentId: number | undefined; groupId: number | undefined }> | undefined;
@@ -219,11 +221,26 @@ export class PayoutsService {
   }
 
   /**
-   * POST …/selfemployer/sync within the vendor's rule (one per 30 s per contractor), counted from the last sync any
-   * replica sent (the shared store) or this one (memory): inside the window the answer is RATE_LIMITED with the
-   * seconds to wait, and nothing is sent. A 429 from the vendor anyway (another client of the same key) reads the same.
+   * POST …/selfemployer/sync within the vendor's rule (one per 30 s per contractor), counted from the last sync that
+   * any replica (the shared store) or this one (memory) got through: inside the window the answer is RATE_LIMITED
+   * with the seconds to wait, and nothing is sent. Only a sync the vendor carried out — or the vendor's own 429, whose
+   * Retry-After then sets the window — starts a window: a sync that failed (404, 5xx, timeout, a garbled answer) did
+   * not reach the tax service, so the next request may ask the vendor at once. Concurrent requests for one contractor
+   * in this process share one call.
    */
   async syncSelfEmployed(contractorId: number, stats?: OperationStats): Promise<JumpSelfEmployed> {
+    const running = this.syncsInFlight.get(contractorId);
+    if (running) {
+      this.deps.metrics.coalesced.inc({ method: 'jump:selfemployer.sync' });
+      if (stats) stats.coalesced += 1;
+      return running;
+    }
+    const syncing = this.syncOnce(contractorId, stats).finally(() => this.syncsInFlight.delete(contractorId));
+    this.syncsInFlight.set(contractorId, syncing);
+    return syncing;
+  }
+
+  private async syncOnce(contractorId: number, stats: OperationStats | undefined): Promise<JumpSelfEmployed> {
     const now = this.now();
     const [stored] = await this.deps.cache.getMany<{ at: number }>([this.syncKey(contractorId)]);
     const last = Math.max(this.lastSync.get(contractorId) ?? -Infinity, typeof stored?.at === 'number' ? stored.at : -Infinity);
@@ -236,14 +253,16 @@ export class PayoutsService {
         { contractorId: String(contractorId) },
       );
     }
-    this.lastSync.set(contractorId, now);
-    await this.deps.cache.setMany([{ key: this.syncKey(contractorId), value: { at: now }, ttlMs: 2 * SELF_EMPLOYED_SYNC_INTERVAL_MS }]);
     if (stats) stats.vendorCalls += 1;
     try {
-      return await this.limit(() => this.client.syncSelfEmployed(contractorId));
+      const state = await this.limit(() => this.client.syncSelfEmployed(contractorId));
+      await this.startSyncWindow(contractorId, now);
+      return state;
     } catch (error) {
       if (error instanceof VendorError && error.code === 'VENDOR_RATE_LIMITED') {
         const retryAfter = typeof error.extensions.retryAfterSeconds === 'number' ? error.extensions.retryAfterSeconds : SELF_EMPLOYED_SYNC_INTERVAL_MS / 1000;
+        // The vendor's own window: the next local answer counts down to the end of its Retry-After.
+        await this.startSyncWindow(contractorId, now + retryAfter * 1000 - SELF_EMPLOYED_SYNC_INTERVAL_MS);
         throw rateLimited('Jump.Finance refused the self-employed status check: it was asked too recently', retryAfter, {
           contractorId: String(contractorId),
         });
@@ -253,6 +272,13 @@ export class PayoutsService {
       }
       throw error;
     }
+  }
+
+  /** Remembers a window start (memory and the shared store), kept until the window is surely over. */
+  private async startSyncWindow(contractorId: number, at: number): Promise<void> {
+    this.lastSync.set(contractorId, Math.max(at, this.lastSync.get(contractorId) ?? -Infinity));
+    const ttlMs = Math.max(2 * SELF_EMPLOYED_SYNC_INTERVAL_MS, at + 2 * SELF_EMPLOYED_SYNC_INTERVAL_MS - this.now());
+    await this.deps.cache.setMany([{ key: this.syncKey(contractorId), value: { at }, ttlMs }]);
   }
 
   // ─── Payouts ─────────────────────────────────────────────────────────────────────────────────
@@ -293,7 +319,7 @@ export class PayoutsService {
   }
 
   /**
-   * Creates a payout at most once per idempotency key (customer_payment_id, generated when absent):
+   * Creates a payout at most once per idempotency key (customer_payment_id, the client's or derived from the operation):
    * 1. a key this subgraph already saw create a payout answers that payout (`replayed`), with no POST;
    * 2. a key whose earlier POST had an unknown outcome is looked up first (GET by customer_payment_id);
    * 3. the counterparty guard runs (`check`: warnings, or COUNTERPARTY_CHECK_FAILED in block mode);
@@ -305,9 +331,9 @@ export class PayoutsService {
    * A key already used for a different contractor or amount is refused.
    */
   async createPayment(request: PaymentRequest, check: () => Promise<PayoutFinding[]>, stats?: OperationStats): Promise<CreatePaymentOutcome> {
-    const customerPaymentId = request.customerPaymentId ?? randomUUID();
+    const { customerPaymentId } = request;
     const previous = this.creating.get(customerPaymentId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.createOnce({ ...request, customerPaymentId }, customerPaymentId, check, stats));
+    const mine = previous.catch(() => undefined).then(() => this.createOnce(request, customerPaymentId, check, stats));
     this.creating.set(customerPaymentId, mine);
     try {
       return await mine;
@@ -386,7 +412,13 @@ export class PayoutsService {
           // Refused. The vendor's wording of "key already used" is unconfirmed, so any refusal is checked against the
           // key before it is freed: an existing payout under it is that payout; otherwise none exists.
           if (error instanceof JumpRequestError && [400, 409, 422].includes(error.status)) {
-            const existing = await this.lookUp(customerPaymentId, stats).catch(() => null);
+            let existing: JumpPayment | null;
+            try {
+              existing = await this.lookUp(customerPaymentId, stats);
+            } catch {
+              // A failed or garbled lookup is not "none exists": the key stays pending, so a retry looks it up first.
+              throw error;
+            }
             if (existing) return { payment: existing, replayed: true };
           }
           await this.deps.cache.deleteMany([this.keyRecordKey(customerPaymentId)]);

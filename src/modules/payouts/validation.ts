@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { badUserInput } from '../../errors.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
 import { looksLikeCardNumber } from '../../vendors/jump/card.ts';
@@ -53,6 +54,23 @@ export function checkCustomerPaymentId(value: string, argument = 'customerPaymen
   return value;
 }
 
+/**
+ * The idempotency key of a createPayment sent without one: derived from the operation's request id (the client's
+ * `x-request-id`, else a random one) and the field's response path (`createPayment`, or an alias), so one operation
+ * sent again with the same x-request-id asks for the same payout — and two aliased createPayments in one operation
+ * for two. sha256 of `<requestId>:<path>`, written as a UUID (version 8, "custom"): 36 characters of the vendor's
+ * alphabet. Hex groups can spell a dash-separated digit chain the vendor would take for a card number (about 1 key
+ * in 450, random UUIDs alike) and refuse; such a key is derived again with a counter, deterministically.
+ */
+export function derivedCustomerPaymentId(requestId: string, path: string): string {
+  for (let round = 0; ; round++) {
+    const hex = createHash('sha256').update(round === 0 ? `${requestId}:${path}` : `${requestId}:${path}:${round}`).digest('hex');
+    const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    const key = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    if (!looksLikeCardNumber(key)) return key;
+  }
+}
+
 /** The vendor forbids card numbers in any payout text field; the text is not echoed back. */
 export function assertNoCardNumber(value: string, argument: string): void {
   if (looksLikeCardNumber(value)) {
@@ -76,8 +94,11 @@ export function checkText(value: string | null | undefined, argument: string, ma
 /** Highest single payout the subgraph accepts (a typo guard; the vendor's own limits apply on top). */
 const MAX_AMOUNT_KOPECKS = 100_000_000_00n;
 
-/** A payout amount (Decimal text): at most two decimals, positive, not absurd; answered as two-decimal text. */
-export function checkAmount(value: string, argument = 'input.amount'): string {
+/**
+ * A payout amount — the Decimal scalar's parsed input (text, or an InvalidDecimal it refused): at most two decimals,
+ * positive, not absurd; answered as two-decimal text.
+ */
+export function checkAmount(value: unknown, argument = 'input.amount'): string {
   const amount = exactMoney(value, argument);
   const parsed = kopecksOf(amount, 'exact');
   if (!parsed.ok || parsed.kopecks <= 0n) throw badUserInput(`"${argument}" must be positive, got "${amount}"`, { argument });

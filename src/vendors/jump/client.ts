@@ -3,7 +3,8 @@ import { errors as undiciErrors, interceptors, request, type Agent, type Dispatc
 import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../resilience.ts';
 import type { z } from 'zod';
 import { VendorError } from '../../errors.ts';
-import { redactSecrets, redactUrl, type Logger } from '../../observability/logger.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { cutText, redact, registerSecret, vendorText } from '../../observability/redaction.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
 import {
@@ -72,6 +73,16 @@ export const PAYMENT_INCLUDE = 'abilities,requisite,history';
 const VENDOR = 'jump-finance';
 const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
 
+/** Vendor text passed on (error detail, field error messages): at most this long, cut after redaction. */
+const MAX_VENDOR_TEXT = 200;
+/** At most this many field errors, and messages per field, are passed on: the vendor's body is not ours to relay whole. */
+const MAX_FIELD_ERRORS = 20;
+const MAX_FIELD_MESSAGES = 5;
+/** What a field name looks like (`amount`, `requisite.account_number`, `job_types[0].price`); anything else is dropped. */
+const FIELD_NAME = /^[a-z][a-z0-9_.[\]]{0,63}$/i;
+/** Digit chains of 10 and more (phones, INNs, accounts) in vendor text are personal data: masked after redaction. */
+const LONG_DIGIT_CHAIN = /\d(?:[ -]?\d){9,}/g;
+
 /**
  * Jump.Finance refused a request (400, 404, 422): the request, not the vendor, is at fault. The vendor's field errors
  * go into `extensions.fieldErrors` ({ field, messages }), never into the message. Not a circuit-breaker failure.
@@ -134,6 +145,8 @@ export class JumpClient {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {
+    // Whatever text leaves the process — an error, a log line — is cleared of the key, even where the vendor echoed it.
+    registerSecret(options.apiKey);
     this.agent = vendorAgent(options.connections, options.timeoutMs);
     this.breaker = vendorBreaker({
       vendor: VENDOR,
@@ -158,9 +171,12 @@ export class JumpClient {
     return this.page('contractors.list', { method: 'GET', path: '/contractors', query: paging(page, perPage) }, JumpContractorSchema);
   }
 
-  /** A contractor card; null when the vendor has none with this id (404). */
+  /** A contractor card; null when the vendor has none with this id (404). Another contractor's card is VENDOR_BAD_RESPONSE. */
   getContractor(id: number): Promise<JumpContractor | null> {
-    return this.item('contractors.get', { method: 'GET', path: `/contractors/${id}` }, JumpContractorSchema, { notFoundAsNull: true });
+    return this.item('contractors.get', { method: 'GET', path: `/contractors/${id}` }, JumpContractorSchema, {
+      notFoundAsNull: true,
+      answers: (card) => card.id === id,
+    });
   }
 
   /** Creates the contractor, or updates the one with this phone (the vendor's upsert key). Never retried. */
@@ -174,7 +190,9 @@ export class JumpClient {
     return this.call(operation, async () => {
       const { body } = await this.exchange(operation, { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) });
       const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body as { item: unknown }).item : body;
-      return this.parse(operation, JumpContractorSchema, unwrapped);
+      const card = this.parse(operation, JumpContractorSchema, unwrapped);
+      this.assertAnswers(operation, card.id === id);
+      return card;
     });
   }
 
@@ -264,20 +282,27 @@ export class JumpClient {
     );
   }
 
-  /** A payout; null on 404. The vendor asks for at most one status read per payout per minute: see PaymentStore. */
+  /**
+   * A payout; null on 404; another payout is VENDOR_BAD_RESPONSE. The vendor asks for at most one status read per
+   * payout per minute: see PaymentStore.
+   */
   getPayment(id: number): Promise<JumpPayment | null> {
     return this.item('payments.get', { method: 'GET', path: `/payments/${id}`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
       notFoundAsNull: true,
+      answers: (payment) => payment.id === id,
     });
   }
 
-  /** A payout by our idempotency key (URL-encoded into the path); null when no payout has it (404). */
+  /**
+   * A payout by our idempotency key (URL-encoded into the path); null when no payout has it (404). A payout under
+   * another key is VENDOR_BAD_RESPONSE — never "found", never "not found": createPayment reads it as outcome unknown.
+   */
   getPaymentByCustomerId(customerPaymentId: string): Promise<JumpPayment | null> {
     return this.item(
       'payments.byCustomerId',
       { method: 'GET', path: `/payments/customer-payment/${encodeURIComponent(customerPaymentId)}`, query: { include: PAYMENT_INCLUDE } },
       JumpPaymentSchema,
-      { notFoundAsNull: true },
+      { notFoundAsNull: true, answers: (payment) => payment.customer_payment_id === customerPaymentId },
     );
   }
 
@@ -291,12 +316,17 @@ export class JumpClient {
       ...(input.payment_purpose !== undefined ? { payment_purpose: input.payment_purpose } : {}),
       ...(input.service_name !== undefined ? { service_name: input.service_name } : {}),
     };
-    return this.item('payments.create', { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body }, JumpPaymentSchema) as Promise<JumpPayment>;
+    // Another key in the answer is VENDOR_BAD_RESPONSE, which the caller treats as outcome unknown (looks the key up).
+    return this.item('payments.create', { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body }, JumpPaymentSchema, {
+      answers: (payment) => payment.customer_payment_id === input.customer_payment_id,
+    }) as Promise<JumpPayment>;
   }
 
   /** Repeats a failed payout (check abilities.can_repeat first). Never retried. */
   repeatPayment(id: number): Promise<JumpPayment> {
-    return this.item('payments.repeat', { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema) as Promise<JumpPayment>;
+    return this.item('payments.repeat', { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
+      answers: (payment) => payment.id === id,
+    }) as Promise<JumpPayment>;
   }
 
   async close(): Promise<void> {
@@ -306,11 +336,22 @@ export class JumpClient {
 
   // ─── Plumbing ────────────────────────────────────────────────────────────────────────────────
 
-  private async item<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>, options: { notFoundAsNull?: boolean } = {}): Promise<T | null> {
+  /**
+   * One `{ item }` call. `answers` says whether the item is the record asked for (its id, its key): an answer about
+   * another record is not the vendor's answer to this call, so it is VENDOR_BAD_RESPONSE — never used, never cached.
+   */
+  private async item<T>(
+    operation: JumpOperation,
+    call: Call,
+    schema: z.ZodType<T>,
+    options: { notFoundAsNull?: boolean; answers?: (item: T) => boolean } = {},
+  ): Promise<T | null> {
     return this.call(operation, async () => {
       try {
         const { body } = await this.exchange(operation, call);
-        return this.parse(operation, itemEnvelope(schema), body).item as T;
+        const item = this.parse(operation, itemEnvelope(schema), body).item as T;
+        if (options.answers) this.assertAnswers(operation, options.answers(item));
+        return item;
       } catch (error) {
         if (options.notFoundAsNull && error instanceof JumpRequestError && error.status === 404) return null;
         throw error;
@@ -348,6 +389,15 @@ export class JumpClient {
       if (outcome !== 'circuit_open') stopTimer();
       this.metrics.vendorCalls.inc({ vendor: VENDOR, method: operation, outcome });
     }
+  }
+
+  private assertAnswers(operation: JumpOperation, answersTheCall: boolean): void {
+    if (answersTheCall) return;
+    this.logger.warn({ vendor: VENDOR, method: operation }, 'Jump.Finance answered about another record than the one asked for');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered about another record than the one asked for`, {
+      vendor: VENDOR,
+      method: operation,
+    });
   }
 
   private parse<T>(operation: JumpOperation, schema: z.ZodType<T>, body: unknown): T {
@@ -438,11 +488,6 @@ export class JumpClient {
     };
   }
 
-  /** Vendor text may echo phones, INNs or card numbers: digit runs of 10+ are masked, and the key removed. */
-  private clean(text: string | null | undefined): string {
-    return redactSecrets(String(text ?? '').slice(0, 300).trim(), [this.options.apiKey]).replace(/\d[\d -]{8,}\d/g, '#');
-  }
-
   private statusError(operation: JumpOperation, status: number, raw: string, retryAfter: unknown): VendorError | JumpRequestError {
     let body: ReturnType<typeof JumpErrorBodySchema.safeParse> | undefined;
     try {
@@ -451,7 +496,7 @@ export class JumpClient {
       body = undefined;
     }
     const error = body?.success ? body.data.error : undefined;
-    const detail = this.clean([error?.title, error?.detail].filter(Boolean).join(': ') || raw);
+    const detail = vendorMessage([error?.title, error?.detail].filter(Boolean).join(': ') || raw) ?? 'no detail';
     const context = { vendor: VENDOR as 'jump-finance', method: operation, status };
     this.logger.warn({ ...context, detail }, 'Jump.Finance call failed');
     if (status === 401 || status === 403) {
@@ -465,7 +510,7 @@ export class JumpClient {
       });
     }
     if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
-    const fieldErrors = (error?.fields ?? []).map((field) => ({ field: field.field, messages: field.messages.map((message) => this.clean(message)) }));
+    const fieldErrors = passedFieldErrors(error?.fields ?? []);
     if (status === 404) return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
     return new JumpRequestError(operation, status, `Jump.Finance refused ${operation} (HTTP ${status}: ${detail})`, fieldErrors);
   }
@@ -479,13 +524,38 @@ export class JumpClient {
       return new VendorError('VENDOR_BAD_RESPONSE', mapped.message, { ...context, status: error.statusCode });
     }
     const code = (error as { code?: string }).code ?? '';
-    const message = redactSecrets(redactUrl(String((error as Error)?.message ?? error)), [this.options.apiKey]);
+    const message = cutText(redact(String((error as Error)?.message ?? error)), MAX_VENDOR_TEXT);
     this.logger.warn({ ...context, errorCode: code, detail: message }, 'Jump.Finance transport error');
     const timedOut =
       ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
     if (timedOut) return new VendorError('VENDOR_TIMEOUT', `Jump.Finance ${operation} did not answer within ${this.options.timeoutMs} ms`, context);
     return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} could not be reached (${code || 'connection error'})`, context);
   }
+}
+
+/**
+ * Vendor-controlled text as it may be passed on: the key, URL credentials and card numbers removed (redact), control
+ * characters dropped, digit chains of 10+ masked, and only then cut — a cut before redaction could leave a secret's
+ * prefix behind. Undefined when nothing is left.
+ */
+function vendorMessage(value: unknown): string | undefined {
+  const redacted = vendorText(value, Number.MAX_SAFE_INTEGER);
+  return redacted === undefined ? undefined : cutText(redacted.replace(LONG_DIGIT_CHAIN, '•••'), MAX_VENDOR_TEXT);
+}
+
+/**
+ * The vendor's field errors through an allow-list: a field name only when it looks like one (else the entry is
+ * dropped), its messages as vendorMessage passes them, at most MAX_FIELD_ERRORS entries of MAX_FIELD_MESSAGES.
+ */
+function passedFieldErrors(fields: readonly JumpFieldError[]): JumpFieldError[] {
+  const passed: JumpFieldError[] = [];
+  for (const { field, messages } of fields) {
+    if (passed.length >= MAX_FIELD_ERRORS) break;
+    if (!FIELD_NAME.test(field)) continue;
+    const texts = messages.map(vendorMessage).filter((text): text is string => text !== undefined);
+    passed.push({ field, messages: texts.slice(0, MAX_FIELD_MESSAGES) });
+  }
+  return passed;
 }
 
 /** page/per_page query parameters. */

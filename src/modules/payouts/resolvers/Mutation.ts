@@ -1,10 +1,11 @@
+import { responsePathAsArray } from 'graphql';
 import type { ContractorInput, MutationResolvers } from '../../../generated/graphql.ts';
 import type { JumpContractorInput } from '../../../vendors/jump/schemas.ts';
 import { badUserInput } from '../../../errors.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';
 import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';
-import { checkAmount, checkCustomerPaymentId, checkInn, checkText, normalizePhone, parseId } from '../validation.ts';
+import { checkAmount, checkCustomerPaymentId, checkInn, checkText, derivedCustomerPaymentId, normalizePhone, parseId } from '../validation.ts';
 
 type ContractorBody = Omit<JumpContractorInput, 'agent_id' | 'group_id'> & { agent_id?: number; group_id?: number };
 
@@ -68,13 +69,18 @@ export const Mutation: MutationResolvers = {
     return selfEmployedOf(await ctx.payouts.service.syncSelfEmployed(parseId(contractorId, 'contractorId'), ctx.payouts.stats));
   },
 
-  async createPayment(_parent, { input }, ctx) {
+  async createPayment(_parent, { input }, ctx, info) {
     requireWriteScope(ctx, 'createPayment');
     const { service } = ctx.payouts;
     const request = {
       contractorId: parseId(input.contractorId, 'input.contractorId'),
       amount: checkAmount(input.amount),
-      customerPaymentId: input.customerPaymentId == null ? undefined : checkCustomerPaymentId(input.customerPaymentId, 'input.customerPaymentId'),
+      // Without the client's key, one derived from the operation: the same operation resent with the same
+      // x-request-id asks for the same payout instead of paying again.
+      customerPaymentId:
+        input.customerPaymentId == null
+          ? derivedCustomerPaymentId(ctx.requestId, responsePathAsArray(info.path).join('.'))
+          : checkCustomerPaymentId(input.customerPaymentId, 'input.customerPaymentId'),
       purpose: checkText(input.purpose, 'input.purpose', MAX_PURPOSE),
       serviceName: checkText(input.serviceName, 'input.serviceName', MAX_SERVICE_NAME),
       requisiteId: input.requisiteId == null ? undefined : parseId(input.requisiteId, 'input.requisiteId'),

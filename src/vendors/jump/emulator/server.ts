@@ -19,7 +19,9 @@
  *
  * Switchable faults (injectFault, or POST /__emulator/faults) make authorised calls misbehave: latency, a 5xx,
  * a 429, a hung or reset connection, malformed JSON, and `dropResponse` — the call is carried out (a POST /payments
- * creates its payout) and the connection is then closed without an answer, as when a response is lost.
+ * creates its payout) and the connection is then closed without an answer, as when a response is lost. Faults that
+ * test what the client believes: `echoKey` (an error body and a header repeating the Client-Key sent), `errorBody`
+ * (any error body the test writes), and `otherItem` (an `{ item }` answer about another record than asked).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DelayedReplies, listenOnLoopback } from '../../emulator-support.ts';
@@ -73,7 +75,20 @@ export type JumpEmulatorFault =
   /** Carry the call out (a POST /payments creates its payout), then close the connection without an answer. */
   | { kind: 'dropResponse' }
   /** The normal answer cut short. */
-  | { kind: 'malformedJson' };
+  | { kind: 'malformedJson' }
+  /**
+   * Nothing carried out; the vendor's error body with this status (default 422) repeating the Client-Key it was sent
+   * — in the title, the detail (past its 180th character) and a field error's message — and in the response header
+   * `x-echo-client-key`, as a careless vendor or a proxy might.
+   */
+  | { kind: 'echoKey'; status?: number }
+  /** Nothing carried out; this status with `{ error: body }` as written (any JSON), for field errors a test chooses. */
+  | { kind: 'errorBody'; status: number; error: unknown }
+  /**
+   * The call is carried out, and its `{ item }` answer is about another record: `id` + 1, and a customer_payment_id
+   * (when present) with "-other" appended. Answers that are not `{ item }` pass unchanged.
+   */
+  | { kind: 'otherItem' };
 
 export interface JumpFaultRule {
   fault: JumpEmulatorFault;
@@ -496,7 +511,7 @@ function repeatPayment(request: ApiRequest, state: JumpState, [id]: string[]): R
 
 // ─── Faults ───────────────────────────────────────────────────────────────────────────────────
 
-const FAULT_KINDS = ['latency', 'status', 'rateLimit', 'hang', 'reset', 'dropResponse', 'malformedJson'];
+const FAULT_KINDS = ['latency', 'status', 'rateLimit', 'hang', 'reset', 'dropResponse', 'malformedJson', 'echoKey', 'errorBody', 'otherItem'];
 
 function checkFaultRule(input: unknown): JumpFaultRule | string {
   if (typeof input !== 'object' || input === null) return 'A fault rule must be an object';
@@ -510,6 +525,8 @@ function checkFaultRule(input: unknown): JumpFaultRule | string {
     return 'status.status must be an integer from 400 to 599';
   }
   if (kind === 'rateLimit' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'rateLimit.retryAfterSeconds must be a non-negative number';
+  if (kind === 'echoKey' && f.status !== undefined && !isErrorStatus(f.status)) return 'echoKey.status must be an integer from 400 to 599';
+  if (kind === 'errorBody' && !isErrorStatus(f.status)) return 'errorBody.status must be an integer from 400 to 599';
   if (times !== undefined && !(typeof times === 'number' && Number.isInteger(times) && times >= 1)) return 'times must be a positive integer';
   const known = new Set(ROUTES.map((route) => route.op));
   if (ops !== undefined) {
@@ -518,6 +535,29 @@ function checkFaultRule(input: unknown): JumpFaultRule | string {
     if (unknown.length > 0) return `Unknown ops ${unknown.join(', ')}; expected some of ${[...known].join(', ')}`;
   }
   return structuredClone({ fault, ...(times !== undefined ? { times } : {}), ...(ops !== undefined ? { ops } : {}) }) as JumpFaultRule;
+}
+
+function isErrorStatus(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
+}
+
+/** The echoKey fault's answer: the key sent, repeated where a client might pass vendor text on. */
+function echoKeyReply(status: number, key: string): Reply {
+  const padding = 'Ключ доступа не принят сервером, обратитесь в поддержку и сообщите им значение заголовка. '.repeat(3).slice(0, 180);
+  return errorReply(status, `Ошибка ключа ${key}`, `${padding}${key} (проверьте ключ)`, [{ field: 'client_key', messages: [`Ключ ${key} недействителен.`] }], {
+    'x-echo-client-key': key,
+  });
+}
+
+/** The otherItem fault: the same answer, about another record. */
+function otherItem(reply: Reply): Reply {
+  if (reply.status !== 200) return reply;
+  const body = parseJson(reply.body) as { item?: Record<string, unknown> };
+  const item = body?.item;
+  if (typeof item !== 'object' || item === null) return reply;
+  const other: Record<string, unknown> = { ...item, id: intField(item.id) === undefined ? item.id : intField(item.id)! + 1 };
+  if (typeof item.customer_payment_id === 'string') other.customer_payment_id = `${item.customer_payment_id}-other`;
+  return json(200, { item: other });
 }
 
 // ─── HTTP plumbing ────────────────────────────────────────────────────────────────────────────
@@ -625,6 +665,12 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
         const normal = run();
         return { op: route.op, outcome: reply({ ...normal, body: normal.body.slice(0, Math.max(1, Math.floor(normal.body.length / 2))) }) };
       }
+      case 'echoKey':
+        return { op: route.op, outcome: reply(echoKeyReply(fault.status ?? 422, String(key))) };
+      case 'errorBody':
+        return { op: route.op, outcome: reply({ status: fault.status, body: stringifyJson({ error: fault.error }) }) };
+      case 'otherItem':
+        return { op: route.op, outcome: reply(otherItem(run())) };
     }
   };
 
