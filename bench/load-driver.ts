@@ -4,7 +4,7 @@
  * drive POST /graphql with autocannon using a realistic mix of operations, count HTTP and GraphQL errors, report.
  */
 import autocannon from 'autocannon';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from '../test/support/inns.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from '../test/support/subgraph.ts';
 

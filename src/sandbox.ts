@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import type { Logger } from './observability/logger.ts';
-import { startFocusEmulator, type FocusEmulator } from './vendors/kontur-focus/emulator/server.ts';
-import { startTbankEmulator, type TbankEmulator } from './vendors/tbank/emulator/server.ts';
-import { startJumpEmulator, type JumpEmulator } from './vendors/jump/emulator/server.ts';
+import { startFocusEmulator, type FocusEmulator } from './modules/kontur-focus/emulator/server.ts';
+import { startTbankEmulator, type TbankEmulator } from './modules/tbank/emulator/server.ts';
+import { startJumpEmulator, type JumpEmulator } from './modules/payouts/emulator/server.ts';
 
 export interface FocusTarget {
   baseUrl: string;

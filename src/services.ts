@@ -1,26 +1,26 @@
 import type { Config } from './config.ts';
 import { CacheStore } from './cache/store.ts';
 import { VendorGate } from './loaders/vendor-gate.ts';
-import { FocusMethodBatcher, type FocusBatcherDeps } from './loaders/focus-batcher.ts';
-import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders/focus-loaders.ts';
+import { FocusMethodBatcher, type FocusBatcherDeps } from './modules/kontur-focus/batcher.ts';
+import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './modules/kontur-focus/loaders.ts';
 import { CompanyService } from './modules/company/service.ts';
 import { UsageService } from './modules/collections/usage.ts';
 import { DocumentService } from './modules/documents/service.ts';
 import { MonitoringJob } from './modules/monitoring/job.ts';
 import { MonitoringService } from './modules/monitoring/service.ts';
 import { loadRiskPolicy, type RiskPolicy } from './modules/risk/policy.ts';
-import { FocusPages } from './loaders/focus-pages.ts';
-import type { KeyedFetchDeps } from './loaders/keyed-fetch.ts';
+import { FocusPages } from './modules/kontur-focus/pages.ts';
+import type { KeyedFetchDeps } from './cache/keyed-fetch.ts';
 import type { Logger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import type { OperationStats } from './loaders/operation-stats.ts';
-import { FocusClient } from './vendors/kontur-focus/client.ts';
-import { createTbankLoaders, type TbankLoaders } from './loaders/tbank-loaders.ts';
-import { UnconfiguredFocusClient } from './loaders/unconfigured-focus.ts';
+import { FocusClient } from './modules/kontur-focus/vendor/client.ts';
+import { createTbankLoaders, type TbankLoaders } from './modules/tbank/loaders.ts';
+import { UnconfiguredFocusClient } from './modules/kontur-focus/unconfigured.ts';
 import { TbankService } from './modules/tbank/service.ts';
-import { TbankClient } from './vendors/tbank/client.ts';
+import { TbankClient } from './modules/tbank/vendor/client.ts';
 import { PayoutsService } from './modules/payouts/service.ts';
-import { JumpClient } from './vendors/jump/client.ts';
+import { JumpClient } from './modules/payouts/vendor/client.ts';
 
 /** Process-wide pieces: one vendor client (one keep-alive pool), one cache, one batcher per method. */
 export interface Services {

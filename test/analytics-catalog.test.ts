@@ -8,7 +8,7 @@ import {
   ANALYTICS_BY_CODE,
   ANALYTICS_INDICATORS,
   type AnalyticsValueType,
-} from '../src/vendors/kontur-focus/analytics-catalog.ts';
+} from '../src/modules/kontur-focus/vendor/analytics-catalog.ts';
 import { fixturesDir } from '../src/paths.ts';
 import { ANALYTICS_SCHEMA_FILE, renderAnalyticsSchema } from '../scripts/generate-analytics-schema.ts';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { innCheckDigits, isValidInn, isValidOgrn, ogrnCheckDigit } from '../src/domain/identifiers.ts';
 import { fixturesDir } from '../src/paths.ts';
-import { startFocusEmulator, type FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import { fnv1a } from '../src/vendors/kontur-focus/emulator/synthetic.ts';
+import { startFocusEmulator, type FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
+import { fnv1a } from '../src/modules/kontur-focus/emulator/synthetic.ts';
 
 const KEY = 'test-key-5f1c';
 const TEXT = 'text/plain; charset=utf-8';

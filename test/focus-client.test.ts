@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/observability/logger.ts';
-import { FocusClient } from '../src/vendors/kontur-focus/client.ts';
+import { FocusClient } from '../src/modules/kontur-focus/vendor/client.ts';
 import { VendorError } from '../src/errors.ts';
 import { Metrics } from '../src/observability/metrics.ts';
 

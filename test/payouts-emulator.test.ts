@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonNumbersAsText } from '../src/vendors/jump/json.ts';
-import { startJumpEmulator, type JumpEmulator } from '../src/vendors/jump/emulator/server.ts';
+import { parseJsonNumbersAsText } from '../src/modules/payouts/vendor/json.ts';
+import { startJumpEmulator, type JumpEmulator } from '../src/modules/payouts/emulator/server.ts';
 import { TestClock } from './support/payouts.ts';
 
 const KEY = 'emulator-key-0123456789';

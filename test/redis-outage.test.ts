@@ -4,7 +4,7 @@
  * with no client-visible error. Then Redis comes back on the same port and the subgraph uses it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { redisCommand, redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.ts';
 import { startEmulator, startSubgraph, type GraphQLResponse, type TestSubgraph } from './support/subgraph.ts';

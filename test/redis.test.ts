@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { postGraphQL, reachable, startServerProcess, type ServerProcess } from './support/processes.ts';
 import { startEmulator, startSubgraph, TEST_FOCUS_KEY } from './support/subgraph.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withSubgraph } from './support/subgraph.ts';
 
-/** Synthetic emulator companies with each registry status (see src/vendors/kontur-focus/emulator/synthetic.ts). */
+/** Synthetic emulator companies with each registry status (see src/modules/kontur-focus/emulator/synthetic.ts). */
 describe('registry statuses and registrations through the graph', () => {
   const env = withSubgraph();
 

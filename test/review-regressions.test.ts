@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MonitoringJob } from '../src/modules/monitoring/job.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { encodeCursor } from '../src/modules/collections/connection.ts';
+import { encodeCursor } from '../src/common/relay.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { TEST_FOCUS_KEY, withSubgraph } from './support/subgraph.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
+import type { TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { startEmulator } from './support/subgraph.ts';
 import { startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from './support/tbank.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { metricsText, sample } from './support/metrics.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';

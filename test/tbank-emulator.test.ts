@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TbankEchoPlace, TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
-import { ExcerptResponseSchema } from '../src/vendors/tbank/schemas.ts';
+import type { TbankEchoPlace, TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
+import { ExcerptResponseSchema } from '../src/modules/tbank/vendor/schemas.ts';
 import { unknownInn } from './support/inns.ts';
 import { TEST_TBANK_TOKEN, startTestTbankEmulator } from './support/tbank.ts';
 

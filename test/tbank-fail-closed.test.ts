@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import type { TbankEchoPlace, TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
-import { companyFacts, syntheticExcerpt } from '../src/vendors/tbank/emulator/synthetic.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
+import type { TbankEchoPlace, TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
+import { companyFacts, syntheticExcerpt } from '../src/modules/tbank/emulator/synthetic.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { startEmulator, type GraphQLResponse } from './support/subgraph.ts';
 import { TEST_TBANK_TOKEN, leakedFragments, logLines, startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from './support/tbank.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
+import type { TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
 import { legalEntityInns, soleProprietorInns, unknownInn } from './support/inns.ts';
 import { postGraphQL, startServerProcess } from './support/processes.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
+import type { TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from './support/tbank.ts';
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseRateLimit } from '../src/config.ts';
 import { requisitesRecord } from '../src/modules/tbank/requisites.ts';
 import { riskSignals } from '../src/modules/tbank/signals.ts';
-import { RateLimiter } from '../src/vendors/tbank/rate-limiter.ts';
-import { ContractsResponseSchema, ExcerptResponseSchema, normalizeMoney, normalizeVendorDate } from '../src/vendors/tbank/schemas.ts';
-import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../src/vendors/tbank/emulator/example.ts';
-import { vendorDetail, vendorMediaType } from '../src/vendors/tbank/client.ts';
-import { excerptMismatch } from '../src/vendors/tbank/identity.ts';
+import { RateLimiter } from '../src/modules/tbank/vendor/rate-limiter.ts';
+import { ContractsResponseSchema, ExcerptResponseSchema, normalizeMoney, normalizeVendorDate } from '../src/modules/tbank/vendor/schemas.ts';
+import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../src/modules/tbank/emulator/example.ts';
+import { vendorDetail, vendorMediaType } from '../src/modules/tbank/vendor/client.ts';
+import { excerptMismatch } from '../src/modules/tbank/vendor/identity.ts';
 import { registerSecret } from '../src/observability/redaction.ts';
 import { redactUrl } from '../src/observability/logger.ts';
 

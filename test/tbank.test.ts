@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../src/modules/collections/connection.ts';
-import type { FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
-import { EXAMPLE_CONTRACTS, exampleExcerptFor } from '../src/vendors/tbank/emulator/example.ts';
-import type { TbankEmulator } from '../src/vendors/tbank/emulator/server.ts';
-import { syntheticContract } from '../src/vendors/tbank/emulator/synthetic.ts';
+import { encodeCursor } from '../src/common/relay.ts';
+import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
+import { EXAMPLE_CONTRACTS, exampleExcerptFor } from '../src/modules/tbank/emulator/example.ts';
+import type { TbankEmulator } from '../src/modules/tbank/emulator/server.ts';
+import { syntheticContract } from '../src/modules/tbank/emulator/synthetic.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { metricsText, sample } from './support/metrics.ts';
 import { startEmulator, withSubgraph } from './support/subgraph.ts';

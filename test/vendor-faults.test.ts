@@ -9,7 +9,7 @@
  * the second one, so the first 100 companies are the "unaffected companies in the same operation".
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorCall, EmulatorFault, FocusEmulator } from '../src/vendors/kontur-focus/emulator/server.ts';
+import type { EmulatorCall, EmulatorFault, FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { startEmulator, startSubgraph, type GraphQLResponse, type TestSubgraph } from './support/subgraph.ts';
 import { metricsText, sample } from './support/metrics.ts';

@@ -11,9 +11,9 @@ import { documentResolvers } from '../modules/documents/resolvers/index.ts';
 import { monitoringResolvers } from '../modules/monitoring/resolvers.ts';
 import { riskResolvers } from '../modules/risk/resolvers.ts';
 import { tbankResolvers } from '../modules/tbank/resolvers.ts';
-import { DateScalar, DateTimeScalar } from '../modules/scalars.ts';
+import { DateScalar, DateTimeScalar } from '../common/scalars.ts';
 import { payoutResolvers } from '../modules/payouts/resolvers/index.ts';
-import { DecimalScalar } from '../modules/payouts/decimal.ts';
+import { DecimalScalar } from '../common/decimal.ts';
 
 /** schema/*.graphql as one SDL document, in a stable order. */
 export function readTypeDefs(): string {

@@ -8,9 +8,9 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../modules/collections/connection.ts';
-import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_NESTED_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/company/vendor-methods.ts';
-import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../vendors/kontur-focus/client.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/relay.ts';
+import { ALL_COMPANY_METHODS, COMPANY_FIELD_METHODS, COMPANY_NESTED_FIELD_METHODS, COMPANY_PAGED_FIELDS } from '../modules/kontur-focus/methods.ts';
+import { FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE } from '../modules/kontur-focus/vendor/client.ts';
 
 /** Parties per purchase assumed by the estimate (customers plus participants; joint purchases have more). */
 const PARTIES_PER_PURCHASE = 2;

@@ -8,7 +8,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../common/context.ts';
 import { buildSchema } from '../graphql/schema.ts';
 import { operationTelemetryPlugin } from '../graphql/plugins/operation-telemetry.ts';
 import { vendorCostLimitPlugin } from '../graphql/plugins/vendor-cost-limit.ts';
@@ -18,7 +18,7 @@ import { OperationLifetime } from '../loaders/operation-lifetime.ts';
 import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
-import { documentRoutes } from './documents.ts';
+import { documentRoutes } from '../modules/documents/route.ts';
 import { operationsRoutes, requireRouterSecret } from './operations.ts';
 
 export interface HttpApp {

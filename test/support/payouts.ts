@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startJumpEmulator, type JumpEmulator, type JumpEmulatorOptions } from '../../src/vendors/jump/emulator/server.ts';
-import type { FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
+import { startJumpEmulator, type JumpEmulator, type JumpEmulatorOptions } from '../../src/modules/payouts/emulator/server.ts';
+import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 import { TEST_ROUTER_SECRET, startEmulator, startSubgraph, type TestSubgraph } from './subgraph.ts';
 
 export const TEST_JUMP_KEY = 'test-jump-key-5f0c2b8e9a7d4c3b';

@@ -1,4 +1,4 @@
-import { ANALYTICS_INDICATORS } from '../../src/vendors/kontur-focus/analytics-catalog.ts';
+import { ANALYTICS_INDICATORS } from '../../src/modules/kontur-focus/vendor/analytics-catalog.ts';
 
 /** Every Company field, every analytics indicator by name: resolving it touches every mapping. */
 export const EVERY_COMPANY_FIELD = `

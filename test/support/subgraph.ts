@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createHttpApp, type Lifecycle } from '../../src/http/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createServices, type Services } from '../../src/services.ts';
-import { startFocusEmulator, type FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
+import { startFocusEmulator, type FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 
 export const TEST_FOCUS_KEY = 'test-focus-key-0123456789abcdef';
 

@@ -5,8 +5,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createServices, type Services } from '../../src/services.ts';
-import type { FocusEmulator } from '../../src/vendors/kontur-focus/emulator/server.ts';
-import { startTbankEmulator, type TbankEmulator, type TbankEmulatorOptions } from '../../src/vendors/tbank/emulator/server.ts';
+import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
+import { startTbankEmulator, type TbankEmulator, type TbankEmulatorOptions } from '../../src/modules/tbank/emulator/server.ts';
 import { TEST_FOCUS_KEY, type GraphQLResponse } from './subgraph.ts';
 
 /** Long and distinctive, so a leak anywhere (a log line, an error, a metric) is found by plain substring search. */

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { GraphQLContext } from '../../context.ts';
+import type { GraphQLContext } from '../../common/context.ts';
 import { operationLabel, type Metrics } from '../../observability/metrics.ts';
 
 function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined, data: unknown): 'success' | 'partial' | 'error' {

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { GraphQLContext } from '../../context.ts';
+import type { GraphQLContext } from '../../common/context.ts';
 import { estimateVendorCalls } from '../vendor-cost.ts';
 
 /**

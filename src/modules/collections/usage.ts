@@ -1,7 +1,7 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
-import type { FocusClient } from '../../vendors/kontur-focus/client.ts';
-import type { FocusStat } from '../../vendors/kontur-focus/schemas.ts';
+import { KeyedFetch, type KeyedFetchDeps } from '../../cache/keyed-fetch.ts';
+import type { FocusClient } from '../kontur-focus/vendor/client.ts';
+import type { FocusStat } from '../kontur-focus/vendor/schemas.ts';
 
 /** Key usage changes with every call: kept for a minute, enough to absorb a dashboard refreshing. */
 const USAGE_TTL_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { FocusParsedAddress, FocusToponym } from '../../vendors/kontur-focus/schemas.ts';
+import type { FocusParsedAddress, FocusToponym } from '../kontur-focus/vendor/schemas.ts';
 
 /** Toponym types written after the name in Russian addresses ("Свердловская обл", "Пермский край"). */
 const SUFFIX_TYPES = new Set(['обл', 'край', 'АО', 'Аобл', 'р-н', 'ш']);

@@ -1,9 +1,9 @@
-import type { GraphQLContext } from '../../context.ts';
-import type { FocusBatchMethod, FocusRecordOf } from '../../vendors/kontur-focus/schemas.ts';
-import type { FocusLoader } from '../../loaders/focus-loaders.ts';
+import type { GraphQLContext } from '../../common/context.ts';
+import type { FocusBatchMethod, FocusRecordOf } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusLoader } from '../kontur-focus/loaders.ts';
 import type { CompanyRef } from './model.ts';
 import { pickCurrent, recordForRegistration } from './registry.ts';
-import type { VendorEntry } from '../../loaders/focus-batcher.ts';
+import type { VendorEntry } from '../kontur-focus/batcher.ts';
 
 /** The Company a req entry answers with, or null when the registry does not know the INN. */
 export function companyFromEntry(inn: string, entry: VendorEntry<FocusRecordOf<'req'>>): CompanyRef | null {

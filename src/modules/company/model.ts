@@ -6,7 +6,7 @@ import type {
   FocusFounderForeign,
   FocusFounderUL,
   FocusReqRecord,
-} from '../../vendors/kontur-focus/schemas.ts';
+} from '../kontur-focus/vendor/schemas.ts';
 
 /**
  * What a `Company` resolver receives: just the key and the registration it answers with.

@@ -1,6 +1,6 @@
 import { innKind, type InnKind } from '../../domain/identifiers.ts';
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
-import type { FocusReqRecord, FocusStatus } from '../../vendors/kontur-focus/schemas.ts';
+import type { FocusReqRecord, FocusStatus } from '../kontur-focus/vendor/schemas.ts';
 
 /**
  * Registry rules shared by the Company resolvers: which registration is current, and what a status means.

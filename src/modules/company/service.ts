@@ -1,10 +1,10 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { VendorError, type ErrorCode } from '../../errors.ts';
-import type { VendorEntry } from '../../loaders/focus-batcher.ts';
-import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
+import type { VendorEntry } from '../kontur-focus/batcher.ts';
+import type { FocusBatchers } from '../kontur-focus/loaders.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 
-import { PER_INN_METHODS, type PerInnMethod } from './vendor-methods.ts';
+import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/methods.ts';
 
 export type { PerInnMethod };
 

@@ -1,6 +1,6 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../loaders/keyed-fetch.ts';
-import type { FocusClient, FocusDocumentMethod } from '../../vendors/kontur-focus/client.ts';
+import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../cache/keyed-fetch.ts';
+import type { FocusClient, FocusDocumentMethod } from '../kontur-focus/vendor/client.ts';
 import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
 import { DocumentSigner } from './token.ts';
 

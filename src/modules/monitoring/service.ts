@@ -1,10 +1,10 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
-import type { FocusBatchers } from '../../loaders/focus-loaders.ts';
-import type { VendorEntry } from '../../loaders/focus-batcher.ts';
-import type { FocusClient } from '../../vendors/kontur-focus/client.ts';
-import type { FocusIdentifierPair } from '../../vendors/kontur-focus/schemas.ts';
-import { PER_INN_METHODS } from '../company/vendor-methods.ts';
+import type { FocusBatchers } from '../kontur-focus/loaders.ts';
+import type { VendorEntry } from '../kontur-focus/batcher.ts';
+import type { FocusClient } from '../kontur-focus/vendor/client.ts';
+import type { FocusIdentifierPair } from '../kontur-focus/vendor/schemas.ts';
+import { PER_INN_METHODS } from '../kontur-focus/methods.ts';
 
 export type ChangeScope = 'req' | 'egrDetails';
 

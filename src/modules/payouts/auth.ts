@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../../context.ts';
+import type { GraphQLContext } from '../../common/context.ts';
 import { WRITE_SCOPE, forbidden } from './errors.ts';
 
 /**

@@ -1,7 +1,7 @@
-import type { GraphQLContext } from '../../context.ts';
+import type { GraphQLContext } from '../../common/context.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
 import { VendorError } from '../../errors.ts';
-import { JUMP_LEGAL_FORMS, type JumpContractor } from '../../vendors/jump/schemas.ts';
+import { JUMP_LEGAL_FORMS, type JumpContractor } from './vendor/schemas.ts';
 import { isOperating, pickCurrent, statusCode, statusOf } from '../company/registry.ts';
 import { counterpartyCheckFailed, notFound } from './errors.ts';
 import type { GuardMode, PayoutFinding } from './model.ts';

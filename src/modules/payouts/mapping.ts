@@ -10,7 +10,7 @@ import type {
   PayoutRequisite,
   SelfEmployedStatus,
 } from '../../generated/graphql.ts';
-import type { JumpBalance, JumpIdentification, JumpPayment, JumpRequisite, JumpSelfEmployed } from '../../vendors/jump/schemas.ts';
+import type { JumpBalance, JumpIdentification, JumpPayment, JumpRequisite, JumpSelfEmployed } from './vendor/schemas.ts';
 import { badUserInput } from '../../errors.ts';
 
 /** Vendor shapes → GraphQL types for the small payout types (built eagerly; they need no loading of their own). */

@@ -1,5 +1,5 @@
-import type { Connection } from '../collections/connection.ts';
-import type { JumpContractor, JumpPayment } from '../../vendors/jump/schemas.ts';
+import type { Connection } from '../../common/relay.ts';
+import type { JumpContractor, JumpPayment } from './vendor/schemas.ts';
 
 /**
  * What the payouts resolvers pass around (the codegen mappers point here). A contractor is its id plus, when some

@@ -1,6 +1,6 @@
 import { badUserInput } from '../../errors.ts';
-import { encodeCursor, type Connection } from '../collections/connection.ts';
-import { JUMP_MAX_PER_PAGE, JUMP_PER_PAGE, type JumpPage } from '../../vendors/jump/schemas.ts';
+import { encodeCursor, type Connection } from '../../common/relay.ts';
+import { JUMP_MAX_PER_PAGE, JUMP_PER_PAGE, type JumpPage } from './vendor/schemas.ts';
 
 /**
  * Relay connections over Jump.Finance's page/per_page paging. A cursor is the item's offset in the vendor's list

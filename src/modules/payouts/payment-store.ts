@@ -2,8 +2,8 @@ import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { JumpClient } from '../../vendors/jump/client.ts';
-import type { JumpPayment } from '../../vendors/jump/schemas.ts';
+import type { JumpClient } from './vendor/client.ts';
+import type { JumpPayment } from './vendor/schemas.ts';
 import type { PaymentModel } from './model.ts';
 
 export interface PaymentStoreSettings {

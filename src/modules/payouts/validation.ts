@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../../errors.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
-import { looksLikeCardNumber } from '../../vendors/jump/card.ts';
-import { kopecksOf } from '../../vendors/jump/money.ts';
-import { exactMoney } from './decimal.ts';
+import { looksLikeCardNumber } from './vendor/card.ts';
+import { kopecksOf } from '../../domain/money.ts';
+import { exactMoney } from '../../common/decimal.ts';
 
 /**
  * Input checks made before anything reaches Jump.Finance: ids, phones (normalised to +7XXXXXXXXXX), INNs, the

@@ -1,4 +1,4 @@
-import type { FocusAnalyticsValues, FocusReqRecord } from '../../vendors/kontur-focus/schemas.ts';
+import type { FocusAnalyticsValues, FocusReqRecord } from '../kontur-focus/vendor/schemas.ts';
 import { statusCode, statusOf } from '../company/registry.ts';
 import type { RiskFactorCode, RiskPolicy } from './policy.ts';
 

@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../../context.ts';
+import type { GraphQLContext } from '../../common/context.ts';
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
 import { innKind } from '../../domain/identifiers.ts';
 import type { CompanyRef } from '../company/model.ts';

@@ -1,5 +1,5 @@
 import { badUserInput } from '../../errors.ts';
-import { encodeCursor, type Connection, type PageWindow } from '../collections/connection.ts';
+import { encodeCursor, type Connection, type PageWindow } from '../../common/relay.ts';
 
 export const DEFAULT_CONTRACTS_FIRST = 20;
 export const MAX_CONTRACTS_FIRST = 100;

@@ -20,8 +20,8 @@ import type {
   TbankExcerpt,
   TbankExpressExcerpt,
   TbankStatusType,
-} from '../../vendors/tbank/schemas.ts';
-import { excerptInn, registryBlock } from '../../vendors/tbank/identity.ts';
+} from './vendor/schemas.ts';
+import { excerptInn, registryBlock } from './vendor/identity.ts';
 
 /**
  * How T-Bank's excerpt reads in the graph. Shared by the TbankCheck resolvers, the risk signals and the requisites

@@ -1,4 +1,4 @@
-import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
+import type { TbankExcerpt } from './vendor/schemas.ts';
 
 /** What a `TbankCheck` resolver receives: the excerpt as cached, and when it was fetched. */
 export interface TbankCheckRef {

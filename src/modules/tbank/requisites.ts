@@ -1,7 +1,7 @@
-import type { VendorEntry } from '../../loaders/focus-batcher.ts';
-import type { Fetched } from '../../loaders/keyed-fetch.ts';
-import { ReqRecordSchema, type FocusReqRecord } from '../../vendors/kontur-focus/schemas.ts';
-import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
+import type { VendorEntry } from '../kontur-focus/batcher.ts';
+import type { Fetched } from '../../cache/keyed-fetch.ts';
+import { ReqRecordSchema, type FocusReqRecord } from '../kontur-focus/vendor/schemas.ts';
+import type { TbankExcerpt } from './vendor/schemas.ts';
 import { companyBlock, entrepreneurBlock, excerptInn, leaders, registryBlock } from './mapping.ts';
 
 /**

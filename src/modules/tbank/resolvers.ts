@@ -1,5 +1,5 @@
 import type { ContractStage, Resolvers, StateContractRole } from '../../generated/graphql.ts';
-import type { TbankContract } from '../../vendors/tbank/schemas.ts';
+import type { TbankContract } from './vendor/schemas.ts';
 import { emptyConnection, offsetConnection } from './connection.ts';
 import {
   arbitration,

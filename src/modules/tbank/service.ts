@@ -1,9 +1,9 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { ExpiringFetch, type ExpiringFetchDeps } from '../../loaders/expiring-fetch.ts';
-import type { Fetched } from '../../loaders/keyed-fetch.ts';
+import { ExpiringFetch, type ExpiringFetchDeps } from '../../cache/expiring-fetch.ts';
+import type { Fetched } from '../../cache/keyed-fetch.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
-import { TBANK_CONTRACTS_PAGE_SIZE, type TbankClient } from '../../vendors/tbank/client.ts';
-import type { TbankContractsPage, TbankExcerpt } from '../../vendors/tbank/schemas.ts';
+import { TBANK_CONTRACTS_PAGE_SIZE, type TbankClient } from './vendor/client.ts';
+import type { TbankContractsPage, TbankExcerpt } from './vendor/schemas.ts';
 
 export interface TbankTtl {
   /** Excerpts T-Bank has (CACHE_TTL_REQUISITES). */

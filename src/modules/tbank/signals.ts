@@ -1,6 +1,6 @@
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
-import type { TbankExcerpt } from '../../vendors/tbank/schemas.ts';
-import type { TbankLoaders } from '../../loaders/tbank-loaders.ts';
+import type { TbankExcerpt } from './vendor/schemas.ts';
+import type { TbankLoaders } from './loaders.ts';
 import { frozenAccounts, negativeLists, sameAddressCount, statusCodeOf } from './mapping.ts';
 
 /**

@@ -1,12 +1,12 @@
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
-import type { FocusPagedMethod } from '../../../vendors/kontur-focus/schemas.ts';
-import type { FocusFsspItem, FocusPurchase } from '../../../vendors/kontur-focus/schemas.ts';
-import type { GraphQLContext } from '../../../context.ts';
-import type { FocusPage } from '../../../vendors/kontur-focus/client.ts';
+import type { FocusPagedMethod } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusFsspItem, FocusPurchase } from '../../kontur-focus/vendor/schemas.ts';
+import type { GraphQLContext } from '../../../common/context.ts';
+import type { FocusPage } from '../../kontur-focus/vendor/client.ts';
 import { recordOf } from '../../company/lookup.ts';
 import type { CompanyRef } from '../../company/model.ts';
 import { recordForRegistration } from '../../company/registry.ts';
-import { pagedConnection } from '../connection.ts';
+import { pagedConnection } from '../../../common/relay.ts';
 import { normalizePhone } from '../mapping.ts';
 
 /** The pages of this company's own registration (matched by OGRN), as plain item lists. */

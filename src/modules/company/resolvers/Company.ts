@@ -1,14 +1,14 @@
 import { innKind } from '../../../domain/identifiers.ts';
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
-import type { GraphQLContext } from '../../../context.ts';
-import type { FocusReqRecord } from '../../../vendors/kontur-focus/schemas.ts';
+import type { GraphQLContext } from '../../../common/context.ts';
+import type { FocusReqRecord } from '../../kontur-focus/vendor/schemas.ts';
 import type { CompanyRef } from '../model.ts';
 import { loadCompany, recordOf } from '../lookup.ts';
 import { NO_STATUS, fullNameOf, pickCurrent, registryPart, shortNameOf, statusOf } from '../registry.ts';
 import { assertValidInns } from '../validation.ts';
 import { formatToponym } from '../address.ts';
-import { siblingFieldNames } from '../../../graphql/siblings.ts';
-import { COMPANY_FIELD_METHODS } from '../vendor-methods.ts';
+import { siblingFieldNames } from '../../../common/siblings.ts';
+import { COMPANY_FIELD_METHODS } from '../../kontur-focus/methods.ts';
 
 /** Per-INN cached methods besides req whose entries an answer can be built from. */
 const CACHED_METHODS = ['egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const;

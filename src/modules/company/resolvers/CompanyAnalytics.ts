@@ -1,6 +1,6 @@
 import type { CompanyAnalyticsResolvers } from '../../../generated/graphql.ts';
-import type { FocusAnalyticsValues } from '../../../vendors/kontur-focus/schemas.ts';
-import { ANALYTICS_BY_CODE, ANALYTICS_INDICATORS, type AnalyticsIndicatorDef } from '../../../vendors/kontur-focus/analytics-catalog.ts';
+import type { FocusAnalyticsValues } from '../../kontur-focus/vendor/schemas.ts';
+import { ANALYTICS_BY_CODE, ANALYTICS_INDICATORS, type AnalyticsIndicatorDef } from '../../kontur-focus/vendor/analytics-catalog.ts';
 
 /** A named analytics field reads its Kontur code; flags are false when Kontur sends nothing (it sends only true ones). */
 function fieldResolver(indicator: AnalyticsIndicatorDef) {

@@ -7,7 +7,7 @@ import type {
   FoundersResolvers,
   RelatedCompanyResolvers,
 } from '../../../generated/graphql.ts';
-import type { FocusShare } from '../../../vendors/kontur-focus/schemas.ts';
+import type { FocusShare } from '../../kontur-focus/vendor/schemas.ts';
 
 /** Types mapped from Kontur.Focus egrDetails records (see codegen.ts mappers). */
 

@@ -1,7 +1,7 @@
-import type { GraphQLContext } from '../../../context.ts';
+import type { GraphQLContext } from '../../../common/context.ts';
 import { isValidInn } from '../../../domain/identifiers.ts';
 import type { ContractorResolvers } from '../../../generated/graphql.ts';
-import type { JumpContractor } from '../../../vendors/jump/schemas.ts';
+import type { JumpContractor } from '../vendor/schemas.ts';
 import { loadCompany } from '../../company/lookup.ts';
 import { notFound } from '../errors.ts';
 import { balanceOf, identificationOf, legalFormOf, requisiteOf, selfEmployedOf } from '../mapping.ts';

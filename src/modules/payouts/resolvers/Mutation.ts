@@ -1,6 +1,6 @@
 import { responsePathAsArray } from 'graphql';
 import type { ContractorInput, MutationResolvers } from '../../../generated/graphql.ts';
-import type { JumpContractorInput } from '../../../vendors/jump/schemas.ts';
+import type { JumpContractorInput } from '../vendor/schemas.ts';
 import { badUserInput } from '../../../errors.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';

@@ -1,10 +1,10 @@
 import type { QueryResolvers } from '../../../generated/graphql.ts';
-import { moscowIso } from '../../../vendors/jump/time.ts';
-import type { JumpPaymentQuery } from '../../../vendors/jump/schemas.ts';
+import { moscowIso } from '../vendor/time.ts';
+import type { JumpPaymentQuery } from '../vendor/schemas.ts';
 import { paymentStatusId } from '../mapping.ts';
 import { checkWindow, pagedConnection } from '../paging.ts';
 import { checkCustomerPaymentId, parseId } from '../validation.ts';
-import type { GraphQLContext } from '../../../context.ts';
+import type { GraphQLContext } from '../../../common/context.ts';
 import type { PaymentConnectionModel } from '../model.ts';
 
 /** A page window of payouts (any list: all, one contractor's), read from the vendor and stored for the etiquette. */

@@ -1,0 +1,580 @@
+import { GraphQLError } from 'graphql';
+import { errors as undiciErrors, interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
+import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../../../vendors/resilience.ts';
+import type { z } from 'zod';
+import { VendorError } from '../../../errors.ts';
+import type { Logger } from '../../../observability/logger.ts';
+import { cutText, redact, registerSecret, vendorText } from '../../../observability/redaction.ts';
+import type { Metrics } from '../../../observability/metrics.ts';
+import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
+import {
+  JumpBalanceSchema,
+  JumpContractorSchema,
+  JumpErrorBodySchema,
+  JumpGroupSchema,
+  JumpIdentificationSchema,
+  JumpPaymentSchema,
+  JumpRefSchema,
+  JumpRequisiteSchema,
+  JumpSelfEmployedSchema,
+  itemEnvelope,
+  pageEnvelope,
+  type JumpBalance,
+  type JumpContractor,
+  type JumpContractorInput,
+  type JumpFieldError,
+  type JumpGroup,
+  type JumpIdentification,
+  type JumpPage,
+  type JumpPayment,
+  type JumpPaymentInput,
+  type JumpPaymentQuery,
+  type JumpRequisite,
+  type JumpSelfEmployed,
+} from './schemas.ts';
+
+export interface JumpClientOptions {
+  /** e.g. https://api.jump.finance/services/openapi (JUMP_BASE_URL). */
+  baseUrl: string;
+  /** Sent only as the `Client-Key` header; never logged, never in an error or a metric. Undefined = not configured. */
+  apiKey: string | undefined;
+  /** Budget of one call, retries included (JUMP_TIMEOUT). */
+  timeoutMs: number;
+  /** Retries of a failed GET (JUMP_RETRIES); POST, PUT and DELETE are never retried here. */
+  retries: number;
+  /** Open sockets (keep-alive pool). */
+  connections: number;
+  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
+}
+
+/** Which operation a call is, for metrics, logs, errors and the emulator's call log. */
+export type JumpOperation =
+  | 'contractors.list'
+  | 'contractors.get'
+  | 'contractors.upsert'
+  | 'contractors.update'
+  | 'contractors.delete'
+  | 'contractors.requisites'
+  | 'contractors.balances'
+  | 'selfemployer.get'
+  | 'selfemployer.sync'
+  | 'identification.lastApproved'
+  | 'payments.list'
+  | 'payments.get'
+  | 'payments.byCustomerId'
+  | 'payments.create'
+  | 'payments.repeat'
+  | 'groups.list'
+  | 'agents.list';
+
+/** Blocks of a payout asked for with include= (single reads and lists alike). */
+export const PAYMENT_INCLUDE = 'abilities,requisite,history';
+
+const VENDOR = 'jump-finance';
+const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
+
+/** Vendor text passed on (error detail, field error messages): at most this long, cut after redaction. */
+const MAX_VENDOR_TEXT = 200;
+/** At most this many field errors, and messages per field, are passed on: the vendor's body is not ours to relay whole. */
+const MAX_FIELD_ERRORS = 20;
+const MAX_FIELD_MESSAGES = 5;
+/** What a field name looks like (`amount`, `requisite.account_number`, `job_types[0].price`); anything else is dropped. */
+const FIELD_NAME = /^[a-z][a-z0-9_.[\]]{0,63}$/i;
+/** Digit chains of 10 and more (phones, INNs, accounts) in vendor text are personal data: masked after redaction. */
+const LONG_DIGIT_CHAIN = /\d(?:[ -]?\d){9,}/g;
+
+/**
+ * Jump.Finance refused a request (400, 404, 422): the request, not the vendor, is at fault. The vendor's field errors
+ * go into `extensions.fieldErrors` ({ field, messages }), never into the message. Not a circuit-breaker failure.
+ */
+export class JumpRequestError extends GraphQLError {
+  readonly status: number;
+  readonly fieldErrors: JumpFieldError[];
+
+  constructor(operation: JumpOperation, status: number, message: string, fieldErrors: JumpFieldError[]) {
+    super(message, {
+      extensions: {
+        code: status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT',
+        vendor: VENDOR,
+        method: operation,
+        status,
+        ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
+      },
+    });
+    this.status = status;
+    this.fieldErrors = fieldErrors;
+  }
+
+  /** Whether the vendor refused because a field (e.g. customer_payment_id) failed validation. */
+  concerns(field: string): boolean {
+    return this.fieldErrors.some((error) => error.field === field);
+  }
+}
+
+interface Exchange {
+  status: number;
+  /** The body parsed losslessly; undefined for 204. */
+  body: unknown;
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+/**
+ * HTTP client for the Jump.Finance OpenAPI (contractors and payouts) on undici, built like the Kontur.Focus client:
+ * - one keep-alive pool; connect/headers/body timeouts and one deadline per call (JUMP_TIMEOUT, retries included);
+ * - GETs retried on 429/5xx/connection errors with full-jitter backoff (Retry-After honoured, never past the
+ *   deadline); POST, PUT and DELETE are never retried here — a payout's safe retry goes through its
+ *   customer_payment_id, looked up before anything is sent again (src/modules/payouts/service.ts);
+ * - a circuit breaker (opossum) that fails fast while the vendor is down; refusals (4xx), a rejected key and 429s
+ *   do not count against it;
+ * - JSON both ways without binary floats (lossless-json), `Accept`/`Content-Type: application/json` on every call
+ *   as the vendor asks, and the key only in the `Client-Key` header — redacted from every log line and error;
+ * - bodies validated with zod: `{ item }`, `{ items, meta, links }` and the error body `{ error { title detail fields code } }`.
+ */
+export class JumpClient {
+  private readonly agent: Agent;
+  private readonly breaker: VendorBreaker;
+
+  constructor(
+    private readonly options: JumpClientOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    // Whatever text leaves the process — an error, a log line — is cleared of the key, even where the vendor echoed it.
+    registerSecret(options.apiKey);
+    this.agent = vendorAgent(options.connections, options.timeoutMs);
+    this.breaker = vendorBreaker({
+      vendor: VENDOR,
+      displayName: 'Jump.Finance',
+      settings: options.breaker,
+      metrics,
+      logger,
+      // A refused request, a rejected key and a 429 do not say the vendor is down.
+      isNotAFailure: (error) =>
+        error instanceof JumpRequestError ||
+        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED')),
+    });
+  }
+
+  get configured(): boolean {
+    return Boolean(this.options.apiKey);
+  }
+
+  // ─── Contractors ─────────────────────────────────────────────────────────────────────────────
+
+  listContractors(page: number, perPage: number): Promise<JumpPage<JumpContractor>> {
+    return this.page('contractors.list', { method: 'GET', path: '/contractors', query: paging(page, perPage) }, JumpContractorSchema);
+  }
+
+  /** A contractor card; null when the vendor has none with this id (404). Another contractor's card is VENDOR_BAD_RESPONSE. */
+  getContractor(id: number): Promise<JumpContractor | null> {
+    return this.item('contractors.get', { method: 'GET', path: `/contractors/${id}` }, JumpContractorSchema, {
+      notFoundAsNull: true,
+      answers: (card) => card.id === id,
+    });
+  }
+
+  /** Creates the contractor, or updates the one with this phone (the vendor's upsert key). Never retried. */
+  upsertContractor(input: JumpContractorInput): Promise<JumpContractor> {
+    return this.item('contractors.upsert', { method: 'POST', path: '/contractors', body: contractorBody(input) }, JumpContractorSchema) as Promise<JumpContractor>;
+  }
+
+  /** Full replace. [OAS] answers a bare contractor, [1C] `{ item }`: both are read. Never retried. */
+  async updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
+    const operation = 'contractors.update';
+    return this.call(operation, async () => {
+      const { body } = await this.exchange(operation, { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) });
+      const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body as { item: unknown }).item : body;
+      const card = this.parse(operation, JumpContractorSchema, unwrapped);
+      this.assertAnswers(operation, card.id === id);
+      return card;
+    });
+  }
+
+  /** 204 → true; 404 → false (nothing to delete). Never retried. */
+  async deleteContractor(id: number): Promise<boolean> {
+    const operation = 'contractors.delete';
+    return this.call(operation, async () => {
+      try {
+        await this.exchange(operation, { method: 'DELETE', path: `/contractors/${id}` });
+        return true;
+      } catch (error) {
+        if (error instanceof JumpRequestError && error.status === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  listRequisites(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpRequisite>> {
+    return this.page(
+      'contractors.requisites',
+      { method: 'GET', path: `/contractors/${contractorId}/requisites`, query: paging(page, perPage) },
+      JumpRequisiteSchema,
+    );
+  }
+
+  listBalances(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpBalance>> {
+    return this.page(
+      'contractors.balances',
+      { method: 'GET', path: `/contractors/${contractorId}/balances`, query: { include: 'agent', ...paging(page, perPage) } },
+      JumpBalanceSchema,
+    );
+  }
+
+  /** The stored self-employed state (does not ask the tax service); null on 404. */
+  getSelfEmployed(contractorId: number): Promise<JumpSelfEmployed | null> {
+    return this.item('selfemployer.get', { method: 'GET', path: `/contractors/${contractorId}/selfemployer` }, JumpSelfEmployedSchema, {
+      notFoundAsNull: true,
+    });
+  }
+
+  /** Asks the tax service again; the vendor allows one per 30 s per contractor (429 otherwise). Never retried. */
+  syncSelfEmployed(contractorId: number): Promise<JumpSelfEmployed> {
+    return this.item(
+      'selfemployer.sync',
+      { method: 'POST', path: `/contractors/${contractorId}/selfemployer/sync` },
+      JumpSelfEmployedSchema,
+    ) as Promise<JumpSelfEmployed>;
+  }
+
+  /** The last approved identification, simple view (no passport data); null when there is none (404). */
+  getLastApprovedIdentification(contractorId: number): Promise<JumpIdentification | null> {
+    return this.item(
+      'identification.lastApproved',
+      { method: 'GET', path: `/contractors/${contractorId}/identification-requests/last-approved`, query: { view: 'simple' } },
+      JumpIdentificationSchema,
+      { notFoundAsNull: true },
+    );
+  }
+
+  listGroups(): Promise<JumpPage<{ id: number; name: string | null; is_default: boolean }>> {
+    return this.page('groups.list', { method: 'GET', path: '/groups', query: paging(1, 200) }, JumpGroupSchema) as Promise<JumpPage<JumpGroup>>;
+  }
+
+  /** Our legal entities (agent_id). */
+  listAgents(): Promise<JumpPage<{ id: number; name: string | null }>> {
+    return this.page('agents.list', { method: 'GET', path: '/agents', query: paging(1, 200) }, JumpRefSchema);
+  }
+
+  // ─── Payouts ─────────────────────────────────────────────────────────────────────────────────
+
+  listPayments(query: JumpPaymentQuery, page: number, perPage: number): Promise<JumpPage<JumpPayment>> {
+    return this.page(
+      'payments.list',
+      {
+        method: 'GET',
+        path: '/payments',
+        query: {
+          include: PAYMENT_INCLUDE,
+          ...(query.status !== undefined ? { status: String(query.status) } : {}),
+          ...(query.contractorIds?.length ? { contractor_ids: query.contractorIds.join(',') } : {}),
+          ...(query.createdFrom ? { created_at_from: query.createdFrom } : {}),
+          ...(query.createdTo ? { created_at_to: query.createdTo } : {}),
+          ...paging(page, perPage),
+        },
+      },
+      JumpPaymentSchema,
+    );
+  }
+
+  /**
+   * A payout; null on 404; another payout is VENDOR_BAD_RESPONSE. The vendor asks for at most one status read per
+   * payout per minute: see PaymentStore.
+   */
+  getPayment(id: number): Promise<JumpPayment | null> {
+    return this.item('payments.get', { method: 'GET', path: `/payments/${id}`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
+      notFoundAsNull: true,
+      answers: (payment) => payment.id === id,
+    });
+  }
+
+  /**
+   * A payout by our idempotency key (URL-encoded into the path); null when no payout has it (404). A payout under
+   * another key is VENDOR_BAD_RESPONSE — never "found", never "not found": createPayment reads it as outcome unknown.
+   */
+  getPaymentByCustomerId(customerPaymentId: string): Promise<JumpPayment | null> {
+    return this.item(
+      'payments.byCustomerId',
+      { method: 'GET', path: `/payments/customer-payment/${encodeURIComponent(customerPaymentId)}`, query: { include: PAYMENT_INCLUDE } },
+      JumpPaymentSchema,
+      { notFoundAsNull: true, answers: (payment) => payment.customer_payment_id === customerPaymentId },
+    );
+  }
+
+  /** Creates a payout. Never retried here: after a timeout or a lost answer the caller looks the key up first. */
+  createPayment(input: JumpPaymentInput): Promise<JumpPayment> {
+    const body = {
+      contractor_id: jsonInteger(input.contractor_id),
+      amount: jsonMoney(input.amount),
+      customer_payment_id: input.customer_payment_id,
+      ...(input.requisite_id !== undefined ? { requisite_id: jsonInteger(input.requisite_id) } : {}),
+      ...(input.payment_purpose !== undefined ? { payment_purpose: input.payment_purpose } : {}),
+      ...(input.service_name !== undefined ? { service_name: input.service_name } : {}),
+    };
+    // Another key in the answer is VENDOR_BAD_RESPONSE, which the caller treats as outcome unknown (looks the key up).
+    return this.item('payments.create', { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body }, JumpPaymentSchema, {
+      answers: (payment) => payment.customer_payment_id === input.customer_payment_id,
+    }) as Promise<JumpPayment>;
+  }
+
+  /** Repeats a failed payout (check abilities.can_repeat first). Never retried. */
+  repeatPayment(id: number): Promise<JumpPayment> {
+    return this.item('payments.repeat', { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
+      answers: (payment) => payment.id === id,
+    }) as Promise<JumpPayment>;
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.agent.close();
+  }
+
+  // ─── Plumbing ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One `{ item }` call. `answers` says whether the item is the record asked for (its id, its key): an answer about
+   * another record is not the vendor's answer to this call, so it is VENDOR_BAD_RESPONSE — never used, never cached.
+   */
+  private async item<T>(
+    operation: JumpOperation,
+    call: Call,
+    schema: z.ZodType<T>,
+    options: { notFoundAsNull?: boolean; answers?: (item: T) => boolean } = {},
+  ): Promise<T | null> {
+    return this.call(operation, async () => {
+      try {
+        const { body } = await this.exchange(operation, call);
+        const item = this.parse(operation, itemEnvelope(schema), body).item as T;
+        if (options.answers) this.assertAnswers(operation, options.answers(item));
+        return item;
+      } catch (error) {
+        if (options.notFoundAsNull && error instanceof JumpRequestError && error.status === 404) return null;
+        throw error;
+      }
+    });
+  }
+
+  private async page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
+    return this.call(operation, async () => {
+      const { body } = await this.exchange(operation, call);
+      const { items, meta } = this.parse(operation, pageEnvelope(schema), body);
+      return { items: items as T[], meta };
+    });
+  }
+
+  /** Every vendor call passes the circuit breaker and is counted; a call refused by the open breaker never leaves. */
+  private async call<T>(operation: JumpOperation, run: () => Promise<T>): Promise<T> {
+    if (!this.options.apiKey) {
+      this.metrics.vendorCalls.inc({ vendor: VENDOR, method: operation, outcome: 'not_configured' });
+      throw new VendorError('VENDOR_UNAVAILABLE', 'Jump.Finance is not configured (set JUMP_API_KEY); nothing was sent', {
+        vendor: VENDOR,
+        method: operation,
+        notConfigured: true,
+      });
+    }
+    const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method: operation });
+    let outcome = 'ok';
+    try {
+      return (await this.breaker.fire(run)) as T;
+    } catch (error) {
+      const mapped = this.breakerError(operation, error);
+      outcome = mapped instanceof VendorError ? (mapped.extensions.circuitOpen ? 'circuit_open' : mapped.code.toLowerCase()) : String(mapped.extensions.code).toLowerCase();
+      throw mapped;
+    } finally {
+      if (outcome !== 'circuit_open') stopTimer();
+      this.metrics.vendorCalls.inc({ vendor: VENDOR, method: operation, outcome });
+    }
+  }
+
+  private assertAnswers(operation: JumpOperation, answersTheCall: boolean): void {
+    if (answersTheCall) return;
+    this.logger.warn({ vendor: VENDOR, method: operation }, 'Jump.Finance answered about another record than the one asked for');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered about another record than the one asked for`, {
+      vendor: VENDOR,
+      method: operation,
+    });
+  }
+
+  private parse<T>(operation: JumpOperation, schema: z.ZodType<T>, body: unknown): T {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    this.logger.warn({ vendor: VENDOR, method: operation, path: issue?.path.join('.') }, 'Jump.Finance answer failed validation');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with an unexpected shape`, { vendor: VENDOR, method: operation });
+  }
+
+  private breakerError(operation: JumpOperation, error: unknown): VendorError | JumpRequestError {
+    if (error instanceof VendorError || error instanceof JumpRequestError) return error;
+    if ((error as { code?: string }).code === 'EOPENBREAKER') {
+      return new VendorError('VENDOR_UNAVAILABLE', 'Jump.Finance is failing; calls are paused for a while (circuit open)', {
+        vendor: VENDOR,
+        method: operation,
+        circuitOpen: true,
+      });
+    }
+    return this.transportError(operation, error);
+  }
+
+  /** One HTTP exchange with the deadline (and, for GET, the retry policy); a non-2xx status becomes an error. */
+  private async exchange(operation: JumpOperation, call: Call): Promise<Exchange> {
+    const url = new URL(`${this.options.baseUrl}${call.path}`);
+    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const deadline = Date.now() + this.options.timeoutMs;
+    const isGet = call.method === 'GET';
+    let response: Dispatcher.ResponseData<unknown>;
+    try {
+      response = await request(url, {
+        method: call.method,
+        dispatcher: isGet
+          ? this.agent.compose(
+              interceptors.retry({
+                maxRetries: this.options.retries,
+                methods: ['GET'],
+                statusCodes: RETRY_STATUS_CODES,
+                errorCodes: RETRY_ERROR_CODES,
+                throwOnError: true,
+                retry: this.retryPolicy(operation, deadline),
+              }),
+            )
+          : this.agent,
+        // The vendor asks for both headers on every request, GET and DELETE included.
+        headers: { accept: 'application/json', 'content-type': 'application/json', 'client-key': this.options.apiKey! },
+        ...(call.body !== undefined ? { body: stringifyJson(call.body) } : {}),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw this.transportError(operation, error);
+    }
+    const raw = await response.body.text().catch((error: unknown) => {
+      throw this.transportError(operation, error);
+    });
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw this.statusError(operation, response.statusCode, raw, response.headers['retry-after']);
+    }
+    if (response.statusCode === 204 || raw.trim() === '') return { status: response.statusCode, body: undefined };
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (!contentType.includes('json')) {
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with ${contentType.split(';')[0] || 'no content type'} instead of JSON`, {
+        vendor: VENDOR,
+        method: operation,
+        status: response.statusCode,
+      });
+    }
+    try {
+      return { status: response.statusCode, body: parseJson(raw) };
+    } catch {
+      throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with malformed JSON`, {
+        vendor: VENDOR,
+        method: operation,
+        status: response.statusCode,
+      });
+    }
+  }
+
+  /** Retryable statuses and connection errors only, within JUMP_RETRIES and the call's deadline. */
+  private retryPolicy(operation: JumpOperation, deadline: number): RetryHandler.RetryCallback {
+    return (error, { state }, callback) => {
+      const { headers } = error as Error & { headers?: Record<string, unknown> };
+      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
+      const waitMs = parseRetryAfter(headers?.['retry-after']) ?? backoffMs(state.counter);
+      if (Date.now() + waitMs >= deadline) return callback(error);
+      this.metrics.vendorRetries.inc({ vendor: VENDOR, method: operation });
+      setTimeout(() => callback(null), waitMs);
+    };
+  }
+
+  private statusError(operation: JumpOperation, status: number, raw: string, retryAfter: unknown): VendorError | JumpRequestError {
+    let body: ReturnType<typeof JumpErrorBodySchema.safeParse> | undefined;
+    try {
+      body = JumpErrorBodySchema.safeParse(parseJson(raw));
+    } catch {
+      body = undefined;
+    }
+    const error = body?.success ? body.data.error : undefined;
+    const detail = vendorMessage([error?.title, error?.detail].filter(Boolean).join(': ') || raw) ?? 'no detail';
+    const context = { vendor: VENDOR as 'jump-finance', method: operation, status };
+    this.logger.warn({ ...context, detail }, 'Jump.Finance call failed');
+    if (status === 401 || status === 403) {
+      return new VendorError('VENDOR_AUTH_FAILED', `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`, context);
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(retryAfter);
+      return new VendorError('VENDOR_RATE_LIMITED', `Jump.Finance rate limit reached for ${operation}; try again later`, {
+        ...context,
+        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+      });
+    }
+    if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
+    const fieldErrors = passedFieldErrors(error?.fields ?? []);
+    if (status === 404) return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
+    return new JumpRequestError(operation, status, `Jump.Finance refused ${operation} (HTTP ${status}: ${detail})`, fieldErrors);
+  }
+
+  private transportError(operation: JumpOperation, error: unknown): VendorError {
+    const context = { vendor: VENDOR as 'jump-finance', method: operation };
+    if (error instanceof VendorError) return error;
+    if (error instanceof undiciErrors.RequestRetryError) {
+      const mapped = this.statusError(operation, error.statusCode, '', error.headers?.['retry-after']);
+      if (mapped instanceof VendorError) return mapped;
+      return new VendorError('VENDOR_BAD_RESPONSE', mapped.message, { ...context, status: error.statusCode });
+    }
+    const code = (error as { code?: string }).code ?? '';
+    const message = cutText(redact(String((error as Error)?.message ?? error)), MAX_VENDOR_TEXT);
+    this.logger.warn({ ...context, errorCode: code, detail: message }, 'Jump.Finance transport error');
+    const timedOut =
+      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
+    if (timedOut) return new VendorError('VENDOR_TIMEOUT', `Jump.Finance ${operation} did not answer within ${this.options.timeoutMs} ms`, context);
+    return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} could not be reached (${code || 'connection error'})`, context);
+  }
+}
+
+/**
+ * Vendor-controlled text as it may be passed on: the key, URL credentials and card numbers removed (redact), control
+ * characters dropped, digit chains of 10+ masked, and only then cut — a cut before redaction could leave a secret's
+ * prefix behind. Undefined when nothing is left.
+ */
+function vendorMessage(value: unknown): string | undefined {
+  const redacted = vendorText(value, Number.MAX_SAFE_INTEGER);
+  return redacted === undefined ? undefined : cutText(redacted.replace(LONG_DIGIT_CHAIN, '•••'), MAX_VENDOR_TEXT);
+}
+
+/**
+ * The vendor's field errors through an allow-list: a field name only when it looks like one (else the entry is
+ * dropped), its messages as vendorMessage passes them, at most MAX_FIELD_ERRORS entries of MAX_FIELD_MESSAGES.
+ */
+function passedFieldErrors(fields: readonly JumpFieldError[]): JumpFieldError[] {
+  const passed: JumpFieldError[] = [];
+  for (const { field, messages } of fields) {
+    if (passed.length >= MAX_FIELD_ERRORS) break;
+    if (!FIELD_NAME.test(field)) continue;
+    const texts = messages.map(vendorMessage).filter((text): text is string => text !== undefined);
+    passed.push({ field, messages: texts.slice(0, MAX_FIELD_MESSAGES) });
+  }
+  return passed;
+}
+
+/** page/per_page query parameters. */
+function paging(page: number, perPage: number): Record<string, string> {
+  return { page: String(page), per_page: String(perPage) };
+}
+
+function contractorBody(input: JumpContractorInput): Record<string, unknown> {
+  return {
+    phone: input.phone,
+    ...(input.email !== undefined ? { email: input.email } : {}),
+    last_name: input.last_name,
+    first_name: input.first_name,
+    ...(input.middle_name !== undefined ? { middle_name: input.middle_name } : {}),
+    legal_form_id: jsonInteger(input.legal_form_id),
+    agent_id: jsonInteger(input.agent_id),
+    group_id: jsonInteger(input.group_id),
+    ...(input.inn !== undefined ? { inn: input.inn } : {}),
+    ...(input.company_agrees_pay_taxes !== undefined ? { company_agrees_pay_taxes: input.company_agrees_pay_taxes } : {}),
+  };
+}
+
