@@ -4,7 +4,7 @@
  * INNs per call and latency percentiles. BENCH_LATENCY (default 50ms) is the emulator's delay per call;
  * BENCH_RUNS (default 10) the operations measured per row. A benchmark, not a test: it asserts nothing.
  */
-import { parseDuration } from '../src/config.ts';
+import { parseDuration } from '../src/config/env.ts';
 import { legalEntityInns } from '../test/support/inns.ts';
 import { startEmulator, startSubgraph } from '../test/support/subgraph.ts';
 

@@ -5,7 +5,7 @@
  * LOADTEST_DURATION (seconds, default 10), LOADTEST_CONNECTIONS (default 20), LOADTEST_VENDOR_LATENCY (default 20ms).
  * A benchmark, not a test: it prints what it saw and exits non-zero only if requests failed.
  */
-import { parseDuration } from '../src/config.ts';
+import { parseDuration } from '../src/config/env.ts';
 import { formatReport, runLoad, startSandbox } from './load-driver.ts';
 
 function positiveInt(name: string, fallback: number): number {

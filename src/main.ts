@@ -1,41 +1,27 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { RiskPolicyError } from './modules/risk/policy.ts';
+import { loadConfig } from './app/config.ts';
+import { startSandboxes, type SandboxedConfig } from './app/sandbox.ts';
+import { createServices } from './app/services.ts';
+import { ConfigError } from './config/env.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './observability/logger.ts';
-import { resolveFocusTarget, resolveTbankTarget } from './sandbox.ts';
-import { resolveJumpTarget } from './sandbox.ts';
-import { createServices } from './services.ts';
 
+/** Start-up: configuration, the sandbox emulators, services, HTTP — all from the module registry (src/app/registry.ts). */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const target = await resolveFocusTarget(config, logger);
-  const tbankTarget = await resolveTbankTarget(config, logger, Boolean(target.sandbox));
-  // Jump.Finance: the real API with JUMP_API_KEY, else the bundled emulator (never in production).
-  const jumpTarget = await resolveJumpTarget(config, logger);
-  config.jump = { ...config.jump, baseUrl: jumpTarget.baseUrl, apiKey: jumpTarget.apiKey };
-  const services = createServices(
-    { ...config, focus: { ...config.focus, baseUrl: target.baseUrl }, tbank: { ...config.tbank, baseUrl: tbankTarget.baseUrl, token: tbankTarget.token } },
-    logger,
-    target.apiKey,
-  );
+  const configured = loadConfig();
+  const logger = createLogger(configured.logLevel);
+  const sandboxed = await startSandboxes(configured, logger);
+  const { config, vendors } = sandboxed;
+  const services = createServices(config, logger);
   await services.cache.connect();
-  const vendors = {
-    'kontur-focus': vendorState(target.apiKey, target.sandbox),
-    tbank: vendorState(tbankTarget.token, tbankTarget.sandbox),
-    'jump-finance': vendorState(jumpTarget.apiKey, jumpTarget.sandbox),
-  };
-  const { httpServer, apollo, lifecycle } = await createHttpApp(services, { sandbox: Boolean(target.sandbox), liveMoney: vendors['jump-finance'] === 'live' });
+  const liveMoney = services.registry.some((module) => module.vendor?.movesMoney === true && vendors[module.vendor.name] === 'live');
+  const { httpServer, apollo, lifecycle, exploring } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await listen(httpServer, config.port, config.host);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, cache: services.cache.kind, sandbox: Boolean(target.sandbox), env: config.env, vendors }, 'subgraph listening');
-  printBanner(port, Boolean(target.sandbox), services.cache.kind, vendors);
-  if (jumpTarget.sandbox) {
-    process.stdout.write('  PAYOUTS SANDBOX: JUMP_API_KEY is not set, so contractors and payouts live in the bundled Jump.Finance emulator; no money moves.\n\n');
-  }
-  services.monitoringJob?.start();
+  logger.info({ port, cache: services.cache.kind, sandbox: sandboxed.sandbox, env: config.env, vendors }, 'subgraph listening');
+  printBanner(port, services.cache.kind, sandboxed, exploring);
+  services.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -45,49 +31,41 @@ async function main(): Promise<void> {
     lifecycle.draining = true; // /readyz answers 503 from now on
     await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations up to SHUTDOWN_GRACE
     await services.close();
-    await target.sandbox?.close();
-    await tbankTarget.sandbox?.close();
-    await jumpTarget.sandbox?.close();
+    await sandboxed.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** live: real credentials; sandbox: the bundled emulator; not configured: its fields fail with notConfigured. */
-function vendorState(credential: string | undefined, sandbox: unknown): 'live' | 'sandbox' | 'not configured' {
-  if (sandbox) return 'sandbox';
-  return credential ? 'live' : 'not configured';
+/** Listens, or stops with a plain message when the port is taken (no stack trace for a busy port). */
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new ConfigError(`Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`));
+      else reject(error);
+    });
+    server.listen(port, host, resolve);
+  });
 }
 
-type VendorStates = Record<'kontur-focus' | 'tbank' | 'jump-finance', ReturnType<typeof vendorState>>;
-
-function printBanner(port: number, sandbox: boolean, cache: string, vendors: VendorStates): void {
+function printBanner(port: number, cache: string, sandboxed: SandboxedConfig, exploring: boolean): void {
+  const states = Object.entries(sandboxed.vendors)
+    .map(([vendor, state]) => `${sandboxed.displayNames[vendor] ?? vendor} ${state}`)
+    .join(', ');
   const lines = [
     '',
-    `  Counterparty subgraph ready: http://localhost:${port}/graphql  (open it in a browser for GraphiQL)`,
+    `  Counterparty subgraph ready: http://localhost:${port}/graphql${exploring ? '  (open it in a browser for GraphiQL)' : ''}`,
     `  Cache: ${cache === 'redis' ? 'Redis (CACHE_URL)' : 'in memory'}`,
-    `  Vendors: Kontur.Focus ${vendors['kontur-focus']}, T-Bank ${vendors.tbank}, Jump.Finance ${vendors['jump-finance']}`,
+    `  Vendors: ${states}`,
   ];
-  if (sandbox) {
-    lines.push(
-      '  SANDBOX MODE: FOCUS_API_KEY is not set, so answers come from the bundled Kontur.Focus emulator,',
-      '  not from the real registry. Real captured companies: 6663003127, 7736050003, 4401006984, 366512608416;',
-      '  any other checksum-valid INN gets deterministic synthetic data (INNs starting with 00 are unknown).',
-      '  The bundled T-Bank emulator answers Company.tbankCheck and stateContracts for the same companies.',
-    );
-  } else if (vendors['kontur-focus'] !== 'live') {
-    lines.push(
-      vendors.tbank === 'live'
-        ? '  Kontur.Focus is not configured: requisites and status come from T-Bank; other Focus fields answer null.'
-        : '  Kontur.Focus is not configured: company fields answer VENDOR_UNAVAILABLE (notConfigured).',
-    );
-  }
+  if (sandboxed.sandbox) lines.push('  SANDBOX MODE: no vendor credentials are set, so nothing leaves the machine.');
+  lines.push(...sandboxed.banner.map((line) => `  ${line}`));
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof RiskPolicyError) {
+  if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? String(error)}\n`);

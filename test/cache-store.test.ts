@@ -44,13 +44,13 @@ describe('cached values of the wrong shape', () => {
 
   it('are treated as misses: the company is fetched again and answers normally', async () => {
     const [inn] = legalEntityInns(1, 41);
-    const key = env.subgraph.services.batchers.req.cacheKey(inn!);
+    const key = env.subgraph.services.modules.focus.batchers.req.cacheKey(inn!);
     await env.subgraph.services.cache.setMany([{ key, value: { something: 'else' }, ttlMs: 60_000 }]);
     env.emulator.resetCalls();
     const result = await env.subgraph.gql(`{ company(inn: "${inn}") { inn kpp } }`);
     expect(result.data.company).toEqual({ inn, kpp: `${inn!.slice(0, 4)}01001` });
     expect(env.emulator.callsTo('req')).toHaveLength(1);
-    expect(env.subgraph.services.batchers.req.inFlightCount).toBe(0);
+    expect(env.subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/app/config.ts';
+import { parseDuration } from '../src/config/env.ts';
 
 describe('configuration', () => {
   it('parses durations like 90s, 15m, 24h, 2d, 500ms; a bare number is seconds', () => {
@@ -33,7 +34,7 @@ describe('configuration', () => {
 
   it('refuses zero timeouts and TTLs, which would mean "never" to the libraries', () => {
     expect(() => loadConfig({ FOCUS_TIMEOUT: '0s', CACHE_TTL_NOT_FOUND: '0' })).toThrow(
-      'Invalid configuration:\n  FOCUS_TIMEOUT: must be longer than 0 (got "0s")\n  CACHE_TTL_NOT_FOUND: must be longer than 0 (got "0")',
+      'Invalid configuration:\n  CACHE_TTL_NOT_FOUND: must be longer than 0 (got "0")\n  FOCUS_TIMEOUT: must be longer than 0 (got "0s")',
     );
     expect(loadConfig({ SANDBOX_LATENCY: '0ms' }).sandboxLatencyMs).toBe(0);
   });
@@ -50,7 +51,7 @@ describe('payouts fail closed', () => {
       expect(() => loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key' })).toThrow(
         "Invalid configuration:\n  ROUTER_SECRET: required when JUMP_API_KEY is set, whatever NODE_ENV is (payout mutations trust the router's scope header)",
       );
-      expect(loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).jump.apiKey).toBe('live-key');
+      expect(loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).payouts.apiKey).toBe('live-key');
     },
   );
 
@@ -68,8 +69,8 @@ describe('secrets', () => {
       'Invalid configuration:\n  FOCUS_API_KEY: FOCUS_API_KEY has whitespace at its start or end; remove it',
     );
     expect(() => loadConfig({ TBANK_TOKEN: '\t', METRICS_TOKEN: '        ' })).toThrow(
-      'Invalid configuration:\n  TBANK_TOKEN: TBANK_TOKEN is blank (only whitespace); set a real value or leave it unset\n' +
-        '  METRICS_TOKEN: METRICS_TOKEN is blank (only whitespace); set a real value or leave it unset',
+      'Invalid configuration:\n  METRICS_TOKEN: METRICS_TOKEN is blank (only whitespace); set a real value or leave it unset\n' +
+        '  TBANK_TOKEN: TBANK_TOKEN is blank (only whitespace); set a real value or leave it unset',
     );
     expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow('Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET must have at least 16 characters');
   });
@@ -84,6 +85,7 @@ describe('secrets', () => {
     expect(loadConfig({}).operation).toEqual({ timeoutMs: 15_000, shutdownGraceMs: 20_000 });
     expect(loadConfig({ OPERATION_TIMEOUT: '4s' }).operation).toEqual({ timeoutMs: 4_000, shutdownGraceMs: 9_000 });
     expect(loadConfig({ SHUTDOWN_GRACE: '30s' }).operation.shutdownGraceMs).toBe(30_000);
-    expect(loadConfig({}).focus).toMatchObject({ maxQueue: 5_000, refreshMinIntervalMs: 60_000 });
+    expect(loadConfig({}).focus).toMatchObject({ maxQueue: 5_000 });
+    expect(loadConfig({}).company).toEqual({ refreshMinIntervalMs: 60_000 });
   });
 });

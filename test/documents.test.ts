@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { estimateVendorCalls } from '../src/graphql/vendor-cost.ts';
+import { estimate } from './support/cost.ts';
 import { DocumentSigner } from '../src/modules/documents/token.ts';
 import { legalEntityInns, unknownInn } from './support/inns.ts';
 import { TEST_FOCUS_KEY, withSubgraph } from './support/subgraph.ts';
@@ -152,7 +151,7 @@ describe('documents: signed links, download route, cache', () => {
 
   it('a company the vendor does not know → 404', async () => {
     const unknown = unknownInn(7);
-    const token = env.subgraph.services.documents.signer.sign('EXCERPT', unknown);
+    const token = env.subgraph.services.modules.documents.signer.sign('EXCERPT', unknown);
     env.emulator.resetCalls();
     const answer = await download(env.subgraph.url, `/documents/${token}.pdf`);
     expect(answer.status).toBe(404);
@@ -188,7 +187,7 @@ describe('documents: signed links, download route, cache', () => {
 
   it('a failing vendor answers 503 with its VENDOR_* code, no stack and no key', async () => {
     const inn = legalEntityInns(1, 43)[0]!;
-    const token = env.subgraph.services.documents.signer.sign('EXCERPT', inn);
+    const token = env.subgraph.services.modules.documents.signer.sign('EXCERPT', inn);
     env.emulator.injectFault({ fault: { kind: 'status', status: 500 }, methods: ['excerpt'], whenIdsInclude: [inn] });
     try {
       const answer = await download(env.subgraph.url, `/documents/${token}.pdf`);
@@ -263,11 +262,6 @@ describe('documents: behind the router (ROUTER_SECRET) with PUBLIC_URL', () => {
 });
 
 describe('documents: cost estimate', () => {
-  const estimate = (query: string) => {
-    const document = parse(query);
-    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-    return estimateVendorCalls(document, operation, {});
-  };
 
   it('document links cost nothing; expressReport.url costs one briefReport call per 100 companies', () => {
     expect(estimate(`{ company(inn: "${INN}") { excerpt { url } financialAnalysis { url } expressReport { pdf { url } } } }`)).toBe(1);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixturesDir } from '../src/paths.ts';
-import { FOCUS_BATCH_METHODS, type FocusBatchMethod } from '../src/modules/kontur-focus/vendor/schemas.ts';
+import { FOCUS_BATCH_METHODS, type FocusBatchMethod } from '../src/modules/kontur-focus/vendor/methods.ts';
 import type { FocusEmulator } from '../src/modules/kontur-focus/emulator/server.ts';
 import { EVERY_COMPANY_FIELD } from './support/queries.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from './support/subgraph.ts';

@@ -47,7 +47,7 @@ describe('monitoring', () => {
   });
 
   it('the job evicts exactly the changed companies, once, and remembers its progress across restarts', async () => {
-    const job = env.subgraph.services.monitoringJob!;
+    const job = env.subgraph.services.modules.monitoring.job!;
     const [a, b, c] = legalEntityInns(3, 63) as [string, string, string];
     await env.subgraph.gql(NAMES, { inns: [a, b, c] });
     await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { activities { code } } }`, { inns: [a, b, c] });
@@ -68,7 +68,7 @@ describe('monitoring', () => {
     // Later the same day: yesterday and today are read again (a company can change twice a day), so a and b are
     // evicted again; a restarted job reads its progress from the cache store and does the same.
     expect((await job.runOnce()).sort()).toEqual([a, b].sort());
-    const restarted = new MonitoringJob(env.subgraph.services.monitoring, env.subgraph.services.cache, createLogger('silent'), {
+    const restarted = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), {
       intervalMs: 3_600_000,
       now: () => clock.now,
     });
@@ -93,7 +93,7 @@ describe('monitoring', () => {
     const today = new Date(clock.now).toISOString().slice(0, 10);
     env.emulator.setChanges('req', today, [a]);
     env.emulator.setChanges('egrDetails', today, []);
-    const job = new MonitoringJob(env.subgraph.services.monitoring, env.subgraph.services.cache, createLogger('silent'), {
+    const job = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), {
       intervalMs: 50,
       now: () => clock.now,
     });

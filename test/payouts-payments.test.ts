@@ -198,7 +198,7 @@ describe('payouts: idempotent createPayment', () => {
 describe('payouts: an answer about another record than asked is VENDOR_BAD_RESPONSE, never an answer', () => {
   // Such answers count against the circuit breaker (the vendor misbehaves); here they are half the calls, so the
   // breaker is kept from opening to see each one's own handling.
-  const env = withPayouts({ env: { JUMP_TIMEOUT: '1s', FOCUS_BREAKER_MIN_CALLS: '1000' } });
+  const env = withPayouts({ env: { JUMP_TIMEOUT: '1s', JUMP_BREAKER_MIN_CALLS: '1000' } });
   const BAD = (method: string) => ({ code: 'VENDOR_BAD_RESPONSE', vendor: 'jump-finance', method });
 
   it('payment(id) answered with another payout: an error, nothing stored, the next read asks again', async () => {

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLError, Kind, parse, type TypeNode } from 'graphql';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/app/config.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { parseScopes } from '../src/modules/payouts/auth.ts';
 import { DecimalScalar, InvalidDecimal, exactMoney } from '../src/common/decimal.ts';
 import { maskAccount, paymentStatusOf } from '../src/modules/payouts/mapping.ts';
 import { checkWindow, planPages } from '../src/modules/payouts/paging.ts';
 import { checkAmount, checkCustomerPaymentId, derivedCustomerPaymentId, normalizePhone } from '../src/modules/payouts/validation.ts';
-import { resolveJumpTarget } from '../src/sandbox.ts';
+import { startSandboxes } from '../src/app/sandbox.ts';
 import { looksLikeCardNumber, luhnValid } from '../src/modules/payouts/vendor/card.ts';
 import { jsonMoney, parseJson, stringifyJson } from '../src/modules/payouts/vendor/json.ts';
 import { canonicalMoney, formatKopecks, kopecksOf, minimalKopecksText } from '../src/domain/money.ts';
@@ -238,23 +238,24 @@ describe('paging onto the per_page enum', () => {
 describe('payouts configuration and sandbox', () => {
   it('reads every payouts variable, with defaults', () => {
     const config = loadConfig({});
-    expect(config.jump).toEqual({
+    expect(config.payouts).toEqual({
       apiKey: undefined,
       baseUrl: 'https://api.jump.finance/services/openapi',
       timeoutMs: 10_000,
       retries: 2,
       maxConcurrency: 4,
+      breaker: { errorPercent: 50, minCalls: 5, windowMs: 30_000, resetMs: 30_000 },
       agentId: undefined,
       groupId: undefined,
       statusRefreshMs: 60_000,
       actionNeededRefreshMs: 900_000,
       finalPaymentsTtlMs: 30 * 86_400_000,
       contractorsTtlMs: 600_000,
+      guard: 'warn',
+      scopesHeader: 'x-user-scopes',
     });
-    expect(config.payouts).toEqual({ guard: 'warn', scopesHeader: 'x-user-scopes' });
     const custom = loadConfig({ PAYOUT_GUARD: 'block', AUTH_SCOPES_HEADER: 'X-Scopes', JUMP_AGENT_ID: '61', JUMP_STATUS_REFRESH: '5m', JUMP_BASE_URL: 'http://jump.test/api/' });
-    expect(custom.payouts).toEqual({ guard: 'block', scopesHeader: 'x-scopes' });
-    expect(custom.jump).toMatchObject({ agentId: 61, statusRefreshMs: 300_000, baseUrl: 'http://jump.test/api' });
+    expect(custom.payouts).toMatchObject({ guard: 'block', scopesHeader: 'x-scopes', agentId: 61, statusRefreshMs: 300_000, baseUrl: 'http://jump.test/api' });
   });
 
   it('refuses a status refresh faster than the vendor allows, and unknown guard modes', () => {
@@ -265,22 +266,25 @@ describe('payouts configuration and sandbox', () => {
 
   it('without JUMP_API_KEY the sandbox starts the emulator — but never in production', async () => {
     const logger = createLogger('silent');
-    const sandbox = await resolveJumpTarget(loadConfig({}), logger);
+    // Kontur.Focus has a key here, so only the payouts emulator is wanted.
+    const sandbox = await startSandboxes(loadConfig({ FOCUS_API_KEY: 'focus-key-0123' }), logger);
     try {
-      expect(sandbox.sandbox).toBeDefined();
-      expect(sandbox.apiKey).toMatch(/^[0-9a-f]{32}$/);
-      expect(sandbox.baseUrl).toBe(sandbox.sandbox!.url);
-      const groups = await fetch(`${sandbox.baseUrl}/groups`, { headers: { 'client-key': sandbox.apiKey! } });
+      expect(sandbox.vendors).toEqual({ 'kontur-focus': 'live', tbank: 'not configured', 'jump-finance': 'sandbox' });
+      const { apiKey, baseUrl } = sandbox.config.payouts;
+      expect(apiKey).toMatch(/^[0-9a-f]{32}$/);
+      const groups = await fetch(`${baseUrl}/groups`, { headers: { 'client-key': apiKey! } });
       expect(groups.status).toBe(200);
     } finally {
-      await sandbox.sandbox?.close();
+      await sandbox.close();
     }
-    const production = await resolveJumpTarget(loadConfig({ NODE_ENV: 'production' }), logger);
-    expect(production).toEqual({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: undefined, sandbox: undefined });
+    const production = await startSandboxes(loadConfig({ NODE_ENV: 'production' }), logger);
+    expect(production.vendors).toEqual({ 'kontur-focus': 'not configured', tbank: 'not configured', 'jump-finance': 'not configured' });
+    expect(production.config.payouts).toMatchObject({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: undefined });
     // A real key needs ROUTER_SECRET in every NODE_ENV (payout mutations trust the router's scope header).
     expect(() => loadConfig({ JUMP_API_KEY: 'k-123456' })).toThrow(/ROUTER_SECRET: required when JUMP_API_KEY is set/);
-    const real = await resolveJumpTarget(loadConfig({ JUMP_API_KEY: 'k-123456', ROUTER_SECRET: TEST_ROUTER_SECRET }), logger);
-    expect(real).toEqual({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: 'k-123456', sandbox: undefined });
+    const real = await startSandboxes(loadConfig({ JUMP_API_KEY: 'k-123456', ROUTER_SECRET: TEST_ROUTER_SECRET, FOCUS_API_KEY: 'focus-key-0123' }), logger);
+    expect(real.vendors['jump-finance']).toBe('live');
+    expect(real.config.payouts).toMatchObject({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: 'k-123456' });
   });
 });
 

@@ -91,7 +91,7 @@ describe('collections: failures, registrations and arguments', () => {
   });
 
   it('a stopped monitoring job makes no further calls', async () => {
-    const job = new MonitoringJob(env.subgraph.services.monitoring, env.subgraph.services.cache, createLogger('silent'), { intervalMs: 10 });
+    const job = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), { intervalMs: 10 });
     job.start();
     await new Promise((resolve) => setTimeout(resolve, 60));
     await job.stop();

@@ -12,7 +12,7 @@ import { TEST_TBANK_TOKEN, leakedFragments, logLines, startTbankSubgraph, startT
  */
 
 // Every test provokes failures on purpose: the breaker must not open and turn them into "circuit open".
-const ENV = { TBANK_RATE_LIMIT: '1000/min', FOCUS_BREAKER_MIN_CALLS: '100000' };
+const ENV = { TBANK_RATE_LIMIT: '1000/min', TBANK_BREAKER_MIN_CALLS: '100000' };
 const BAD = 'VENDOR_BAD_RESPONSE';
 
 let focus: FocusEmulator;

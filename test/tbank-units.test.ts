@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRateLimit } from '../src/config.ts';
-import { requisitesRecord } from '../src/modules/tbank/requisites.ts';
+import { loadConfig } from '../src/app/config.ts';
+import { parseRateLimit } from '../src/config/env.ts';
+import { companyRecordOf } from '../src/modules/tbank/requisites.ts';
 import { riskSignals } from '../src/modules/tbank/signals.ts';
 import { RateLimiter } from '../src/modules/tbank/vendor/rate-limiter.ts';
 import { ContractsResponseSchema, ExcerptResponseSchema, normalizeMoney, normalizeVendorDate } from '../src/modules/tbank/vendor/schemas.ts';
@@ -29,6 +30,8 @@ describe('T-Bank configuration', () => {
       maxWaitMs: 5_000,
       timeoutMs: 10_000,
       retries: 2,
+      // Its own breaker (TBANK_BREAKER_*), no longer FOCUS_BREAKER_*.
+      breaker: { errorPercent: 50, minCalls: 5, windowMs: 30_000, resetMs: 30_000 },
     });
     expect(() => loadConfig({ TBANK_RATE_LIMIT: '10 per minute' })).toThrow(/TBANK_RATE_LIMIT: "10 per minute" is not a rate limit/);
     expect(loadConfig({ TBANK_MAX_WAIT: '0s' }).tbank.maxWaitMs).toBe(0);
@@ -161,19 +164,19 @@ describe('T-Bank excerpt readings', () => {
     });
   });
 
-  it('maps the excerpt into the requisites record the Company resolvers read, leaving what T-Bank lacks absent', () => {
-    const record = requisitesRecord(excerpt, '7707083893');
+  it('maps the excerpt into the graph\'s company, leaving what T-Bank lacks null', () => {
+    const record = companyRecordOf(excerpt, '7707083893');
     expect(record.inn).toBe('000000000000');
     expect(record.ogrn).toBe('1000000000000');
-    expect(record.UL?.legalName).toEqual({ short: 'ПАО "НАЗВАНИЕ"', full: 'ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО "НАЗВАНИЕ"' });
-    expect(record.UL?.kpp).toBe('000000000');
-    expect(record.UL?.status).toEqual({ statusString: 'Действующая организация', reorganizing: false, dissolving: false, bankrupting: false, dissolved: false, date: '2023-04-24' });
-    expect(record.UL?.legalAddress?.parsedAddressRF?.oneLineFormatOfAddress).toBe('119019, г Москва, ул Арбат');
-    expect(record.UL?.legalAddress?.parsedAddressRF?.zipCode).toBe('119019');
-    expect(record.UL?.heads).toEqual([{ fio: 'Фамилия Имя Отчество', position: 'ГЕНЕРАЛЬНЫЙ ДИРЕКТОР', date: '2022-01-01', firstDate: '2022-01-01', isInaccuracy: false }]);
-    expect(record.UL?.dissolutionDate).toBeUndefined(); // terminationDt is ignored while the company is active
-    expect(record.UL?.oktmo).toBeUndefined();
-    expect(record.briefReport).toBeUndefined();
+    expect([record.shortName, record.fullName]).toEqual(['ПАО "НАЗВАНИЕ"', 'ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО "НАЗВАНИЕ"']);
+    expect(record.kpp).toBe('000000000');
+    expect(record.status).toEqual({ code: 'ACTIVE', text: 'Действующая организация', date: '2023-04-24', isActive: true });
+    expect(record.legalAddress?.oneLine).toBe('119019, г Москва, ул Арбат');
+    expect(record.legalAddress?.zipCode).toBe('119019');
+    expect(record.heads).toEqual([{ fio: 'Фамилия Имя Отчество', innfl: null, position: 'ГЕНЕРАЛЬНЫЙ ДИРЕКТОР', since: '2022-01-01' }]);
+    expect(record.dissolutionDate).toBeNull(); // terminationDt is ignored while the company is active
+    expect(record.oktmo).toBeNull();
+    expect(record.expressReport).toBeNull();
   });
 });
 

@@ -1,14 +1,9 @@
-import { parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { estimateVendorCalls } from '../src/graphql/vendor-cost.ts';
+import { MODULES } from '../src/app/registry.ts';
 import { buildSchema } from '../src/graphql/schema.ts';
+import { estimate } from './support/cost.ts';
 import { legalEntityInns } from './support/inns.ts';
 import { withSubgraph } from './support/subgraph.ts';
-
-function estimate(query: string, variables: Record<string, unknown> = {}): number {
-  const document = parse(query);
-  return estimateVendorCalls(document, document.definitions[0] as OperationDefinitionNode, variables);
-}
 
 describe('vendor-cost estimate', () => {
   it('counts a variable left to its default value', () => {
@@ -35,7 +30,7 @@ describe('vendor-cost estimate', () => {
 describe('the estimate never undercounts a field', () => {
   const env = withSubgraph();
   // @apollo/subgraph builds with graphql's CommonJS copy: inspect its types structurally, not with graphql's predicates.
-  const company = buildSchema().getType('Company') as unknown as { getFields(): Record<string, { type: unknown; args: Array<{ name: string }> }> };
+  const company = buildSchema(MODULES).getType('Company') as unknown as { getFields(): Record<string, { type: unknown; args: Array<{ name: string }> }> };
   const namedType = (type: any): any => (type.ofType ? namedType(type.ofType) : type);
   let seed = 0;
 

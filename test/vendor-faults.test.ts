@@ -100,14 +100,14 @@ function expectCallSplit(emulator: FocusEmulator, target: string, faulted: numbe
 
 /** A failed call leaves nothing in flight: the next lookup of the same INN makes a call of its own. */
 async function expectNothingLeftInFlight({ emulator, subgraph }: Harness, inn: string): Promise<void> {
-  expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
+  expect(subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
   emulator.clearFaults();
   emulator.resetCalls();
   const again = await subgraph.gql(ONE, { inn });
   expect(again.errors).toBeUndefined();
   expect(again.data.company).toEqual({ inn, shortName: expect.any(String) });
   expect(emulator.calls.map((call) => call.ids)).toEqual([[inn]]);
-  expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
+  expect(subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
 }
 
 const CIRCUIT_STATE = 'vendor_circuit_state{vendor="kontur-focus"}';
@@ -318,7 +318,7 @@ describe('circuit breaker', () => {
       { path: ['companies', 2], code: 'VENDOR_UNAVAILABLE', circuitOpen: true },
     ]);
     expect(elapsedMs).toBeLessThan(1_000);
-    expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
+    expect(subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
     metrics = await metricsText(subgraph.url);
     expect(sample(metrics, CIRCUIT_STATE)).toBe(2);
     expect(sample(metrics, CIRCUIT_OPEN_CALLS)).toBeGreaterThan(0);
@@ -390,7 +390,7 @@ describe('stale-if-error', () => {
       [[inn], 503],
       [[inn], 503],
     ]);
-    expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
+    expect(subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
 
     // In one operation with a company nothing is cached for: that one fails, the stale one still answers.
     emulator.resetCalls();
@@ -415,7 +415,7 @@ describe('stale-if-error', () => {
       ['req', [inn], 503],
       ['req', [inn], 503],
     ]);
-    expect(subgraph.services.batchers.req.inFlightCount).toBe(0);
+    expect(subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
 
     expect(sample(await metricsText(subgraph.url), 'cache_lookups_total{method="req",result="stale_served"}')).toBeGreaterThanOrEqual(2);
   });
@@ -442,7 +442,7 @@ describe('stale-if-error', () => {
     // One failed vendor call (1 + FOCUS_RETRIES HTTP calls): the status field reuses the stale entry instead of asking again.
     expect(h.emulator.calls).toHaveLength(3);
     expect(h.emulator.calls.every((call) => call.status === 503 && call.ids.join() === inn)).toBe(true);
-    expect(h.subgraph.services.batchers.req.inFlightCount).toBe(0);
+    expect(h.subgraph.services.modules.focus.batchers.req.inFlightCount).toBe(0);
   });
 
   it('while the circuit is open, an expired entry still answers, marked stale, without any vendor call', async () => {

@@ -1,5 +1,5 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { fieldsOf } from '../graphql/vendor-cost.ts';
+import { fieldsOf } from './ast.ts';
 
 /**
  * The names of the fields selected next to the resolving one (on the same parent object), found by walking the

@@ -3,26 +3,21 @@ import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { schemaDir } from '../paths.ts';
-import type { Resolvers } from '../generated/graphql.ts';
-import { collectionResolvers } from '../modules/collections/resolvers/index.ts';
-import { companyResolvers } from '../modules/company/resolvers/index.ts';
-import { documentResolvers } from '../modules/documents/resolvers/index.ts';
-import { monitoringResolvers } from '../modules/monitoring/resolvers.ts';
-import { riskResolvers } from '../modules/risk/resolvers.ts';
-import { tbankResolvers } from '../modules/tbank/resolvers.ts';
-import { DateScalar, DateTimeScalar } from '../common/scalars.ts';
-import { payoutResolvers } from '../modules/payouts/resolvers/index.ts';
 import { DecimalScalar } from '../common/decimal.ts';
+import { DateScalar, DateTimeScalar } from '../common/scalars.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import type { AnyModule } from '../modules/contract.ts';
+import { schemaDir } from '../paths.ts';
 
-/** schema/*.graphql as one SDL document, in a stable order. */
-export function readTypeDefs(): string {
-  return fs
-    .readdirSync(schemaDir)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => fs.readFileSync(path.join(schemaDir, file), 'utf8'))
-    .join('\n');
+/** The house's own schema file (scalars); each module names its files. */
+const CORE_SCHEMA = ['scalars.graphql'];
+
+/** The modules' schema files as one SDL document, in registry order. */
+export function readTypeDefs(modules: readonly AnyModule[]): string {
+  const files = [...CORE_SCHEMA, ...modules.flatMap((module) => module.schema ?? [])];
+  const unclaimed = fs.readdirSync(schemaDir).filter((file) => file.endsWith('.graphql') && !files.includes(file));
+  if (unclaimed.length > 0) throw new Error(`schema/${unclaimed.join(', schema/')}: no module lists it`);
+  return files.map((file) => fs.readFileSync(path.join(schemaDir, file), 'utf8')).join('\n');
 }
 
 /** Each module resolves its own fields of shared types (Query, Company): merged per type, a field defined twice is a bug. */
@@ -40,10 +35,10 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export function buildSchema(): GraphQLSchema {
-  const typeDefs = readTypeDefs();
+export function buildSchema(modules: readonly AnyModule[]): GraphQLSchema {
+  const typeDefs = readTypeDefs(modules);
   const resolvers = {
-    ...mergeResolvers(companyResolvers, collectionResolvers, documentResolvers, monitoringResolvers, riskResolvers, tbankResolvers, payoutResolvers),
+    ...mergeResolvers(...modules.flatMap((module) => (module.resolvers ? [module.resolvers] : []))),
     Date: DateScalar,
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
-import type { Services } from '../services.ts';
+import type { Services } from '../app/services.ts';
 import type { Lifecycle } from './server.ts';
 
 /** Liveness, readiness and Prometheus metrics: reachable without the router secret so probes and scrapers work. */
@@ -18,11 +18,11 @@ export function operationsRoutes(services: Services, lifecycle: Lifecycle = { dr
       res.status(503).json({ status: 'not ready', checks: { config: 'ok', shutdown: 'draining: finishing in-flight operations' } });
       return;
     }
-    const cacheReachable = await services.cache.ping();
-    const ready = cacheReachable;
+    const [cacheReachable, modules] = await Promise.all([services.cache.ping(), services.ready()]);
+    const ready = cacheReachable && modules.ok;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
-      checks: { config: 'ok', cache: { kind: services.cache.kind, reachable: cacheReachable } },
+      checks: { config: 'ok', cache: { kind: services.cache.kind, reachable: cacheReachable }, ...modules.checks },
     });
   });
 

@@ -13,12 +13,10 @@ import { buildSchema } from '../graphql/schema.ts';
 import { operationTelemetryPlugin } from '../graphql/plugins/operation-telemetry.ts';
 import { vendorCostLimitPlugin } from '../graphql/plugins/vendor-cost-limit.ts';
 import { newOperationStats } from '../loaders/operation-stats.ts';
-import { withTbankSignals } from '../modules/tbank/signals.ts';
 import { OperationLifetime } from '../loaders/operation-lifetime.ts';
 import { cutText, redact, redactDeep } from '../observability/redaction.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app/services.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
-import { documentRoutes } from '../modules/documents/route.ts';
 import { operationsRoutes, requireRouterSecret } from './operations.ts';
 
 export interface HttpApp {
@@ -27,6 +25,8 @@ export interface HttpApp {
   apollo: ApolloServer<GraphQLContext>;
   /** Set `draining` on SIGTERM: readiness answers 503 at once while in-flight operations finish. */
   lifecycle: Lifecycle;
+  /** GraphiQL and introspection are on. */
+  exploring: boolean;
 }
 
 export interface Lifecycle {
@@ -37,8 +37,8 @@ export interface HttpOptions {
   /** Sandbox mode (bundled emulators): GraphiQL and introspection default to on. */
   sandbox?: boolean;
   /**
-   * A real Jump.Finance key is configured (money can move): GraphiQL and introspection default to off in every mode.
-   * Undefined: decided from the configuration (JUMP_API_KEY set).
+   * A vendor that moves money is live: GraphiQL and introspection default to off in every mode. Undefined: decided
+   * from the configuration (a money-moving vendor module with credentials of its own).
    */
   liveMoney?: boolean;
 }
@@ -79,9 +79,15 @@ function armor(services: Services, exploring: boolean) {
   }).protect();
 }
 
+/** Whether a vendor module that moves money has credentials of its own (not the sandbox's). */
+function moneyIsLive(services: Services): boolean {
+  const slices = services.config as unknown as Record<string, unknown>;
+  return services.registry.some((module) => module.vendor?.movesMoney === true && module.vendor.live(slices[module.name] as never));
+}
+
 export async function createHttpApp(services: Services, options: HttpOptions = {}): Promise<HttpApp> {
   const { config } = services;
-  const liveMoney = options.liveMoney ?? Boolean(config.jump.apiKey);
+  const liveMoney = options.liveMoney ?? moneyIsLive(services);
   // GraphiQL and introspection: on in the sandbox; in development and test too unless a real Jump.Finance key is
   // set (money can move: the schema is then not shown to whoever reaches the port); off in production; GRAPHIQL decides.
   const exploring = config.access.graphiql ?? (options.sandbox === true || (config.env !== 'production' && !liveMoney));
@@ -91,7 +97,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   const httpServer = http.createServer(app);
   const protection = armor(services, exploring);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema: buildSchema(services.registry),
     logger: services.logger.child({ component: 'apollo' }),
     introspection: exploring,
     formatError,
@@ -105,7 +111,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
     plugins: [
       // Armor's declarations point at Apollo's CommonJS build; the hooks are the same.
       ...(protection.plugins as unknown as ApolloServerPlugin<GraphQLContext>[]),
-      vendorCostLimitPlugin(config.limits.maxVendorCallsPerOperation),
+      vendorCostLimitPlugin(services.costs, config.limits.maxVendorCallsPerOperation),
       operationTelemetryPlugin(services.metrics),
       // In-flight operations get SHUTDOWN_GRACE (default OPERATION_TIMEOUT + 5 s, so every deadline can pass) to finish.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.operation.shutdownGraceMs }),
@@ -115,8 +121,8 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   await apollo.start();
 
   app.use(operationsRoutes(services, lifecycle));
-  // Outside the router-secret guard: browsers follow these links directly, and the signed token is the authorisation.
-  app.use(documentRoutes(services));
+  // The modules' routes (document downloads, webhooks …) sit outside the router-secret guard: each authorises itself.
+  for (const router of services.routes()) app.use(router);
   if (exploring) {
     app.use('/graphiql', graphiqlAssets());
     app.get('/graphql', (req, res, next) => {
@@ -144,28 +150,20 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
         // whatever only it was waiting for is dropped unsent.
         const lifetime = new OperationLifetime(config.operation.timeoutMs);
         res.once('close', () => lifetime.end(res.writableFinished ? 'answered' : 'client-gone'));
-        const stats = newOperationStats(lifetime);
-        return {
+        const core = {
           requestId,
           logger: services.logger.child({ requestId }),
-          // The loaders, and T-Bank's risk signals over them when T-Bank is configured (ctx.tbankSignals).
-          ...withTbankSignals(services.createLoaders(stats)),
-          companies: services.companies,
-          usage: services.usage,
-          documents: services.documents,
-          monitoring: services.monitoring,
-          riskPolicy: services.riskPolicy,
+          stats: newOperationStats(lifetime),
           now: services.now,
-          // Scopes from the header the router sets (AUTH_SCOPES_HEADER), and a contractor loader for this operation.
-          payouts: services.payouts.forRequest((name) => req.get(name), stats),
-          stats,
+          header: (name: string) => req.get(name),
         };
+        return services.contextFor(core as GraphQLContext);
       },
     }),
   );
   app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
   app.use(bodyErrors);
-  return { app, httpServer, apollo, lifecycle };
+  return { app, httpServer, apollo, lifecycle, exploring };
 }
 
 /** A body over MAX_REQUEST_BODY or unreadable JSON gets a GraphQL-shaped error, not an HTML page. */

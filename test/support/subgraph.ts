@@ -2,10 +2,10 @@ import { afterAll, beforeAll } from 'vitest';
 import type http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import { createHttpApp, type Lifecycle } from '../../src/http/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import { startFocusEmulator, type FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 
 export const TEST_FOCUS_KEY = 'test-focus-key-0123456789abcdef';
@@ -64,7 +64,7 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
     ...options.env,
   });
   const logger = createLogger(config.logLevel, sink);
-  const services = createServices(config, logger, config.focus.apiKey!, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
+  const services = createServices(config, logger, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
   await services.cache.connect();
   const { httpServer, apollo, lifecycle } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 import { startTbankEmulator, type TbankEmulator, type TbankEmulatorOptions } from '../../src/modules/tbank/emulator/server.ts';
 import { TEST_FOCUS_KEY, type GraphQLResponse } from './subgraph.ts';
@@ -58,7 +58,7 @@ export async function startTbankSubgraph(options: {
     ...options.env,
   });
   const logger = createLogger(config.logLevel, sink);
-  const services = createServices(config, logger, config.focus.apiKey, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
+  const services = createServices(config, logger, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
   await services.cache.connect();
   const { httpServer, apollo } = await createHttpApp(services);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

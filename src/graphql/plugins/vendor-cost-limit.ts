@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../../common/context.ts';
+import type { CostRules } from '../../common/cost.ts';
 import { estimateVendorCalls } from '../vendor-cost.ts';
 
 /**
@@ -8,13 +9,13 @@ import { estimateVendorCalls } from '../vendor-cost.ts';
  * (HTTP 400, QUERY_TOO_EXPENSIVE). Bad arguments are not judged here: each field refuses its own (BAD_USER_INPUT on
  * that field, siblings answered), before its vendor call.
  */
-export function vendorCostLimitPlugin(limit: number): ApolloServerPlugin<GraphQLContext> {
+export function vendorCostLimitPlugin(rules: Required<CostRules>, limit: number): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
-          const estimate = estimateVendorCalls(document, operation, request.variables ?? {});
+          const estimate = estimateVendorCalls(rules, document, operation, request.variables ?? {});
           if (estimate <= limit) return;
           throw new GraphQLError(
             `This operation could cost up to ${estimate} Kontur.Focus calls, more than the ${limit} allowed per operation ` +

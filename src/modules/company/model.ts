@@ -1,34 +1,26 @@
 import type { InnKind } from '../../domain/identifiers.ts';
-import type {
-  FocusActivity,
-  FocusBriefReportSummary,
-  FocusFounderFL,
-  FocusFounderForeign,
-  FocusFounderUL,
-  FocusReqRecord,
-} from '../kontur-focus/vendor/schemas.ts';
+import type { CompanyRecord, ExpressReportSummary } from '../../domain/company.ts';
+import type { FocusActivity, FocusFounderFL, FocusFounderForeign, FocusFounderUL } from '../kontur-focus/vendor/schemas.ts';
 
 /**
- * What a `Company` resolver receives: just the key and the registration it answers with.
- * Every other field is loaded through the per-request loaders, so a query pays only for the vendor
- * methods its selection needs.
+ * What a `Company` resolver receives: just the key and the registration it answers with. Every other field is loaded
+ * through the per-request loaders, so a query pays only for the vendor methods its selection needs.
  */
 export interface CompanyRef {
   inn: string;
   /** OGRN of the registration this Company answers with (the current one, or the one asked for by OGRN). */
-  ogrn: string | undefined;
+  ogrn: string | null | undefined;
 }
 
-/** What an `ExpressReport` resolver receives: req's summary, and whose it is (for the briefReport link and PDF). */
+/** What an `ExpressReport` resolver receives: the summary, and whose it is (for the briefReport link and PDF). */
 export interface ExpressReportRef {
   inn: string;
-  /** OGRN of the registration the summary belongs to, to pick its record from briefReport. */
-  ogrn: string | undefined;
-  summary: FocusBriefReportSummary;
+  ogrn: string | null | undefined;
+  summary: ExpressReportSummary;
 }
 
 export interface RegistrationRef {
-  record: FocusReqRecord;
+  record: CompanyRecord;
   isCurrent: boolean;
 }
 

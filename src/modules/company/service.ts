@@ -4,7 +4,7 @@ import type { VendorEntry } from '../kontur-focus/batcher.ts';
 import type { FocusBatchers } from '../kontur-focus/loaders.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 
-import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/methods.ts';
+import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/vendor/methods.ts';
 
 export type { PerInnMethod };
 

@@ -1,8 +1,9 @@
 import express, { type Response, type Router } from 'express';
 import { VendorError, type ErrorCode } from '../../errors.ts';
 import { documentFileName } from './model.ts';
-import { redactSecrets, redactUrl } from '../../observability/logger.ts';
-import type { Services } from '../../services.ts';
+import { redact } from '../../observability/redaction.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { DocumentService } from './service.ts';
 
 /** How a failed vendor call answers a download: the vendor's fault (502), unavailable for now (503), too slow (504). */
 const VENDOR_STATUS: Readonly<Record<Exclude<ErrorCode, 'BAD_USER_INPUT'>, number>> = {
@@ -18,9 +19,9 @@ const VENDOR_STATUS: Readonly<Record<Exclude<ErrorCode, 'BAD_USER_INPUT'>, numbe
  * these links directly, and the signed, expiring token is the authorisation. Tampered or unknown token → 403,
  * expired → 410, no such document at Kontur.Focus → 404, vendor failure → 502/503/504 with its VENDOR_* code.
  */
-export function documentRoutes(services: Services): Router {
+export function documentRoutes(documents: DocumentService, parentLogger: Logger): Router {
   const router = express.Router();
-  const logger = services.logger.child({ component: 'documents' });
+  const logger = parentLogger.child({ component: 'documents' });
 
   /** The document a link names, or undefined once the answer (404/403/410) has been sent. */
   const claimsOf = (req: express.Request, res: Response) => {
@@ -29,7 +30,7 @@ export function documentRoutes(services: Services): Router {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     if (!file.endsWith('.pdf')) return plain(res, 404, 'Not found');
-    const check = services.documents.signer.verify(file.slice(0, -'.pdf'.length));
+    const check = documents.signer.verify(file.slice(0, -'.pdf'.length));
     if (!check.ok && check.reason === 'expired') return plain(res, 410, 'This document link has expired; ask the graph for a new one');
     if (!check.ok) return plain(res, 403, 'Forbidden: invalid document link');
     return check.claims;
@@ -40,7 +41,7 @@ export function documentRoutes(services: Services): Router {
   router.head('/documents/:file', async (req, res) => {
     const claims = claimsOf(req, res);
     if (!claims) return;
-    const document = await services.documents.cached(claims.kind, claims.inn);
+    const document = await documents.cached(claims.kind, claims.inn);
     res.status(200);
     res.setHeader('content-type', 'application/pdf');
     res.setHeader('content-disposition', `attachment; filename="${documentFileName(claims.kind, claims.inn)}"`);
@@ -57,7 +58,7 @@ export function documentRoutes(services: Services): Router {
     const { kind, inn } = claims;
     const started = Date.now();
     try {
-      const document = await services.documents.download(kind, inn);
+      const document = await documents.download(kind, inn);
       if (!document) {
         logger.info({ kind, status: 404, durationMs: Date.now() - started }, 'document download');
         return plain(res, 404, 'Kontur.Focus has no such document for this company');
@@ -75,10 +76,10 @@ export function documentRoutes(services: Services): Router {
         const retryAfter = error.extensions.retryAfterSeconds;
         if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
         logger.warn({ kind, status, code: error.code, durationMs: Date.now() - started }, 'document download failed');
-        const message = redactSecrets(redactUrl(error.message), [services.config.focus.apiKey]);
+        const message = redact(error.message);
         return plain(res, status, `${error.code}: ${message}`);
       }
-      logger.error({ kind, err: { message: redactUrl(String((error as Error)?.message ?? error)) } }, 'document download failed');
+      logger.error({ kind, err: { message: redact(String((error as Error)?.message ?? error)) } }, 'document download failed');
       return plain(res, 500, 'INTERNAL_SERVER_ERROR: the document could not be served');
     }
   });

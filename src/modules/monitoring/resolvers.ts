@@ -14,7 +14,7 @@ const Mutation: MutationResolvers = {
 const Query: QueryResolvers = {
   async changedCompanies(_parent, { date, scope }, ctx) {
     const inns = await ctx.monitoring.changedInns(scope === 'REGISTRY_DETAILS' ? 'egrDetails' : 'req', date);
-    const entries = await ctx.loaders.req.loadMany(inns);
+    const entries = await ctx.requisites.req.loadMany(inns);
     // A failed lookup nulls only its own item (with its error); INNs the registry no longer knows are left out.
     const companies = entries.map((entry, index) => (entry instanceof Error ? entry : companyFromEntry(inns[index]!, entry)));
     return companies
@@ -23,4 +23,4 @@ const Query: QueryResolvers = {
   },
 };
 
-export const monitoringResolvers: Resolvers = { Mutation, Query };
+export const resolvers: Resolvers = { Mutation, Query };

@@ -4,7 +4,7 @@ import type { FocusBatchers } from '../kontur-focus/loaders.ts';
 import type { VendorEntry } from '../kontur-focus/batcher.ts';
 import type { FocusClient } from '../kontur-focus/vendor/client.ts';
 import type { FocusIdentifierPair } from '../kontur-focus/vendor/schemas.ts';
-import { PER_INN_METHODS } from '../kontur-focus/methods.ts';
+import { PER_INN_METHODS } from '../kontur-focus/vendor/methods.ts';
 
 export type ChangeScope = 'req' | 'egrDetails';
 

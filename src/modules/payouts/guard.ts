@@ -2,7 +2,7 @@ import type { GraphQLContext } from '../../common/context.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
 import { VendorError } from '../../errors.ts';
 import { JUMP_LEGAL_FORMS, type JumpContractor } from './vendor/schemas.ts';
-import { isOperating, pickCurrent, statusCode, statusOf } from '../company/registry.ts';
+import { pickCurrent } from '../../domain/company.ts';
 import { counterpartyCheckFailed, notFound } from './errors.ts';
 import type { GuardMode, PayoutFinding } from './model.ts';
 
@@ -37,19 +37,19 @@ async function soleProprietorFindings(contractor: JumpContractor, ctx: GraphQLCo
   const inn = contractor.inn?.trim();
   if (!inn) return [{ code: 'INN_MISSING', message: 'The sole proprietor has no INN at Jump.Finance', source: 'JUMP_FINANCE' }];
   if (!isValidInn(inn)) return [{ code: 'INN_INVALID', message: `The sole proprietor's INN ${inn} is not a valid INN`, source: 'JUMP_FINANCE' }];
-  let records;
+  let registrations;
   try {
-    ({ records } = await ctx.loaders.reqForStatus.load(inn));
+    ({ registrations } = await ctx.requisites.reqForStatus.load(inn));
   } catch (error) {
     return [unavailable('KONTUR_FOCUS', error)];
   }
-  const current = pickCurrent(records);
+  const current = pickCurrent(registrations);
   if (!current) return [{ code: 'NOT_IN_REGISTRY', message: `INN ${inn} is not in the registry of sole proprietors (EGRIP)`, source: 'KONTUR_FOCUS' }];
-  const status = statusOf(current);
-  const code = statusCode(status);
-  if (isOperating(code)) return [];
-  const since = status?.date ? ` since ${status.date}` : '';
-  const text = status?.statusString ? `: ${status.statusString}` : '';
+  const { status } = current;
+  const { code } = status;
+  if (status.isActive) return [];
+  const since = status.date ? ` since ${status.date}` : '';
+  const text = status.text ? `: ${status.text}` : '';
   const what = code === 'LIQUIDATED' ? 'dissolved' : code === 'UNKNOWN' ? 'of unknown status' : code.toLowerCase();
   return [{ code: `REGISTRY_${code}`, message: `The sole proprietor's registration is ${what}${since}${text}`, source: 'KONTUR_FOCUS' }];
 }

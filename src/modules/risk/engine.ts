@@ -1,5 +1,5 @@
-import type { FocusAnalyticsValues, FocusReqRecord } from '../kontur-focus/vendor/schemas.ts';
-import { statusCode, statusOf } from '../company/registry.ts';
+import type { CompanyRecord } from '../../domain/company.ts';
+import type { FocusAnalyticsValues } from '../kontur-focus/vendor/schemas.ts';
 import type { RiskFactorCode, RiskPolicy } from './policy.ts';
 
 export type RiskSeverity = 'RED' | 'YELLOW' | 'GREEN';
@@ -41,7 +41,8 @@ export interface RiskTbankSignals {
 
 export interface RiskInputs {
   isLegalEntity: boolean;
-  req: FocusReqRecord | undefined;
+  /** The registration assessed, as the requisites source mapped it. */
+  company: CompanyRecord | undefined;
   analytics: FocusAnalyticsValues | undefined;
   tbank?: RiskTbankSignals | null;
   /** Whether T-Bank was consulted for this profile (configured, and asked for). */
@@ -142,10 +143,10 @@ function collectFactors(inputs: RiskInputs, policy: RiskPolicy): RiskFactor[] {
 
 type Add = (code: RiskFactorCode, severity: RiskSeverity, source: RiskSource, title: string, details?: RiskDetail[]) => void;
 
-function statusFactors({ req }: RiskInputs, add: Add): void {
-  const status = statusOf(req);
-  const code = statusCode(status);
-  const details = [...detail('status', status?.statusString), ...detail('date', status?.date)];
+function statusFactors({ company }: RiskInputs, add: Add): void {
+  const status = company?.status;
+  const code = status?.code ?? 'UNKNOWN';
+  const details = [...detail('status', status?.text ?? undefined), ...detail('date', status?.date ?? undefined)];
   if (code === 'LIQUIDATED') add('LIQUIDATION', 'RED', 'STATUS', 'Компания ликвидирована или исключена из реестра', details);
   if (code === 'LIQUIDATING') add('LIQUIDATION', 'RED', 'STATUS', 'Компания в процессе ликвидации', details);
   if (code === 'BANKRUPT') add('BANKRUPTCY', 'RED', 'STATUS', 'Компания в процедуре банкротства', details);
@@ -256,12 +257,12 @@ function scaledAmountFactor(
   ]);
 }
 
-function expressReportFactors({ req }: RiskInputs, add: Add): void {
-  const summary = req?.briefReport?.summary;
+function expressReportFactors({ company }: RiskInputs, add: Add): void {
+  const summary = company?.expressReport;
   if (!summary) return;
-  if (summary.redStatements) add('EXPRESS_REPORT_RED', 'RED', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: критические факты');
-  if (summary.yellowStatements) add('EXPRESS_REPORT_YELLOW', 'YELLOW', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: факты, требующие внимания');
-  if (summary.greenStatements) add('EXPRESS_REPORT_GREEN', 'GREEN', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: положительные факты');
+  if (summary.red) add('EXPRESS_REPORT_RED', 'RED', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: критические факты');
+  if (summary.yellow) add('EXPRESS_REPORT_YELLOW', 'YELLOW', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: факты, требующие внимания');
+  if (summary.green) add('EXPRESS_REPORT_GREEN', 'GREEN', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: положительные факты');
 }
 
 function tbankFactors({ tbank }: RiskInputs, policy: RiskPolicy, add: Add): void {

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../config/env.ts';
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -138,7 +139,8 @@ export interface RiskPolicy extends ParsedRiskPolicy {
   weightOf(code: RiskFactorCode): number;
 }
 
-export class RiskPolicyError extends Error {}
+/** A bad policy stops the start, like any bad configuration. */
+export class RiskPolicyError extends ConfigError {}
 
 export function buildRiskPolicy(input: unknown, source: string): RiskPolicy {
   const parsed = RiskPolicySchema.safeParse(input ?? {});

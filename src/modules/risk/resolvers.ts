@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { fieldsOf } from '../../graphql/vendor-cost.ts';
+import { fieldsOf } from '../../common/ast.ts';
 import type { CompanyResolvers, QueryResolvers, Resolvers, RiskPolicyResolvers, ScreeningResultResolvers } from '../../generated/graphql.ts';
 import { companyFromEntry } from '../company/lookup.ts';
 import { assertInnCount, assertValidInns } from '../company/validation.ts';
@@ -28,7 +28,7 @@ const Query: QueryResolvers = {
   async screenCounterparties(_parent, { inns }, ctx) {
     assertInnCount(inns, 'inns');
     assertValidInns(inns, 'inns');
-    const entries = await ctx.loaders.req.loadMany(inns);
+    const entries = await ctx.requisites.req.loadMany(inns);
     return Promise.all(
       inns.map((inn, index) => {
         const entry = entries[index]!;
@@ -67,4 +67,4 @@ const ScreeningResult: ScreeningResultResolvers = {
   error: (outcome) => outcome.error,
 };
 
-export const riskResolvers: Resolvers = { Company, Query, RiskPolicy, ScreeningResult };
+export const resolvers: Resolvers = { Company, Query, RiskPolicy, ScreeningResult };

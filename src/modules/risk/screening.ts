@@ -2,8 +2,7 @@ import type { GraphQLContext } from '../../common/context.ts';
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
 import { innKind } from '../../domain/identifiers.ts';
 import type { CompanyRef } from '../company/model.ts';
-import { recordOf } from '../company/lookup.ts';
-import { statusCode, statusOf } from '../company/registry.ts';
+import { recordOf, registrationOf } from '../company/lookup.ts';
 import { assessRisk, type RiskProfile } from './engine.ts';
 
 /** What screenCounterparties answers per INN. */
@@ -16,19 +15,19 @@ export interface ScreeningOutcome {
 }
 
 /**
- * The risk profile of one company, from the per-request loaders: req (status-fresh), analytics and, when T-Bank is
- * configured and asked for, its excerpt — so 100 companies cost one req and one analytics call.
+ * The risk profile of one company, from the per-request loaders: requisites (status-fresh), analytics and, when T-Bank
+ * is configured and asked for, its excerpt — so 100 companies cost one req and one analytics call.
  */
 export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { withTbank = true } = {}): Promise<RiskProfile | null> {
-  const [reqEntry, analyticsEntry] = await Promise.all([ctx.loaders.reqForStatus.load(company.inn), ctx.loaders.analytics.load(company.inn)]);
-  const req = await recordOf(company, ctx.loaders.reqForStatus);
-  if (!req) return null;
-  const analytics = await recordOf(company, ctx.loaders.analytics);
+  const [requisites, analyticsEntry] = await Promise.all([ctx.requisites.reqForStatus.load(company.inn), ctx.focus.analytics.load(company.inn)]);
+  const record = await registrationOf(company, ctx, { forStatus: true });
+  if (!record) return null;
+  const analytics = await recordOf(company, ctx.focus.analytics);
   // A configured source that fails must not make the profile look clean: it is reported, and the profile asks for review.
-  const tbankConsulted = withTbank && ctx.tbankSignals !== undefined;
+  const tbank = withTbank ? ctx.tbank : undefined;
   let tbankFailed = false;
-  const tbank = tbankConsulted
-    ? await ctx.tbankSignals!(company.inn).catch(() => {
+  const signals = tbank
+    ? await tbank.signals(company.inn).catch(() => {
         tbankFailed = true;
         return null;
       })
@@ -36,12 +35,12 @@ export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { 
   return assessRisk(
     {
       isLegalEntity: innKind(company.inn) === 'LEGAL_ENTITY',
-      req,
+      company: record,
       analytics: analytics?.analytics,
-      tbank,
-      tbankConsulted,
+      tbank: signals,
+      tbankConsulted: tbank !== undefined,
       unavailableSources: tbankFailed ? ['TBANK'] : [],
-      checkedAt: new Date(Math.min(reqEntry.fetchedAt, analyticsEntry.fetchedAt)).toISOString(),
+      checkedAt: new Date(Math.min(requisites.fetchedAt, analyticsEntry.fetchedAt)).toISOString(),
       now: new Date(ctx.now()),
     },
     ctx.riskPolicy,
@@ -54,8 +53,8 @@ export async function screen(inn: string, company: CompanyRef | null, ctx: Graph
     // T-Bank allows about 10 calls a minute: a bulk screening would spend the whole quota on its first INNs and leave
     // the rest unchecked, so bulk screening reads Kontur.Focus only (Company.risk adds T-Bank per company).
     const profile = await riskProfileOf(company, ctx, { withTbank: false });
-    const req = await recordOf(company, ctx.loaders.reqForStatus);
-    return { inn, company, statusCode: statusCode(statusOf(req)), profile, error: null };
+    const record = await registrationOf(company, ctx, { forStatus: true });
+    return { inn, company, statusCode: record?.status.code ?? 'UNKNOWN', profile, error: null };
   } catch (error) {
     const code = (error as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR';
     return { inn, company, statusCode: null, profile: null, error: code };

@@ -35,20 +35,19 @@ const ROLES: Record<NonNullable<TbankContract['role']>, StateContractRole> = { s
  * Company.tbankCheck and Company.stateContracts: resolver → per-request DataLoader → process-wide cache and in-flight
  * map (TbankService) → rate-limited T-Bank client. Both answer "nothing" without a T-Bank configuration.
  */
-export const tbankResolvers: Resolvers = {
+export const resolvers: Resolvers = {
   Company: {
     async tbankCheck(company, _args, ctx) {
-      const excerpts = ctx.loaders.tbankExcerptEntry;
-      if (!excerpts) return null;
-      const { value, fetchedAt } = await excerpts.load(company.inn);
+      if (!ctx.tbank) return null;
+      const { value, fetchedAt } = await ctx.tbank.tbankExcerptEntry.load(company.inn);
       return value ? { excerpt: value, fetchedAt } : null;
     },
 
     async stateContracts(company, { first, after }, ctx) {
-      const pages = ctx.loaders.tbankContractsPage;
-      if (!pages) return emptyConnection<TbankContract>(null);
+      if (!ctx.tbank) return emptyConnection<TbankContract>(null);
+      const pages = ctx.tbank.tbankContractsPage;
       // Contracts are listed by OGRN: the Company's own registration, else the one T-Bank's excerpt names.
-      const ogrn = company.ogrn ?? (await ctx.loaders.tbankExcerpt!.load(company.inn))?.companyCard.requisites.ogrn;
+      const ogrn = company.ogrn ?? (await ctx.tbank.tbankExcerpt.load(company.inn))?.companyCard.requisites.ogrn;
       if (!ogrn) return emptyConnection<TbankContract>(0);
       return offsetConnection<TbankContract>('stateContracts', { first, after }, TBANK_PAGE_SIZE, (offset) => pages.load({ ogrn, offset }));
     },

@@ -1,6 +1,5 @@
 import type { CompanyStatusCode } from '../../generated/graphql.ts';
 import type { TbankExcerpt } from './vendor/schemas.ts';
-import type { TbankLoaders } from './loaders.ts';
 import { frozenAccounts, negativeLists, sameAddressCount, statusCodeOf } from './mapping.ts';
 
 /**
@@ -27,21 +26,5 @@ export function riskSignals(excerpt: TbankExcerpt): TbankRiskSignals {
     frozenAccountDecisions: frozenAccounts(excerpt).count,
     sameAddressCompanies: sameAddressCount(excerpt),
     statusCode: statusCodeOf(excerpt),
-  };
-}
-
-/**
- * The per-request loaders plus `tbankSignals(inn)` for the context: T-Bank's risk signals of an INN (null when T-Bank
- * has no data), through the same cached, coalesced and rate-limited excerpt loader; absent when T-Bank is not configured.
- */
-export function withTbankSignals<L extends TbankLoaders>(loaders: L): { loaders: L; tbankSignals?: (inn: string) => Promise<TbankRiskSignals | null> } {
-  const excerpts = loaders.tbankExcerpt;
-  if (!excerpts) return { loaders };
-  return {
-    loaders,
-    tbankSignals: async (inn) => {
-      const excerpt = await excerpts.load(inn);
-      return excerpt ? riskSignals(excerpt) : null;
-    },
   };
 }

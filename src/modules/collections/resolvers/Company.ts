@@ -5,14 +5,14 @@ import type { GraphQLContext } from '../../../common/context.ts';
 import type { FocusPage } from '../../kontur-focus/vendor/client.ts';
 import { recordOf } from '../../company/lookup.ts';
 import type { CompanyRef } from '../../company/model.ts';
-import { recordForRegistration } from '../../company/registry.ts';
+import { recordForRegistration } from '../../../domain/company.ts';
 import { pagedConnection } from '../../../common/relay.ts';
 import { normalizePhone } from '../mapping.ts';
 
 /** The pages of this company's own registration (matched by OGRN), as plain item lists. */
 function pageFetcher<T>(ctx: GraphQLContext, method: FocusPagedMethod, company: CompanyRef) {
   return async (skip: number): Promise<T[]> => {
-    const page = (await ctx.loaders.pages.load({ method, inn: company.inn, skip })).value as FocusPage<T>;
+    const page = (await ctx.focus.pages.load({ method, inn: company.inn, skip })).value as FocusPage<T>;
     return recordForRegistration(page.lists, company.ogrn)?.items ?? [];
   };
 }
@@ -28,7 +28,7 @@ export const Company: CompanyResolvers = {
   },
 
   async contactPhones(company, _args, ctx) {
-    const record = await recordOf(company, ctx.loaders.contacts);
+    const record = await recordOf(company, ctx.focus.contacts);
     return [...new Set((record?.contactPhones?.phones ?? []).map(normalizePhone))];
   },
 };

@@ -4,7 +4,7 @@ import { FocusQuota, Query } from './FocusQuota.ts';
 import { FsspProceeding } from './FsspProceeding.ts';
 import { Contract, Money, Purchase, PurchaseObject, PurchaseParty } from './Purchase.ts';
 
-export const collectionResolvers: Resolvers = {
+export const resolvers: Resolvers = {
   Query,
   Company,
   FsspProceeding,

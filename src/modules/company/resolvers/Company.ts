@@ -1,43 +1,42 @@
 import { innKind } from '../../../domain/identifiers.ts';
+import { pickCurrent, type CompanyRecord } from '../../../domain/company.ts';
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
 import type { GraphQLContext } from '../../../common/context.ts';
-import type { FocusReqRecord } from '../../kontur-focus/vendor/schemas.ts';
-import type { CompanyRef } from '../model.ts';
-import { loadCompany, recordOf } from '../lookup.ts';
-import { NO_STATUS, fullNameOf, pickCurrent, registryPart, shortNameOf, statusOf } from '../registry.ts';
-import { assertValidInns } from '../validation.ts';
-import { formatToponym } from '../address.ts';
 import { siblingFieldNames } from '../../../common/siblings.ts';
-import { COMPANY_FIELD_METHODS } from '../../kontur-focus/methods.ts';
+import { formatToponym } from '../../../domain/address.ts';
+import { companyFieldMethods, PER_INN_METHODS, type PerInnMethod } from '../../kontur-focus/vendor/methods.ts';
+import type { CompanyRef } from '../model.ts';
+import { loadCompany, recordOf, registrationOf } from '../lookup.ts';
+import { assertValidInns } from '../validation.ts';
 
+/** Which Kontur.Focus methods each Company field reads: the method table's, for an answer's freshness. */
+const FIELD_METHODS = companyFieldMethods();
 /** Per-INN cached methods besides req whose entries an answer can be built from. */
-const CACHED_METHODS = ['egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const;
-/** Fields that read the status-fresh req entry. */
+const CACHED_METHODS = PER_INN_METHODS.filter((method): method is Exclude<PerInnMethod, 'req'> => method !== 'req');
+/** Fields that read the status-fresh requisites entry. */
 const STATUS_FIELDS = new Set(['status', 'dissolutionDate', 'registrations']);
 
-const req = (company: CompanyRef, ctx: GraphQLContext) => recordOf(company, ctx.loaders.req);
 const egr = async (company: CompanyRef, ctx: GraphQLContext) => {
-  const record = await recordOf(company, ctx.loaders.egrDetails);
+  const record = await recordOf(company, ctx.focus.egrDetails);
   return record?.UL ?? record?.IP;
 };
-const egrUL = async (company: CompanyRef, ctx: GraphQLContext) => (await recordOf(company, ctx.loaders.egrDetails))?.UL;
+const egrUL = async (company: CompanyRef, ctx: GraphQLContext) => (await recordOf(company, ctx.focus.egrDetails))?.UL;
 
+/** A field of the registration (domain/company.ts), read from the request's requisites entry. */
 const reqField =
-  <T>(pick: (record: FocusReqRecord) => T | undefined) =>
+  <T>(pick: (record: CompanyRecord) => T | null) =>
   async (company: CompanyRef, _args: unknown, ctx: GraphQLContext): Promise<T | null> => {
-    const record = await req(company, ctx);
-    return record ? (pick(record) ?? null) : null;
+    const record = await registrationOf(company, ctx);
+    return record ? pick(record) : null;
   };
 
 /** Fields that change with the status read the status-fresh entry, so one answer never mixes old and new. */
 const statusField =
-  <T>(pick: (record: FocusReqRecord) => T | undefined) =>
+  <T>(pick: (record: CompanyRecord) => T | null) =>
   async (company: CompanyRef, _args: unknown, ctx: GraphQLContext): Promise<T | null> => {
-    const record = await recordOf(company, ctx.loaders.reqForStatus);
-    return record ? (pick(record) ?? null) : null;
+    const record = await registrationOf(company, ctx, { forStatus: true });
+    return record ? pick(record) : null;
   };
-
-const name = registryPart;
 
 /** Company fields: each one loads only the vendor method that backs it. */
 export const Company: CompanyResolvers = {
@@ -49,43 +48,37 @@ export const Company: CompanyResolvers = {
   inn: (company) => company.inn,
   kind: (company) => innKind(company.inn),
 
-  // --- requisites (req)
+  // --- requisites (Kontur.Focus's req, or T-Bank's excerpt)
   ogrn: reqField((record) => record.ogrn),
-  kpp: reqField((record) => record.UL?.kpp),
-  shortName: reqField(shortNameOf),
-  fullName: reqField(fullNameOf),
-  opf: reqField((record) => name(record)?.opf),
-  okpo: reqField((record) => name(record)?.okpo),
-  okato: reqField((record) => name(record)?.okato),
-  oktmo: reqField((record) => name(record)?.oktmo),
-  okfs: reqField((record) => name(record)?.okfs),
-  okogu: reqField((record) => name(record)?.okogu),
-  okopf: reqField((record) => name(record)?.okopf),
-  registrationDate: reqField((record) => name(record)?.registrationDate),
-  dissolutionDate: statusField((record) => name(record)?.dissolutionDate),
-  legalAddress: reqField((record) => record.UL?.legalAddress?.parsedAddressRF),
-  heads: reqField((record) => record.UL?.heads ?? []),
-  managementCompanies: reqField((record) => record.UL?.managementCompanies ?? []),
-  branches: reqField((record) => record.UL?.branches ?? []),
-  focusUrl: reqField((record) => record.focusHref),
-  async expressReport(company, _args, ctx) {
-    const record = await req(company, ctx);
-    const summary = record?.briefReport?.summary;
-    return summary ? { inn: company.inn, ogrn: record.ogrn ?? company.ogrn, summary } : null;
-  },
-  // {} means "none known"; a missing object means the vendor said nothing.
-  contactPhonesCount: reqField((record) => (record.contactPhones ? (record.contactPhones.count ?? 0) : undefined)),
+  kpp: reqField((record) => record.kpp),
+  shortName: reqField((record) => record.shortName),
+  fullName: reqField((record) => record.fullName),
+  opf: reqField((record) => record.opf),
+  okpo: reqField((record) => record.okpo),
+  okato: reqField((record) => record.okato),
+  oktmo: reqField((record) => record.oktmo),
+  okfs: reqField((record) => record.okfs),
+  okogu: reqField((record) => record.okogu),
+  okopf: reqField((record) => record.okopf),
+  registrationDate: reqField((record) => record.registrationDate),
+  dissolutionDate: statusField((record) => record.dissolutionDate),
+  legalAddress: reqField((record) => record.legalAddress),
+  heads: reqField((record) => record.heads),
+  managementCompanies: reqField((record) => record.managementCompanies),
+  branches: reqField((record) => record.branches),
+  focusUrl: reqField((record) => record.focusUrl),
+  expressReport: reqField((record) => (record.expressReport ? { inn: record.inn, ogrn: record.ogrn, summary: record.expressReport } : null)),
+  contactPhonesCount: reqField((record) => record.contactPhonesCount),
 
-  // Statuses change fast during liquidation: status fields refetch req entries older than CACHE_TTL_STATUS.
-  status: statusField((record) => statusOf(record) ?? NO_STATUS),
+  // Statuses change fast during liquidation: status fields refetch entries older than CACHE_TTL_STATUS.
+  status: statusField((record) => record.status),
 
   async region(company, _args, ctx) {
-    const record = await req(company, ctx);
-    const address = record?.UL?.legalAddress?.parsedAddressRF;
-    if (address) return formatToponym(address.regionName) ?? null;
-    if (!record?.IP) return null;
+    const record = await registrationOf(company, ctx);
+    if (!record) return null;
+    if (record.kind === 'LEGAL_ENTITY') return record.region;
     // The registry publishes only a sole proprietor's region (in egrDetails).
-    const details = await recordOf(company, ctx.loaders.egrDetails);
+    const details = await recordOf(company, ctx.focus.egrDetails);
     return formatToponym(details?.IP?.shortenedAddress?.regionName) ?? null;
   },
 
@@ -94,11 +87,11 @@ export const Company: CompanyResolvers = {
     // stale when any was, fetched when the oldest was.
     const siblings = siblingFieldNames(info);
     const statusSelected = siblings.some((name) => STATUS_FIELDS.has(name));
-    const methods = new Set(siblings.flatMap((name) => COMPANY_FIELD_METHODS[name] ?? []));
+    const methods = new Set(siblings.flatMap((name) => FIELD_METHODS[name] ?? []));
     const cachedMethods = CACHED_METHODS.filter((method) => methods.has(method));
     const loads: Array<Promise<{ fetchedAt: number; stale?: true } | undefined>> = [
-      (statusSelected ? ctx.loaders.reqForStatus : ctx.loaders.req).load(company.inn),
-      ...cachedMethods.map((method) => ctx.loaders[method].load(company.inn)),
+      (statusSelected ? ctx.requisites.reqForStatus : ctx.requisites.req).load(company.inn),
+      ...cachedMethods.map((method) => ctx.focus[method].load(company.inn)),
     ].map((load) => load.catch(() => undefined));
     const entries = (await Promise.all(loads)).filter((entry) => entry !== undefined);
     if (entries.length === 0) return null;
@@ -109,9 +102,9 @@ export const Company: CompanyResolvers = {
   },
 
   async registrations(company, _args, ctx) {
-    const { records } = await ctx.loaders.reqForStatus.load(company.inn);
-    const currentOgrn = company.ogrn ?? pickCurrent(records)?.ogrn;
-    return records.map((record) => ({ record, isCurrent: record.ogrn === currentOgrn }));
+    const { registrations } = await ctx.requisites.reqForStatus.load(company.inn);
+    const currentOgrn = company.ogrn ?? pickCurrent(registrations)?.ogrn ?? null;
+    return registrations.map((record) => ({ record, isCurrent: record.ogrn === currentOgrn }));
   },
 
   // --- registry details (egrDetails)
@@ -150,9 +143,9 @@ export const Company: CompanyResolvers = {
   successors: async (company, _args, ctx) => (await egrUL(company, ctx))?.successors ?? [],
 
   // --- other methods
-  analytics: async (company, _args, ctx) => (await recordOf(company, ctx.loaders.analytics))?.analytics ?? null,
+  analytics: async (company, _args, ctx) => (await recordOf(company, ctx.focus.analytics))?.analytics ?? null,
   async licences(company, _args, ctx) {
-    const licences = (await recordOf(company, ctx.loaders.licences))?.licenses ?? [];
+    const licences = (await recordOf(company, ctx.focus.licences))?.licenses ?? [];
     // The vendor repeats some licences verbatim; the authority and the registry copies differ and both stay.
     const seen = new Set<string>();
     return licences.filter((licence) => {
@@ -163,7 +156,7 @@ export const Company: CompanyResolvers = {
     });
   },
   async financials(company, _args, ctx) {
-    const forms = (await recordOf(company, ctx.loaders.buh))?.buhForms ?? [];
+    const forms = (await recordOf(company, ctx.focus.buh))?.buhForms ?? [];
     return forms.filter((form) => form.year !== undefined).sort((a, b) => a.year! - b.year!);
   },
 };

@@ -1,5 +1,7 @@
-import type DataLoader from 'dataloader';
 import type { MutationResolvers } from '../../../generated/graphql.ts';
+import { requisitesEntryOf } from '../../kontur-focus/requisites.ts';
+import type { VendorEntry } from '../../kontur-focus/batcher.ts';
+import type { FocusReqRecord } from '../../kontur-focus/vendor/schemas.ts';
 import { loadCompany } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';
 
@@ -9,8 +11,13 @@ export const Mutation: MutationResolvers = {
     const fresh = await ctx.companies.refresh(inn, ctx.stats);
     // The answer reads exactly what was just fetched, even if the cache store dropped the write.
     for (const [method, entry] of fresh) {
-      const loader = ctx.loaders[method] as DataLoader<string, typeof entry>;
-      loader.clear(inn).prime(inn, entry);
+      if (method === 'req') {
+        const requisites = requisitesEntryOf(entry as VendorEntry<FocusReqRecord>, inn);
+        ctx.requisites.req.clear(inn).prime(inn, requisites);
+        ctx.requisites.reqForStatus.clear(inn).prime(inn, requisites);
+      } else {
+        (ctx.focus[method] as { clear(key: string): { prime(key: string, value: unknown): unknown } }).clear(inn).prime(inn, entry);
+      }
     }
     return loadCompany(inn, ctx);
   },

@@ -13,15 +13,15 @@ export const Query: QueryResolvers = {
       return loadCompany(inn, ctx);
     }
     assertValidOgrn(ogrn!, 'ogrn');
-    const entry = await ctx.loaders.reqByOgrn.load(ogrn!);
-    const record = entry.records[0];
+    const entry = await ctx.requisites.reqByOgrn.load(ogrn!);
+    const record = entry.registrations[0];
     return record?.inn ? { inn: record.inn, ogrn: ogrn! } : null;
   },
 
   async companies(_parent, { inns }, ctx) {
     assertInnCount(inns, 'inns');
     assertValidInns(inns, 'inns');
-    const entries = await ctx.loaders.req.loadMany(inns);
+    const entries = await ctx.requisites.req.loadMany(inns);
     // A failed vendor call nulls only the companies it should have answered, each with its own error.
     return entries.map((entry, index) => (entry instanceof Error ? Promise.reject(entry) : companyFromEntry(inns[index]!, entry)));
   },

@@ -6,17 +6,12 @@ import { FinancialYear } from './FinancialYear.ts';
 import { Licence } from './Licence.ts';
 import { Mutation } from './Mutation.ts';
 import { Query } from './Query.ts';
-import { Address, Branch, CompanyStatus, ExpressReport, Head, ManagementCompany, Registration } from './registry-types.ts';
+import { ExpressReport, Registration } from './registry-types.ts';
 
 export const companyResolvers: Resolvers = {
   Query,
   Mutation,
   Company,
-  CompanyStatus,
-  Address,
-  Head,
-  ManagementCompany,
-  Branch,
   ExpressReport,
   Registration,
   Activity,

@@ -3,7 +3,7 @@ import { Company } from './Company.ts';
 import { Document } from './Document.ts';
 import { ExpressReport } from './ExpressReport.ts';
 
-export const documentResolvers: Resolvers = {
+export const resolvers: Resolvers = {
   Company,
   ExpressReport,
   Document,

@@ -6,8 +6,6 @@ import { redactSecrets, redactUrl, type Logger } from '../../../observability/lo
 import { cutText, registerSecret } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
 import {
-  FOCUS_BATCH_METHODS,
-  FOCUS_PAGED_METHODS,
   IdentifierPairsSchema,
   StatSchema,
   type FocusBatchMethod,
@@ -16,6 +14,7 @@ import {
   type FocusRecordOf,
   type FocusStat,
 } from './schemas.ts';
+import { FOCUS_BATCH_METHODS, FOCUS_PAGED_METHODS } from './methods.ts';
 
 export interface FocusClientOptions {
   baseUrl: string;

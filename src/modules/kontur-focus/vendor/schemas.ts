@@ -365,13 +365,8 @@ export const PurchaseSchema = z.object({
 export const PurchasesOfParticipantRecordSchema = z.object({ ...identity, purchasesOfParticipant: list(PurchaseSchema) });
 export const PurchasesOfCustomerRecordSchema = z.object({ ...identity, purchasesOfCustomer: list(PurchaseSchema) });
 
-export const FOCUS_PAGED_METHODS = {
-  fssp: { schema: FsspRecordSchema, items: 'fssp' },
-  govPurchasesOfParticipant: { schema: PurchasesOfParticipantRecordSchema, items: 'purchasesOfParticipant' },
-  govPurchasesOfCustomer: { schema: PurchasesOfCustomerRecordSchema, items: 'purchasesOfCustomer' },
-} as const;
-
-export type FocusPagedMethod = keyof typeof FOCUS_PAGED_METHODS;
+import type { FocusBatchMethod, FocusPagedMethod } from './methods.ts';
+export type { FocusBatchMethod, FocusPagedMethod };
 export type FocusFsspItem = z.output<typeof FsspItemSchema>;
 export type FocusPurchase = z.output<typeof PurchaseSchema>;
 export type FocusPurchaseParty = z.output<typeof PurchasePartySchema>;
@@ -398,8 +393,7 @@ export type FocusStat = z.output<typeof StatSchema>[number];
 export const IdentifierPairsSchema = z.array(z.object({ inn: code, ogrn: code }));
 export type FocusIdentifierPair = z.output<typeof IdentifierPairsSchema>[number];
 
-/** The batch methods the graph uses: up to 100 INNs or OGRNs per call, one flat array back. */
-export const FOCUS_BATCH_METHODS = {
+const BATCH_RECORD_SCHEMAS = {
   req: ReqRecordSchema,
   egrDetails: EgrDetailsRecordSchema,
   analytics: AnalyticsRecordSchema,
@@ -407,10 +401,8 @@ export const FOCUS_BATCH_METHODS = {
   buh: BuhRecordSchema,
   contacts: ContactsRecordSchema,
   briefReport: BriefReportRecordSchema,
-} as const;
-
-export type FocusBatchMethod = keyof typeof FOCUS_BATCH_METHODS;
-export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof FOCUS_BATCH_METHODS)[M]>;
+} satisfies Record<FocusBatchMethod, z.ZodType>;
+export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof BATCH_RECORD_SCHEMAS)[M]>;
 
 export type FocusReqRecord = FocusRecordOf<'req'>;
 export type FocusEgrDetailsRecord = FocusRecordOf<'egrDetails'>;

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { nonNegativeInt, runEmulatorCli } from '../../../vendors/emulator-support.ts';
-import { parseRateLimit } from '../../../config.ts';
+import { parseRateLimit } from '../../../config/env.ts';
 import { startTbankEmulator } from './server.ts';
 
 const USAGE = 'usage: cli.ts [--port 4011] [--host 127.0.0.1] [--token sandbox] [--rate-limit 10/min|off] [--latency 0]';

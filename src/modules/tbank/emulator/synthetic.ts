@@ -21,7 +21,7 @@
  * - SPARK dates carry a "+03:00" suffix (bankruptcy notices "Z"), money is a string of digits, plain dates are plain.
  */
 import { isValidInn, ogrnCheckDigit } from '../../../domain/identifiers.ts';
-import { oneLineAddress } from '../../company/address.ts';
+import { oneLineAddress } from '../../../domain/address.ts';
 import { loadFocusFixtures, type FocusRecord } from '../../kontur-focus/emulator/fixtures.ts';
 import { SYNTHETIC_PAYLOADS, addDays, rngFor, syntheticRecords, type Rng } from '../../kontur-focus/emulator/synthetic.ts';
 import {

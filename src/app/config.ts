@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { coreConfig, coreEnv } from '../config/core.ts';
+import { ConfigError } from '../config/env.ts';
+import type { AnyModule, AppConfig } from '../modules/contract.ts';
+import { MODULES } from './registry.ts';
+
+/**
+ * Every environment variable the subgraph reads — the core's and each module's — validated at once, so a bad start
+ * names every bad variable in one message, never half-configures the server.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env, modules: readonly AnyModule[] = MODULES): AppConfig {
+  const shape: Record<string, z.core.$ZodType> = { ...coreEnv };
+  for (const module of modules) {
+    for (const [name, schema] of Object.entries(module.env ?? {})) {
+      if (name in shape) throw new Error(`${name} is declared by two modules`);
+      shape[name] = schema;
+    }
+  }
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+  }
+  const core = coreConfig(parsed.data as Parameters<typeof coreConfig>[0]);
+  const config = { ...core } as AppConfig;
+  const slices = config as unknown as Record<string, unknown>;
+  for (const module of modules) slices[module.name] = module.config(parsed.data, core);
+  const problems = modules.flatMap((module) => module.check?.(slices[module.name] as never, config) ?? []);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return config;
+}
+
+export { ConfigError };

@@ -1,0 +1,75 @@
+import type { Router } from 'express';
+import { CacheStore } from '../cache/store.ts';
+import { mergeCostRules, type CostRules } from '../common/cost.ts';
+import type { GraphQLContext } from '../common/context.ts';
+import type { AnyModule, AppConfig, CoreServices, ModuleServices } from '../modules/contract.ts';
+import type { Logger } from '../observability/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
+import { MODULES } from './registry.ts';
+
+export interface ServiceOverrides {
+  /** Clock for cache ages; tests pass a controllable one. */
+  now?: () => number;
+  /** Process metrics (event loop, memory) off: tests start many subgraphs in one process. */
+  processMetrics?: boolean;
+}
+
+/** The process-wide services: the core's and each module's, and what the HTTP layer needs from the modules. */
+export interface Services extends CoreServices {
+  modules: ModuleServices;
+  registry: readonly AnyModule[];
+  costs: Required<CostRules>;
+  /** Every module's part of a request's context, over the core part. */
+  contextFor(core: GraphQLContext): GraphQLContext;
+  /** Routes of the modules, mounted outside the router-secret guard. */
+  routes(): Router[];
+  /** Readiness of the modules that report any (a queue, a job runner), by module name. */
+  ready(): Promise<{ ok: boolean; checks: Record<string, unknown> }>;
+  /** Starts the modules' background work. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+/** Builds every module's services in registry order, each over the core services and the modules before it. */
+export function createServices(config: AppConfig, logger: Logger, overrides: ServiceOverrides = {}, registry: readonly AnyModule[] = MODULES): Services {
+  const metrics = new Metrics({ processMetrics: overrides.processMetrics !== false });
+  const cache = new CacheStore(
+    { url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, maxMemoryBytes: config.cache.maxMemoryBytes, operationTimeoutMs: 500 },
+    logger,
+  );
+  const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now };
+  const built = {} as Record<string, unknown>;
+  for (const module of registry) {
+    for (const needed of module.needs ?? []) {
+      if (!(needed in built)) throw new Error(`Module ${module.name} needs ${needed}, which must be listed before it in the registry`);
+    }
+    built[module.name] = module.services(core, built as unknown as ModuleServices);
+  }
+  const servicesOf = (module: AnyModule) => built[module.name] as never;
+  return {
+    ...core,
+    modules: built as unknown as ModuleServices,
+    registry,
+    costs: mergeCostRules(registry.flatMap((module) => (module.costs ? [module.costs] : []))),
+    contextFor(base) {
+      const context = base;
+      for (const module of registry) {
+        if (module.context) Object.assign(context, module.context(servicesOf(module), { context, config }));
+      }
+      return context;
+    },
+    routes: () => registry.flatMap((module) => (module.routes ? [module.routes(servicesOf(module), core)] : [])),
+    async ready() {
+      const reports = await Promise.all(registry.map(async (module) => (module.ready ? ([module.name, await module.ready(servicesOf(module))] as const) : undefined)));
+      const present = reports.filter((report) => report !== undefined);
+      return { ok: present.every(([, report]) => report.ok), checks: Object.fromEntries(present) };
+    },
+    start() {
+      for (const module of registry) module.start?.(servicesOf(module));
+    },
+    async close() {
+      for (const module of [...registry].reverse()) await module.close?.(servicesOf(module))?.catch(() => undefined);
+      await cache.close();
+    },
+  };
+}

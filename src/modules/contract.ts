@@ -1,0 +1,112 @@
+import type { Router } from 'express';
+import type { z } from 'zod';
+import type { CacheStore } from '../cache/store.ts';
+import type { GraphQLContext } from '../common/context.ts';
+import type { CostRules } from '../common/cost.ts';
+import type { CoreConfig } from '../config/core.ts';
+import type { EnvOf } from '../config/env.ts';
+import type { VendorName } from '../errors.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+/**
+ * The module contract: a domain or a vendor declares itself once — its configuration, its sandbox emulator, its
+ * process-wide services, its part of every request's context, its schema files and resolvers, its vendor-cost rules,
+ * its routes, its background work and its shutdown — and src/app/registry.ts lists the modules. Configuration,
+ * services, context, schema and shutdown are built from that list (src/app/); nothing central names a vendor.
+ *
+ * Each module fills these by declaration merging in its module.ts, under its name:
+ *   declare module '../contract.ts' { interface ModuleConfigs { focus: FocusConfig } interface ModuleServices { focus: FocusServices } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleConfigs {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleServices {}
+
+export type ModuleName = keyof ModuleServices & keyof ModuleConfigs;
+
+/** Everything configured: the core's settings, and each module's slice under its name. */
+export type AppConfig = CoreConfig & ModuleConfigs;
+
+/** What the house gives every module's services. */
+export interface CoreServices {
+  config: AppConfig;
+  logger: Logger;
+  metrics: Metrics;
+  cache: CacheStore;
+  /** The clock cache ages are measured with (tests pass a controllable one). */
+  now: () => number;
+}
+
+/** One GraphQL request as a module's context sees it. */
+export interface RequestScope {
+  /** The context built so far: the core part and the parts of the modules listed earlier. */
+  context: GraphQLContext;
+  config: AppConfig;
+}
+
+export type VendorState = 'live' | 'sandbox' | 'not configured';
+
+export interface SandboxDecision {
+  production: boolean;
+  /** Vendors with credentials of their own. */
+  live: ReadonlySet<string>;
+}
+
+/** A vendor module: whether it has credentials, and the emulator that stands in for it in the sandbox. */
+export interface VendorDeclaration<Slice> {
+  /** The vendor as errors and metrics name it. */
+  name: VendorName;
+  displayName: string;
+  /** Whether credentials of its own are set. */
+  live(slice: Slice): boolean;
+  /** It moves money: while it is live, GraphiQL and introspection are off by default in every mode. */
+  movesMoney?: boolean;
+  sandbox?: {
+    /** Whether to start the emulator (never in production; each vendor decides the rest). */
+    wanted(slice: Slice, decision: SandboxDecision): boolean;
+    /** Starts it on loopback and answers the slice pointed at it. */
+    start(slice: Slice, core: CoreConfig, logger: Logger): Promise<{ slice: Slice; close(): Promise<void> }>;
+  };
+  /** Lines of the start-up banner when it runs in the sandbox. */
+  banner?: readonly string[];
+  /** What the banner says when it is not configured, given every vendor's state. */
+  notConfigured?(states: Readonly<Record<string, VendorState>>): string;
+}
+
+export interface ModuleDefinition<K extends ModuleName, E extends z.ZodRawShape = z.ZodRawShape> {
+  name: K;
+  /** Modules whose services this one reads: they must be listed before it. */
+  needs?: readonly ModuleName[];
+  /** Its environment variables, parsed with everyone else's so one message names every bad one. */
+  env?: E;
+  /** The slice from its parsed variables. */
+  config(env: EnvOf<E>, core: CoreConfig): ModuleConfigs[K];
+  /** Problems that need more than one variable (each naming a variable): any of them refuses the start. */
+  check?(slice: ModuleConfigs[K], config: AppConfig): string[];
+  vendor?: VendorDeclaration<ModuleConfigs[K]>;
+  services(core: CoreServices, app: ModuleServices): ModuleServices[K];
+  /** Its part of every request's context. */
+  context?(services: ModuleServices[K], request: RequestScope): Partial<GraphQLContext>;
+  /** Its files in schema/. */
+  schema?: readonly string[];
+  resolvers?: Resolvers;
+  /** What its root and Company fields cost in vendor calls, for the estimate made before execution. */
+  costs?: CostRules;
+  /** Routes outside /graphql, mounted before the router-secret guard (each authorises itself). */
+  routes?(services: ModuleServices[K], core: CoreServices): Router;
+  /** Readiness of its own (e.g. a queue): `ok: false` makes /readyz answer 503. */
+  ready?(services: ModuleServices[K]): Promise<{ ok: boolean } & Record<string, unknown>>;
+  /** Background work, started once the server listens. */
+  start?(services: ModuleServices[K]): void;
+  /** Stops its background work and closes its connections (called in reverse registry order). */
+  close?(services: ModuleServices[K]): Promise<void>;
+}
+
+export type AnyModule = ModuleDefinition<ModuleName, z.ZodRawShape>;
+
+/** Declares a module; the identity, for types. */
+export function defineModule<K extends ModuleName, E extends z.ZodRawShape>(definition: ModuleDefinition<K, E>): ModuleDefinition<K, E> {
+  return definition;
+}
