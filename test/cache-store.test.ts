@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../src/cache/store.ts';
@@ -24,6 +25,22 @@ describe('cache store', () => {
     await store.getMany(['a']);
     await store.setMany([{ key: 'c', value: 3, ttlMs: 60_000 }]);
     expect(await store.getMany(['a', 'b', 'c'])).toEqual([1, undefined, 3]);
+  });
+
+  it('closes within 2 s even when "Redis" accepts connections and never answers (a shutdown never hangs on it)', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const store = new CacheStore(
+      { url: `redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, namespace: 'hung', maxEntries: 10, operationTimeoutMs: 200 },
+      createLogger('silent'),
+    );
+    const started = performance.now();
+    await store.close();
+    const ms = performance.now() - started;
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    expect(ms).toBeLessThan(2_500);
   });
 
   it('with Redis unreachable, reads are misses and writes are dropped, without throwing', async () => {

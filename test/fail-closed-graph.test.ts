@@ -192,3 +192,93 @@ describe('GraphiQL and introspection with a real Jump.Finance key', () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe('review findings: holes closed', () => {
+  const env = withSubgraph({ env: { FOCUS_BREAKER_MIN_CALLS: '100', FOCUS_RETRIES: '0' } });
+  let garbledCase = 0;
+
+  it('a vendor echoing only part of the key (20 characters, mid-text) leaks it nowhere', async () => {
+    const [inn] = legalEntityInns(1, 91) as [string];
+    env.emulator.injectFault({ fault: { kind: 'status', status: 400, body: `key ${TEST_FOCUS_KEY.slice(0, 20)} is not valid here` }, methods: ['req'] });
+    let answer: string;
+    try {
+      answer = await (
+        await fetch(`${env.subgraph.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: COMPANY, variables: { inn } }),
+        })
+      ).text();
+    } finally {
+      env.emulator.clearFaults();
+    }
+    expect(JSON.parse(answer).errors[0].message).toBe('Kontur.Focus req refused the request (HTTP 400: key *** is not valid here)');
+    for (const text of [answer, env.subgraph.logs.join('')]) expect(text).not.toContain(TEST_FOCUS_KEY.slice(4, 12));
+  });
+
+  it('30 aliased refreshes of different INNs are refused before any call: mutations run one after another', async () => {
+    env.emulator.resetCalls();
+    const aliases = legalEntityInns(30, 92).map((inn, index) => `r${index}: refreshCompany(inn: "${inn}") { shortName }`);
+    const response = await fetch(`${env.subgraph.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation { ${aliases.join(' ')} }` }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ extensions: Record<string, unknown> }> };
+    // 6 per-INN methods for each of 30 INNs, and req for the answers (one call for all 30).
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', estimatedVendorCalls: 181 });
+    expect(env.emulator.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['fssp', 'fsspProceedings(first: 5) { edges { cursor } }', '[{"inn":"garbage"}]'],
+    ['fssp', 'fsspProceedings(first: 5) { edges { cursor } }', '[{}]'],
+    ['govPurchasesOfCustomer', 'purchases(role: CUSTOMER, first: 5) { edges { cursor } }', '[{"inn":"{inn}"}]'],
+  ])('a garbled %s page is VENDOR_BAD_RESPONSE and never cached as "none"', async (method, field, body) => {
+    // A company with 2,500 proceedings and purchases (digits 3–5 "250"), a fresh one per case.
+    const inn = legalEntityInns(10, 25)[++garbledCase]!;
+    const query = `{ company(inn: "${inn}") { shortName list: ${field} } }`;
+    await env.subgraph.gql(`{ company(inn: "${inn}") { shortName } }`);
+    // The third case names the INN asked but carries no list: not the vendor's shape either.
+    env.emulator.injectFault({ fault: { kind: 'jsonBody', body: body.replace('{inn}', inn) }, methods: [method as 'fssp'] });
+    try {
+      const broken = await env.subgraph.gql(query);
+      expect(broken.data.company.list).toBeNull();
+      expect(broken.errors!.map((error) => error.extensions!.code)).toEqual(['VENDOR_BAD_RESPONSE']);
+    } finally {
+      env.emulator.clearFaults();
+    }
+    const healed = await env.subgraph.gql(query);
+    expect(healed.errors).toBeUndefined();
+    expect(healed.data.company.list.edges).toHaveLength(5);
+  });
+
+  it('a monitoring answer naming no valid company is VENDOR_BAD_RESPONSE, not "unknown" or "no changes"', async () => {
+    env.emulator.injectFault({ fault: { kind: 'jsonBody', body: '[{"inn":"garbage"},{}]' }, methods: ['monList', 'req/mon'] });
+    try {
+      const watch = await env.subgraph.gql(`mutation { watchCompanies(inns: ["6663003127"]) { watched unknown } }`);
+      expect([watch.data.watchCompanies, watch.errors!.map((error) => error.extensions!.code)]).toEqual([null, ['VENDOR_BAD_RESPONSE']]);
+      const changed = await env.subgraph.gql(`{ changedCompanies(date: "2026-11-20") { inn } }`);
+      expect([changed.data.changedCompanies, changed.errors!.map((error) => error.extensions!.code)]).toEqual([null, ['VENDOR_BAD_RESPONSE']]);
+    } finally {
+      env.emulator.clearFaults();
+    }
+  });
+
+  it('_entities: a representation whose inn is not a string fails alone with BAD_USER_INPUT', async () => {
+    const result = await env.subgraph.gql(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn } } }`, {
+      r: [{ __typename: 'Company', inn: 5 }, { __typename: 'Company' }, { __typename: 'Company', inn: '6663003127' }],
+    });
+    expect(result.data._entities).toEqual([null, null, { inn: '6663003127' }]);
+    expect(result.errors!.map((error) => [error.path, error.extensions!.code])).toEqual([
+      [['_entities', 0], 'BAD_USER_INPUT'],
+      [['_entities', 1], 'BAD_USER_INPUT'],
+    ]);
+  });
+
+  it('an undecodable document URL is a plain 400, not a JSON-body complaint', async () => {
+    const response = await fetch(`${env.subgraph.url}/documents/%E0%A4%A.pdf`);
+    expect([response.status, await response.json()]).toEqual([400, { errors: [{ message: 'Bad request', extensions: { code: 'BAD_REQUEST' } }] }]);
+  });
+});

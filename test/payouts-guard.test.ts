@@ -37,7 +37,7 @@ describe('the counterparty guard before createPayment', () => {
     const { jump } = env;
     jump.resetCalls();
     const result = await block.gql(CREATE_PAYMENT, { input: { contractorId: String(ids.dissolved), amount: '5000.00', customerPaymentId: 'guard-1' } }, WRITE);
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ createPayment: null });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.extensions).toEqual({ code: 'COUNTERPARTY_CHECK_FAILED', contractorId: String(ids.dissolved), reasons: [DISSOLVED_FINDING] });
     expect(result.errors![0]!.message).toBe(`Payout refused by the counterparty check (PAYOUT_GUARD=block): ${DISSOLVED_FINDING.message}`);

@@ -31,7 +31,8 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     const attempts: Array<Record<string, string>> = [{}, { 'x-user-scopes': 'openid payouts:read' }, { 'x-user-scopes': 'payouts:writer,payouts' }, { 'x-other-scopes': 'payouts:write' }];
     for (const headers of attempts) {
       const result = await subgraph.gql(query, variables, headers);
-      expect(result.data ?? null).toBeNull();
+      // Only the refused mutation is null.
+      expect(result.data).toEqual({ [field]: null });
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', requiredScope: 'payouts:write' });
       expect(result.errors![0]!.path).toEqual([field]);
@@ -140,7 +141,7 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
 
     clock.advance(10_000);
     const second = await subgraph.gql(sync, {}, WRITE);
-    expect(second.data).toBeNull();
+    expect(second.data).toEqual({ syncSelfEmployedStatus: null });
     expect(second.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 20, contractorId: String(id) });
     expect(second.errors![0]!.message).toBe('Jump.Finance allows one self-employed status check per 30 s per contractor; try again in 20 s');
     clock.advance(19_500);
@@ -305,9 +306,11 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       ['a leading plus', '+1', `${DIGITS}, got "+1"`],
       ['an exponent', '1e3', `${DIGITS}, got "1e3"`],
       ['three decimals', '10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
-      ['a JSON float', 1.5, '"input.amount" must be a string (e.g. "100.10"): the JSON number 1.5 in variables is already a binary float'],
-      ['a JSON number past safe integers', 9007199254740993, '"input.amount" must be a string (e.g. "100.10"): the JSON number 9007199254740992 in variables is already a binary float'],
-      ['a negative JSON integer', -5, `${DIGITS}, got "-5"`],
+      ['a JSON float', 1.5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1.5 was already rounded by JSON parsing'],
+      ['a JSON number past safe integers', 9007199254740993, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing'],
+      ['a negative JSON integer', -5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number -5 was already rounded by JSON parsing'],
+      ['a JSON integer', 7, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 7 was already rounded by JSON parsing'],
+      ['a JSON float that rounds to an integer', 1499.9999999999999, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1500 was already rounded by JSON parsing'],
       ['a boolean', true, '"input.amount" must be a string like "100.10", got a boolean'],
     ];
 
@@ -315,8 +318,8 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       env.jump.resetCalls();
       const { status, body } = await post(CREATE_PAYMENT, { input: { contractorId: '1', amount } });
       expect(status).toBe(200);
-      // createPayment is non-null in the schema: its null makes data null.
-      expect(body.data).toBeNull();
+      // Only the refused field is null.
+      expect(body.data).toEqual({ createPayment: null });
       expect(body.errors).toEqual([{ message, locations: [{ line: 3, column: 5 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
       expect(env.jump.calls).toEqual([]);
     });
@@ -336,17 +339,17 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       env.jump.resetCalls();
       const { status, body } = await post(`mutation { createPayment(input: { contractorId: "1", amount: ${amount} }) { customerPaymentId } }`, {});
       expect(status).toBe(200);
-      // createPayment is non-null in the schema: its null makes data null.
-      expect(body.data).toBeNull();
+      // Only the refused field is null.
+      expect(body.data).toEqual({ createPayment: null });
       expect(body.errors).toEqual([{ message, locations: [{ line: 1, column: 12 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
       expect(env.jump.calls).toEqual([]);
     });
 
-    it('documented input pays: "10", "10.5", "10.50", an integer in variables and an integer literal', async () => {
+    it('documented input pays: "10", "10.5", "10.50" in variables and an integer literal', async () => {
       const { jump, subgraph } = env;
       const id = String(addContractor(jump));
       const amounts: string[] = [];
-      for (const amount of ['10', '10.5', '10.50', 7]) {
+      for (const amount of ['10', '10.5', '10.50', '7']) {
         const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount } }, WRITE);
         expect(result.errors).toBeUndefined();
         amounts.push(result.data.createPayment.payment.amount);
@@ -357,15 +360,20 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     });
   });
 
-  it('money round-trips exactly: "100.10" stays "100.10", "100.1" becomes "100.10", 100 becomes "100.00"', async () => {
+  it('money round-trips exactly: "100.10" stays "100.10", "100.1" becomes "100.10", the literal 100 becomes "100.00"', async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump));
     const viaString = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '100.10' } }, WRITE);
     expect(viaString.data.createPayment.payment.amount).toBe('100.10');
     const short = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '100.1' } }, WRITE);
     expect(short.data.createPayment.payment.amount).toBe('100.10');
-    const integer = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: 100 } }, WRITE);
+    const integer = await subgraph.gql(`mutation { createPayment(input: { contractorId: "${id}", amount: 100 }) { payment { amount } } }`, {}, WRITE);
     expect(integer.data.createPayment.payment.amount).toBe('100.00');
+    // A JSON number in variables is refused: JSON parsing may already have rounded it (1499.9999999999999 → 1500).
+    const calls = jump.calls.length;
+    const rounded = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: 1499.9999999999999 } }, WRITE);
+    expect(rounded.errors!.map((error) => [error.extensions!.code, error.extensions!.argument])).toEqual([['BAD_USER_INPUT', 'input.amount']]);
+    expect(jump.calls.length).toBe(calls);
     // On the wire to the vendor: the JSON number 100.1 (its shortest form), read back as "100.10".
     const stored = jump.payments().filter((payment) => payment.customer_payment_id === viaString.data.createPayment.customerPaymentId);
     expect(stored.map((payment) => payment.amount)).toEqual(['100.1']);

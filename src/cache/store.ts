@@ -93,8 +93,9 @@ export class CacheStore {
     return ok === true;
   }
 
+  /** Disconnects, within 2 s: a Redis that accepts connections but never answers must not hold a shutdown. */
   async close(): Promise<void> {
-    await this.keyv.disconnect().catch(() => undefined);
+    await this.withTimeout('close', () => this.keyv.disconnect(), 2_000);
   }
 
   private async guard<R>(operation: string, run: () => Promise<R>): Promise<R | undefined> {

@@ -14,6 +14,11 @@ export interface RootCost {
   methods?: readonly string[];
   /** Where the Company selection is: the field's own (default), a child field's, or none counts. */
   selection?: { child: string } | 'self';
+  /**
+   * Mutation fields run one after another, so aliases of it never share a call: each distinct value of this argument
+   * costs one call per method of its own instead of joining the operation's tally (aliases of one value share one).
+   */
+  serial?: { argument: string };
 }
 
 /** A Company field backed by a paged vendor list: one call per company and page its window spans. */

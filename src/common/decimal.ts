@@ -44,11 +44,14 @@ function parseText(text: string): DecimalInput {
   return formatKopecks(parsed.kopecks);
 }
 
+/**
+ * In variables only a string: a JSON number has been through JSON.parse already, where 1499.9999999999999 silently
+ * became 1500 — no integer check can tell. (An integer written in the query itself is exact: see parseLiteral.)
+ */
 function parseValue(value: unknown): DecimalInput {
   if (typeof value === 'string') return parseText(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return parseText(String(value));
   if (typeof value === 'number') {
-    return new InvalidDecimal(`must be a string (${EXAMPLE}): the JSON number ${echoInput(String(value))} in variables is already a binary float`);
+    return new InvalidDecimal(`must be a string in variables (${EXAMPLE}): the JSON number ${echoInput(String(value))} was already rounded by JSON parsing`);
   }
   return new InvalidDecimal(`must be a string like "100.10", got a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value}`);
 }

@@ -227,7 +227,7 @@ export type Company = {
    * window reaches into, each cached for CACHE_TTL_LISTS. Empty, with `totalCount` null, when T-Bank is not configured;
    * empty with `totalCount` 0 when T-Bank does not know the company.
    */
-  stateContracts: StateContractConnection;
+  stateContracts: Maybe<StateContractConnection>;
   /** Charter capital in roubles. */
   statedCapital: Maybe<StatedCapital>;
   /** Registry status. Refreshed more often than the rest (CACHE_TTL_STATUS): statuses change fast during liquidation. */
@@ -1046,34 +1046,34 @@ export type Mutation = {
    * Pays a contractor. Idempotent by `customerPaymentId` (generated when absent, and returned): a retry with the same
    * key never creates a second payout. Before paying, the counterparty guard (PAYOUT_GUARD) checks the contractor.
    */
-  createPayment: CreatePaymentResult;
-  deleteContractor: DeleteContractorResult;
+  createPayment: Maybe<CreatePaymentResult>;
+  deleteContractor: Maybe<DeleteContractorResult>;
   /**
    * The "Update data from Focus" button: refetches now, from Kontur.Focus, everything cached for this INN
    * (requisites, registry details, analytics, licences, financials) and answers with the fresh company.
    */
   refreshCompany: Maybe<Company>;
   /** Repeats a failed payout (status FAILED, when the vendor allows it). */
-  repeatPayment: Payment;
+  repeatPayment: Maybe<Payment>;
   /**
    * Asks the tax service again whether a self-employed contractor is bound to the company and gave the permissions.
    * The vendor allows one per 30 s per contractor: a second one inside the window is RATE_LIMITED with
    * `extensions.retryAfterSeconds`, answered here without calling the vendor.
    */
-  syncSelfEmployedStatus: SelfEmployedStatus;
+  syncSelfEmployedStatus: Maybe<SelfEmployedStatus>;
   /** Replaces every field of a contractor (a full update, as the vendor's PUT). */
-  updateContractor: Contractor;
+  updateContractor: Maybe<Contractor>;
   /**
    * Creates a contractor, or updates the one with this phone: Jump.Finance keys contractors by phone. The phone is
    * normalised to +7XXXXXXXXXX first (`8 (903) 111-22-33`, `+7 903 111 22 33`, `9031112233` all become `+79031112233`).
    */
-  upsertContractor: Contractor;
+  upsertContractor: Maybe<Contractor>;
   /**
    * Adds companies to Kontur.Focus monitoring (the monitored list, appended to — never replaced). Monitored companies
    * appear in `changedCompanies`, and the background job (FOCUS_MONITORING_INTERVAL) evicts them from the cache when the
    * registry reports a change. Reports which INNs the registry did not know. At most 1000 INNs.
    */
-  watchCompanies: WatchResult;
+  watchCompanies: Maybe<WatchResult>;
 };
 
 
@@ -1355,7 +1355,7 @@ export type Query = {
    * status, address, heads) or REGISTRY_DETAILS (egrDetails/mon — activities, founders, capital). Companies are resolved
    * through the same batched loaders as `companies`.
    */
-  changedCompanies: Array<Maybe<Company>>;
+  changedCompanies: Maybe<Array<Maybe<Company>>>;
   /**
    * Many companies at once, for a CRM list or a bulk check: result i answers inns[i] (null when unknown).
    * At most 1000 INNs; every lookup in the operation is coalesced into Kontur.Focus calls of at most 100 INNs.
@@ -1372,7 +1372,7 @@ export type Query = {
   /** Every contractor, a Relay connection over the vendor's pages (`first` 0–200, default 50). */
   contractors: Maybe<ContractorConnection>;
   /** Usage of the Kontur.Focus key per method, with the limits of the tariff (the stat method). */
-  focusUsage: Array<FocusQuota>;
+  focusUsage: Maybe<Array<FocusQuota>>;
   /**
    * A payout by id; null when the vendor has none. The status of a payout that is not final is read from Jump.Finance
    * at most once a minute per payout (the vendor's rule; `statusCheckedAt` says when), final ones are kept for long.
@@ -1388,7 +1388,7 @@ export type Query = {
    * Bulk screening of up to 1000 INNs (a CRM base): result i answers inns[i]. 1000 INNs cost 10 req + 10 analytics calls
    * when nothing is cached.
    */
-  screenCounterparties: Array<ScreeningResult>;
+  screenCounterparties: Maybe<Array<ScreeningResult>>;
 };
 
 
@@ -2366,7 +2366,7 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   registrations?: Resolver<Maybe<Array<ResolversTypes['Registration']>>, ParentType, ContextType>;
   risk?: Resolver<Maybe<ResolversTypes['RiskProfile']>, ParentType, ContextType>;
   shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  stateContracts?: Resolver<ResolversTypes['StateContractConnection'], ParentType, ContextType, Partial<CompanyStateContractsArgs>>;
+  stateContracts?: Resolver<Maybe<ResolversTypes['StateContractConnection']>, ParentType, ContextType, Partial<CompanyStateContractsArgs>>;
   statedCapital?: Resolver<Maybe<ResolversTypes['StatedCapital']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['CompanyStatus']>, ParentType, ContextType>;
   successors?: Resolver<Maybe<Array<ResolversTypes['RelatedCompany']>>, ParentType, ContextType>;
@@ -2769,14 +2769,14 @@ export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createPayment?: Resolver<ResolversTypes['CreatePaymentResult'], ParentType, ContextType, RequireFields<MutationCreatePaymentArgs, 'input'>>;
-  deleteContractor?: Resolver<ResolversTypes['DeleteContractorResult'], ParentType, ContextType, RequireFields<MutationDeleteContractorArgs, 'id'>>;
+  createPayment?: Resolver<Maybe<ResolversTypes['CreatePaymentResult']>, ParentType, ContextType, RequireFields<MutationCreatePaymentArgs, 'input'>>;
+  deleteContractor?: Resolver<Maybe<ResolversTypes['DeleteContractorResult']>, ParentType, ContextType, RequireFields<MutationDeleteContractorArgs, 'id'>>;
   refreshCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationRefreshCompanyArgs, 'inn'>>;
-  repeatPayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationRepeatPaymentArgs, 'id'>>;
-  syncSelfEmployedStatus?: Resolver<ResolversTypes['SelfEmployedStatus'], ParentType, ContextType, RequireFields<MutationSyncSelfEmployedStatusArgs, 'contractorId'>>;
-  updateContractor?: Resolver<ResolversTypes['Contractor'], ParentType, ContextType, RequireFields<MutationUpdateContractorArgs, 'id' | 'input'>>;
-  upsertContractor?: Resolver<ResolversTypes['Contractor'], ParentType, ContextType, RequireFields<MutationUpsertContractorArgs, 'input'>>;
-  watchCompanies?: Resolver<ResolversTypes['WatchResult'], ParentType, ContextType, RequireFields<MutationWatchCompaniesArgs, 'inns'>>;
+  repeatPayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationRepeatPaymentArgs, 'id'>>;
+  syncSelfEmployedStatus?: Resolver<Maybe<ResolversTypes['SelfEmployedStatus']>, ParentType, ContextType, RequireFields<MutationSyncSelfEmployedStatusArgs, 'contractorId'>>;
+  updateContractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<MutationUpdateContractorArgs, 'id' | 'input'>>;
+  upsertContractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<MutationUpsertContractorArgs, 'input'>>;
+  watchCompanies?: Resolver<Maybe<ResolversTypes['WatchResult']>, ParentType, ContextType, RequireFields<MutationWatchCompaniesArgs, 'inns'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2920,17 +2920,17 @@ export type PurchasePartyResolvers<ContextType = GraphQLContext, ParentType exte
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  changedCompanies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryChangedCompaniesArgs, 'date' | 'scope'>>;
+  changedCompanies?: Resolver<Maybe<Array<Maybe<ResolversTypes['Company']>>>, ParentType, ContextType, RequireFields<QueryChangedCompaniesArgs, 'date' | 'scope'>>;
   companies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'inns'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, Partial<QueryCompanyArgs>>;
   contractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<QueryContractorArgs, 'id'>>;
   contractors?: Resolver<Maybe<ResolversTypes['ContractorConnection']>, ParentType, ContextType, Partial<QueryContractorsArgs>>;
-  focusUsage?: Resolver<Array<ResolversTypes['FocusQuota']>, ParentType, ContextType>;
+  focusUsage?: Resolver<Maybe<Array<ResolversTypes['FocusQuota']>>, ParentType, ContextType>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   paymentByCustomerId?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentByCustomerIdArgs, 'customerPaymentId'>>;
   payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<QueryPaymentsArgs>>;
   riskPolicy?: Resolver<ResolversTypes['RiskPolicy'], ParentType, ContextType>;
-  screenCounterparties?: Resolver<Array<ResolversTypes['ScreeningResult']>, ParentType, ContextType, RequireFields<QueryScreenCounterpartiesArgs, 'inns'>>;
+  screenCounterparties?: Resolver<Maybe<Array<ResolversTypes['ScreeningResult']>>, ParentType, ContextType, RequireFields<QueryScreenCounterpartiesArgs, 'inns'>>;
 }>;
 
 export type RegistrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Registration'] = ResolversParentTypes['Registration']> = ResolversObject<{

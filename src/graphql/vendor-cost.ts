@@ -34,6 +34,9 @@ export function estimateVendorCalls(
 class Estimate {
   private readonly identifiers = new Map<string, number>();
   private pagedCalls = 0;
+  private serialCalls = 0;
+  /** Values of serial fields already counted, by field: aliases of one value share its calls. */
+  private readonly serialSeen = new Map<string, Set<string>>();
 
   constructor(
     private readonly rules: Required<CostRules>,
@@ -45,7 +48,8 @@ class Estimate {
     const companies = this.companiesOf(field, rule);
     const given = (name: string) => field.arguments?.some((argument) => argument.name.value === name) ?? false;
     if (rule.byOgrn && given(rule.byOgrn.argument)) this.add(rule.byOgrn.method, companies);
-    for (const method of rule.methods ?? []) this.add(method, companies);
+    if (rule.serial) this.addSerial(field, rule);
+    else for (const method of rule.methods ?? []) this.add(method, companies);
     const selection =
       rule.selection && rule.selection !== 'self'
         ? fieldsOf(field.selectionSet, this.fragments).find((child) => child.name.value === (rule.selection as { child: string }).child)?.selectionSet
@@ -54,9 +58,19 @@ class Estimate {
   }
 
   total(): number {
-    let calls = this.pagedCalls;
+    let calls = this.pagedCalls + this.serialCalls;
     for (const count of this.identifiers.values()) calls += Math.ceil(count / IDENTIFIERS_PER_CALL);
     return calls;
+  }
+
+  private addSerial(field: FieldNode, rule: RootCost): void {
+    const value = field.arguments?.find((argument) => argument.name.value === rule.serial!.argument)?.value;
+    const key = value === undefined ? '' : value.kind === Kind.VARIABLE ? `$${value.name.value}` : JSON.stringify(valueFromASTUntyped(value));
+    const seen = this.serialSeen.get(field.name.value) ?? new Set<string>();
+    this.serialSeen.set(field.name.value, seen);
+    if (seen.has(key)) return;
+    seen.add(key);
+    this.serialCalls += (rule.methods ?? []).length;
   }
 
   private add(method: string, identifiers: number): void {

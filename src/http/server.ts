@@ -174,7 +174,9 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
     return;
   }
   if (status === 400) {
-    res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    // A body that is not JSON, or another malformed request (an undecodable URL).
+    const message = (error as { type?: string }).type === 'entity.parse.failed' ? 'Request body is not valid JSON' : 'Bad request';
+    res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
   next(error);

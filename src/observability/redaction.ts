@@ -2,8 +2,8 @@
  * Redaction at the edge: every text that leaves the process — an error message or extension, a log line, a metric
  * label — passes `redact` first. It removes
  * - every configured secret (vendor keys and tokens, the router secret, webhook secrets), registered once by whoever
- *   reads them, including a secret's prefix at the end of a text or its suffix at the start (a vendor or a truncation
- *   may have cut it);
+ *   reads them — and any run of 8 or more of its characters anywhere in a text (a vendor echoing part of a key, or a
+ *   truncation that cut it);
  * - credentials in URLs (`?key=…`, `access_token=…`) and `Bearer …` values;
  * - card-number-like digit runs (16 to 19 digits, Luhn-valid, optionally grouped by spaces or dashes), shown as
  *   `•••• 1234`. Registry identifiers (INN 10/12, OGRN 13, OGRNIP 15 digits) are shorter and stay readable.
@@ -16,15 +16,19 @@ const URL_SECRET = new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`
 const BEARER = /\b(Bearer\s+)[^\s"',;)]+/gi;
 /** A chain of digits, written together or in groups split by single spaces or dashes, as cards are printed. */
 const DIGIT_CHAIN = /\d+(?:[ -]\d+)*/g;
-/** Shortest piece of a secret still masked when a cut left only part of it at a text's edge. */
+/** Shortest piece of a secret masked wherever it appears (a key cut, or echoed in part). */
 const MIN_PARTIAL = 8;
 const MASK = '***';
 
+/** Whole secrets (at least 4 characters), and every 8-character window of those at least 8 long. */
 const secrets = new Set<string>();
+const windows = new Set<string>();
 
-/** Registers a secret to be removed from every text that leaves the process. Short values (< 8) are not secrets. */
+/** Registers a secret to be removed from every text that leaves the process. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) secrets.add(value);
+  if (!value || value.length < 4 || secrets.has(value)) return;
+  secrets.add(value);
+  for (let start = 0; start + MIN_PARTIAL <= value.length; start++) windows.add(value.slice(start, start + MIN_PARTIAL));
 }
 
 export function luhnValid(digits: string): boolean {
@@ -54,22 +58,28 @@ function maskCards(text: string): string {
 
 function maskSecrets(text: string): string {
   let result = text;
-  for (const secret of secrets) {
-    if (result.includes(secret)) result = result.split(secret).join(MASK);
-    result = maskPartial(result, secret);
-  }
-  return result;
+  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join(MASK);
+  return windows.size > 0 ? maskWindows(result) : result;
 }
 
-/** A secret's prefix ending the text, or its suffix starting it: what is left when someone cut the text mid-secret. */
-function maskPartial(text: string, secret: string): string {
-  for (let length = Math.min(secret.length - 1, text.length); length >= MIN_PARTIAL; length--) {
-    if (text.endsWith(secret.slice(0, length))) return `${text.slice(0, text.length - length)}${MASK}`;
+/** Masks every run of text covered by 8-character windows of a registered secret. */
+function maskWindows(text: string): string {
+  let out = '';
+  let coveredUntil = -1;
+  let runStart = -1;
+  for (let index = 0; index < text.length; index++) {
+    if (index + MIN_PARTIAL <= text.length && windows.has(text.slice(index, index + MIN_PARTIAL))) {
+      if (runStart < 0) runStart = index;
+      coveredUntil = Math.max(coveredUntil, index + MIN_PARTIAL);
+    }
+    if (runStart >= 0 && index + 1 >= coveredUntil) {
+      out += MASK;
+      runStart = -1;
+      continue;
+    }
+    if (runStart < 0) out += text[index];
   }
-  for (let length = Math.min(secret.length - 1, text.length); length >= MIN_PARTIAL; length--) {
-    if (text.startsWith(secret.slice(secret.length - length))) return `${MASK}${text.slice(length)}`;
-  }
-  return text;
+  return out;
 }
 
 /** The text with every secret, URL credential, bearer token and card number removed. */

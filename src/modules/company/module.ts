@@ -47,7 +47,8 @@ export const companyModule = defineModule({
       company: { companies: { one: true }, byOgrn: { argument: 'ogrn', method: 'req:ogrn' } },
       companies: { companies: { listArgument: 'inns' } },
       _entities: { companies: { listArgument: 'representations' } },
-      refreshCompany: { companies: { one: true }, methods: PER_INN_METHODS },
+      // Every per-INN method may be refetched, and aliases run one after another (a mutation).
+      refreshCompany: { companies: { one: true }, methods: PER_INN_METHODS, serial: { argument: 'inn' } },
     },
   },
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../../errors.ts';
+import { echoInput } from '../../observability/redaction.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
 import { looksLikeCardNumber } from './vendor/card.ts';
 import { kopecksOf } from '../../domain/money.ts';
@@ -15,7 +16,7 @@ export function parseId(value: string | number, argument: string): number {
   const text = String(value).trim();
   const id = Number(text);
   if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(id) || id < 1) {
-    throw badUserInput(`"${argument}" must be a positive integer id, got ${JSON.stringify(value)}`, { argument });
+    throw badUserInput(`"${argument}" must be a positive integer id, got "${echoInput(String(value))}"`, { argument });
   }
   return id;
 }

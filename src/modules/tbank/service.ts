@@ -46,11 +46,11 @@ export class TbankService {
 
   /** The excerpt of an INN no older than maxAgeMs (default: CACHE_TTL_REQUISITES); value null when T-Bank has none. */
   excerptByInn(inn: string, stats?: OperationStats, maxAgeMs = this.ttl.foundMs): Promise<Fetched<TbankExcerpt | null>> {
-    return this.excerptsByInn.get(this.excerptKey('inn', inn), this.lookup(maxAgeMs), () => this.client.getExcerptByInn(inn), stats);
+    return this.excerptsByInn.get(this.excerptKey('inn', inn), this.lookup(maxAgeMs), (abandoned) => this.client.getExcerptByInn(inn, abandoned), stats);
   }
 
   excerptByOgrn(ogrn: string, stats?: OperationStats, maxAgeMs = this.ttl.foundMs): Promise<Fetched<TbankExcerpt | null>> {
-    return this.excerptsByOgrn.get(this.excerptKey('ogrn', ogrn), this.lookup(maxAgeMs), () => this.client.getExcerptByOgrn(ogrn), stats);
+    return this.excerptsByOgrn.get(this.excerptKey('ogrn', ogrn), this.lookup(maxAgeMs), (abandoned) => this.client.getExcerptByOgrn(ogrn, abandoned), stats);
   }
 
   /** One page of 100 contracts (offset 0, 100, 200 …); value null when T-Bank does not know the OGRN. */
@@ -58,7 +58,7 @@ export class TbankService {
     return this.contracts.get(
       this.contractsKey(ogrn, offset),
       { maxAgeMs: this.ttl.listsMs, ttlOf: (page) => (page ? this.ttl.listsMs : this.ttl.notFoundMs) },
-      () => this.client.getContracts(ogrn, offset, TBANK_PAGE_SIZE),
+      (abandoned) => this.client.getContracts(ogrn, offset, TBANK_PAGE_SIZE, abandoned),
       stats,
     );
   }

@@ -8,6 +8,7 @@ import { companyFieldMethods, PER_INN_METHODS, type PerInnMethod } from '../../k
 import type { CompanyRef } from '../model.ts';
 import { loadCompany, recordOf, registrationOf } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';
+import { badUserInput } from '../../../errors.ts';
 
 /** Which Kontur.Focus methods each Company field reads: the method table's, for an answer's freshness. */
 const FIELD_METHODS = companyFieldMethods();
@@ -41,7 +42,10 @@ const statusField =
 /** Company fields: each one loads only the vendor method that backs it. */
 export const Company: CompanyResolvers = {
   async __resolveReference(reference, ctx) {
-    assertValidInns([reference.inn], 'representations.inn');
+    // A representation is client JSON: its inn may be missing or not a string at all.
+    const inn: unknown = (reference as { inn?: unknown }).inn;
+    if (typeof inn !== 'string') throw badUserInput('A Company representation needs "inn" as a string', { argument: 'representations.inn' });
+    assertValidInns([inn], 'representations.inn');
     return loadCompany(reference.inn, ctx);
   },
 

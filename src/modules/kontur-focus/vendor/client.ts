@@ -2,6 +2,7 @@ import { errors as undiciErrors, interceptors, request, type Agent, type Dispatc
 import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../../../vendors/resilience.ts';
 import { z } from 'zod';
 import { VendorError } from '../../../errors.ts';
+import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { redactSecrets, redactUrl, type Logger } from '../../../observability/logger.ts';
 import { cutText, registerSecret } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
@@ -108,15 +109,13 @@ export class FocusClient {
   async getPage<M extends FocusPagedMethod>(method: M, inn: string, skip: number): Promise<FocusPage<unknown>> {
     const { schema, items } = FOCUS_PAGED_METHODS[method];
     const params: Record<string, string> = { inn, ...(skip > 0 ? { skip: String(skip) } : {}) };
-    const records = (await this.call(method, 1, async () => this.parse(method, z.array(schema), await this.getJson(method, params)))) as Array<
-      Record<string, unknown> & { inn?: string; ogrn?: string }
-    >;
+    const records = (await this.call(method, 1, async () => {
+      const body = await this.getJson(method, params);
+      this.expectPage(method, inn, items, body);
+      return this.parse(method, z.array(schema), body);
+    })) as Array<Record<string, unknown> & { inn?: string; ogrn?: string }>;
     // Several registrations of one INN each carry their own list, paged on its own: they are kept apart.
-    return {
-      lists: records
-        .filter((record) => record.inn === undefined || record.inn === inn)
-        .map((record) => ({ ogrn: record.ogrn, items: record[items] as unknown[] })),
-    };
+    return { lists: records.map((record) => ({ ogrn: record.ogrn, items: record[items] as unknown[] })) };
   }
 
   /** A PDF document (excerpt, financial analysis, express report) for one INN; null when the vendor has none (404). */
@@ -133,15 +132,37 @@ export class FocusClient {
   /** Monitored companies whose req or egrDetails data changed on a date (req/mon, egrDetails/mon). */
   async getChanges(scope: 'req' | 'egrDetails', date: string): Promise<FocusIdentifierPair[]> {
     const method = `${scope}/mon`;
-    return this.call(method, 0, async () => this.parse(method, IdentifierPairsSchema, await this.getJson(method, { date })));
+    return this.call(method, 0, async () => this.expectPairs(method, this.parse(method, IdentifierPairsSchema, await this.getJson(method, { date }))));
   }
 
   /** Adds INNs to the monitored list (monList POST with append=true, never replacing it); answers the list. */
   async addToMonitoring(inns: readonly string[]): Promise<FocusIdentifierPair[]> {
     // A POST is not retried: the retry interceptor only repeats GETs.
     return this.call('monList', inns.length, async () =>
-      this.parse('monList', IdentifierPairsSchema, await this.getJson('monList', { append: 'true' }, inns.join(','))),
+      this.expectPairs('monList', this.parse('monList', IdentifierPairsSchema, await this.getJson('monList', { append: 'true' }, inns.join(',')))),
     );
+  }
+
+  /**
+   * A page must be about the INN asked, each registration's record carrying its list (`[]` when empty, as every
+   * captured answer does): a record for another INN, without one, or without its list is not the vendor's shape —
+   * cached, it would say "no proceedings" for twelve hours.
+   */
+  private expectPage(method: string, inn: string, items: string, body: unknown): void {
+    const bad =
+      !Array.isArray(body) ||
+      body.some((record) => typeof record !== 'object' || record === null || (record as { inn?: unknown }).inn !== inn || !Array.isArray((record as Record<string, unknown>)[items]));
+    if (!bad) return;
+    this.logger.warn({ vendor: VENDOR, method }, 'Kontur.Focus answered a page that is not about the INN asked');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered a page that is not about the INN asked`, { vendor: VENDOR, method });
+  }
+
+  /** Monitoring answers name companies: every pair must carry a valid INN or OGRN, or the answer is not the vendor's. */
+  private expectPairs(method: string, pairs: FocusIdentifierPair[]): FocusIdentifierPair[] {
+    const bad = pairs.filter((pair) => !(pair.inn && isValidInn(pair.inn)) && !(pair.ogrn && isValidOgrn(pair.ogrn))).length;
+    if (bad === 0) return pairs;
+    this.logger.warn({ vendor: VENDOR, method, bad }, 'Kontur.Focus answered monitoring records without a valid identifier');
+    throw new VendorError('VENDOR_BAD_RESPONSE', `Kontur.Focus ${method} answered ${bad} record(s) without a valid INN or OGRN`, { vendor: VENDOR, method });
   }
 
   /** Every vendor call passes the circuit breaker and is counted; a call refused by the open breaker never leaves. */

@@ -28,7 +28,8 @@ const field =
 const LIST_PAGE = 200;
 
 export const Contractor: ContractorResolvers = {
-  __resolveReference(reference, _ctx) {
+  // Async, so a bad representation fails its own entity, never the whole _entities list.
+  async __resolveReference(reference, _ctx) {
     const id = parseId((reference as { id: string }).id, 'id');
     return { id };
   },

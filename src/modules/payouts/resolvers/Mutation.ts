@@ -1,7 +1,8 @@
 import { responsePathAsArray } from 'graphql';
 import type { ContractorInput, MutationResolvers } from '../../../generated/graphql.ts';
 import type { JumpContractorInput } from '../vendor/schemas.ts';
-import { badUserInput } from '../../../errors.ts';
+import { badUserInput, VendorError } from '../../../errors.ts';
+import { outcomeUnknown } from '../errors.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';
 import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';
@@ -85,7 +86,15 @@ export const Mutation: MutationResolvers = {
       serviceName: checkText(input.serviceName, 'input.serviceName', MAX_SERVICE_NAME),
       requisiteId: input.requisiteId == null ? undefined : parseId(input.requisiteId, 'input.requisiteId'),
     };
-    return service.createPayment(request, () => checkCounterparty(service.settings.guard, request.contractorId, ctx), ctx.payouts.stats);
+    const creating = service.createPayment(request, () => checkCounterparty(service.settings.guard, request.contractorId, ctx), ctx.payouts.stats);
+    // The operation's deadline holds for payouts too: past it the answer is "outcome unknown" with the key (retrying
+    // with it is safe), while the request itself runs to its end and records what happened.
+    const lifetime = ctx.stats.lifetime;
+    if (!lifetime) return creating;
+    return lifetime.race(creating, 'Jump.Finance payments.create', undefined, 'jump-finance').catch((error: unknown) => {
+      if (error instanceof VendorError && error.extensions.operationDeadline) throw outcomeUnknown(request.customerPaymentId, error);
+      throw error;
+    });
   },
 
   async repeatPayment(_parent, { id }, ctx) {

@@ -121,17 +121,17 @@ export class TbankClient {
   }
 
   /** The excerpt for an INN (10 or 12 digits); null when T-Bank has no data for it (422 NO_DATA). */
-  getExcerptByInn(inn: string): Promise<TbankExcerpt | null> {
-    return this.getExcerpt('excerpt/by-inn', { inn });
+  getExcerptByInn(inn: string, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
+    return this.getExcerpt('excerpt/by-inn', { inn }, abandoned);
   }
 
   /** The excerpt for an OGRN (13) or OGRNIP (15); null when T-Bank has no data for it. */
-  getExcerptByOgrn(ogrn: string): Promise<TbankExcerpt | null> {
-    return this.getExcerpt('excerpt', { ogrn });
+  getExcerptByOgrn(ogrn: string, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
+    return this.getExcerpt('excerpt', { ogrn }, abandoned);
   }
 
   /** One page of the company's state contracts (offset, limit ≤ 100); null when T-Bank does not know the OGRN. */
-  async getContracts(ogrn: string, offset: number, limit = TBANK_CONTRACTS_PAGE_SIZE): Promise<TbankContractsPage | null> {
+  async getContracts(ogrn: string, offset: number, limit = TBANK_CONTRACTS_PAGE_SIZE, abandoned?: () => boolean): Promise<TbankContractsPage | null> {
     if (!Number.isInteger(limit) || limit < 1 || limit > TBANK_CONTRACTS_PAGE_SIZE) throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
     const method = 'contracts';
     return this.call(method, async () => {
@@ -141,7 +141,7 @@ export class TbankClient {
       // A page of another company's contracts would be listed as this one's.
       if (companyCard.requisites.ogrn !== ogrn) throw this.identityError(method, answer, 'names another OGRN than the one asked');
       return { total: data.total, items: data.items };
-    });
+    }, abandoned);
   }
 
   async close(): Promise<void> {
@@ -149,7 +149,7 @@ export class TbankClient {
     await this.agent.close();
   }
 
-  private getExcerpt(method: TbankMethod, lookup: TbankLookup): Promise<TbankExcerpt | null> {
+  private getExcerpt(method: TbankMethod, lookup: TbankLookup, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
     return this.call(method, async () => {
       const answer = await this.exchange(method, lookup);
       if (this.isNoData(answer)) return null;
@@ -157,7 +157,7 @@ export class TbankClient {
       const mismatch = excerptMismatch(excerpt, lookup);
       if (mismatch) throw this.identityError(method, answer, mismatch);
       return excerpt;
-    });
+    }, abandoned);
   }
 
   /** An answer about another company (or about none we can tell): an error, so nothing is cached, not even a "no data". */
@@ -172,13 +172,19 @@ export class TbankClient {
    * Every call passes the circuit breaker (an open breaker spends no rate-limit token), then the rate limiter, and is
    * counted: outcome `ok`, the error code in lower case, `circuit_open` or `throttled` (both never sent).
    */
-  private async call<T>(method: TbankMethod, run: () => Promise<T>): Promise<T> {
+  private async call<T>(method: TbankMethod, run: () => Promise<T>, abandoned?: () => boolean): Promise<T> {
     const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method });
     let sent = false;
     let outcome = 'ok';
     try {
       return (await this.breaker.fire(async () => {
         const done = await this.admit(method);
+        // The wait for a token may outlast everyone who asked: then the quota is not spent on nobody.
+        if (abandoned?.()) {
+          done();
+          outcome = 'abandoned';
+          throw new VendorError('VENDOR_TIMEOUT', `T-Bank ${method}: dropped before it was sent, nobody waits for it any more`, { vendor: VENDOR, method, operationDeadline: true });
+        }
         sent = true;
         try {
           return await run();
@@ -188,7 +194,7 @@ export class TbankClient {
       })) as T;
     } catch (error) {
       const vendorError = this.breakerError(method, error);
-      outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : sent ? vendorError.code.toLowerCase() : 'throttled';
+      if (outcome !== 'abandoned') outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : sent ? vendorError.code.toLowerCase() : 'throttled';
       throw vendorError;
     } finally {
       if (sent) {
