@@ -61,7 +61,7 @@ describe('cached values of the wrong shape', () => {
 
   it('are treated as misses: the company is fetched again and answers normally', async () => {
     const [inn] = legalEntityInns(1, 41);
-    const key = env.subgraph.services.modules.focus.batchers.req.cacheKey(inn!);
+    const key = env.subgraph.services.modules.focus.batchers.req.key(inn!);
     await env.subgraph.services.cache.setMany([{ key, value: { something: 'else' }, ttlMs: 60_000 }]);
     env.emulator.resetCalls();
     const result = await env.subgraph.gql(`{ company(inn: "${inn}") { inn kpp } }`);

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.ts';
  * Bump the version whenever the shape of cached values changes (src/vendors/kontur-focus/schemas.ts output,
  * VendorEntry): replicas on the old version then never read the new entries, and the reverse.
  */
-export const CACHE_KEY_VERSION = 'v1';
+export const CACHE_KEY_VERSION = 'v2';
 
 export interface CacheStoreOptions {
   url: string | undefined;

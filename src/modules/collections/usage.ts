@@ -1,5 +1,6 @@
+import type { CachedFetch } from '../../cache/cached-fetch.ts';
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type KeyedFetchDeps } from '../../cache/keyed-fetch.ts';
+import { focusSingleFetch, type FocusFetchDeps } from '../kontur-focus/pages.ts';
 import type { FocusClient } from '../kontur-focus/vendor/client.ts';
 import type { FocusStat } from '../kontur-focus/vendor/schemas.ts';
 
@@ -7,16 +8,18 @@ import type { FocusStat } from '../kontur-focus/vendor/schemas.ts';
 const USAGE_TTL_MS = 60_000;
 
 export class UsageService {
-  private readonly fetch: KeyedFetch<FocusStat[]>;
+  private readonly fetch: CachedFetch<FocusStat[]>;
 
-  constructor(
-    private readonly client: FocusClient,
-    deps: KeyedFetchDeps,
-  ) {
-    this.fetch = new KeyedFetch<FocusStat[]>('stat', deps);
+  constructor(client: FocusClient, deps: FocusFetchDeps) {
+    this.fetch = focusSingleFetch<FocusStat[]>('stat', deps, {
+      key: () => `${CACHE_KEY_VERSION}:focus:stat`,
+      fetch: () => client.getUsage(),
+      ttlOf: () => USAGE_TTL_MS,
+      isValue: (value): value is FocusStat[] => Array.isArray(value),
+    });
   }
 
   async current(): Promise<FocusStat[]> {
-    return (await this.fetch.get(`${CACHE_KEY_VERSION}:focus:stat`, USAGE_TTL_MS, () => this.client.getUsage())).value;
+    return (await this.fetch.get('stat', { maxAgeMs: USAGE_TTL_MS })).value;
   }
 }

@@ -25,5 +25,5 @@ export async function registrationOf(company: CompanyRef, ctx: GraphQLContext, {
 /** This Company's record from one Kontur.Focus method, matched to its registration by OGRN. */
 export async function recordOf<M extends FocusBatchMethod>(company: CompanyRef, loader: FocusLoader<M>): Promise<FocusRecordOf<M> | undefined> {
   const entry = await loader.load(company.inn);
-  return recordForRegistration(entry.records, company.ogrn);
+  return recordForRegistration(entry.value, company.ogrn);
 }

@@ -1,6 +1,6 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { VendorError, type ErrorCode } from '../../errors.ts';
-import type { VendorEntry } from '../kontur-focus/batcher.ts';
+import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { FocusBatchers } from '../kontur-focus/loaders.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 
@@ -8,7 +8,7 @@ import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/vendor/metho
 
 export type { PerInnMethod };
 
-export type FreshEntries = Map<PerInnMethod, VendorEntry<unknown>>;
+export type FreshEntries = Map<PerInnMethod, Fetched<unknown[]>>;
 
 /** Process-wide operations on companies that are not plain loads. */
 export class CompanyService {
@@ -37,9 +37,9 @@ export class CompanyService {
   }
 
   private async refreshNow(inn: string, stats?: OperationStats): Promise<FreshEntries> {
-    const cached = await this.cache.getMany(PER_INN_METHODS.map((method) => this.batchers[method].cacheKey(inn)));
+    const cached = await this.cache.getMany(PER_INN_METHODS.map((method) => this.batchers[method].key(inn)));
     const methods = PER_INN_METHODS.filter((method, index) => method === 'req' || cached[index] !== undefined);
-    const results = await Promise.all(methods.map((method) => this.batchers[method].load([inn], this.minIntervalMs, stats)));
+    const results = await Promise.all(methods.map((method) => (this.batchers[method] as FocusBatchers['req']).getMany([inn], { maxAgeMs: this.minIntervalMs, stats })));
     const fresh: FreshEntries = new Map();
     methods.forEach((method, index) => {
       const [result] = results[index]!;

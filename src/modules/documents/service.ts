@@ -1,5 +1,6 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { KeyedFetch, type Fetched, type KeyedFetchDeps } from '../../cache/keyed-fetch.ts';
+import type { CachedFetch } from '../../cache/cached-fetch.ts';
+import { focusSingleFetch, type FocusFetchDeps } from '../kontur-focus/pages.ts';
 import type { FocusClient, FocusDocumentMethod } from '../kontur-focus/vendor/client.ts';
 import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
 import { DocumentSigner } from './token.ts';
@@ -19,8 +20,6 @@ export interface DownloadedDocument {
   fetchedAt: number;
 }
 
-/** Thrown inside the fetch so a vendor 404 is never cached (a company registered later must not stay unknown). */
-class DocumentNotFound extends Error {}
 
 /**
  * PDFs from Kontur.Focus (excerpt, finan, briefReport with pdf=true) behind signed, expiring links.
@@ -30,12 +29,12 @@ class DocumentNotFound extends Error {}
  */
 export class DocumentService {
   readonly signer: DocumentSigner;
-  private readonly fetches = new Map<FocusDocumentMethod, KeyedFetch<string>>();
+  private readonly fetches = new Map<FocusDocumentMethod, CachedFetch<string | null>>();
   private readonly now: () => number;
 
   constructor(
     private readonly client: FocusClient,
-    private readonly deps: KeyedFetchDeps,
+    private readonly deps: FocusFetchDeps,
     private readonly options: DocumentServiceOptions,
   ) {
     this.now = deps.now ?? Date.now;
@@ -71,33 +70,31 @@ export class DocumentService {
 
   /** The PDF when its bytes are cached and fresh; null otherwise. Never calls the vendor (HEAD requests use it). */
   async cached(kind: DocumentKind, inn: string): Promise<DownloadedDocument | null> {
-    const [entry] = await this.deps.cache.getMany<Fetched<string>>([this.cacheKey(kind, inn)]);
-    if (!entry || typeof entry.fetchedAt !== 'number' || typeof entry.value !== 'string') return null;
+    const [entry] = await this.fetchFor(kind).stored([inn]);
+    if (!entry || typeof entry.value !== 'string') return null;
     if (Math.max(0, this.now() - entry.fetchedAt) >= this.options.cacheTtlMs) return null;
     return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
   }
 
   /** The PDF from the cache when fresh, else from the vendor; null when the vendor has none for this INN (404). */
   async download(kind: DocumentKind, inn: string): Promise<DownloadedDocument | null> {
-    const { method } = DOCUMENT_SPECS[kind];
-    try {
-      const entry = await this.fetchFor(method).get(this.cacheKey(kind, inn), this.options.cacheTtlMs, async () => {
-        const bytes = await this.client.getDocument(method, inn);
-        if (bytes === null) throw new DocumentNotFound();
-        return bytes.toString('base64');
-      });
-      void this.deps.cache.setMany([{ key: this.metaKey(kind, inn), value: { fetchedAt: entry.fetchedAt }, ttlMs: this.options.cacheTtlMs }]);
-      return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
-    } catch (error) {
-      if (error instanceof DocumentNotFound) return null;
-      throw error;
-    }
+    const entry = await this.fetchFor(kind).get(inn, { maxAgeMs: this.options.cacheTtlMs });
+    if (entry.value === null) return null;
+    void this.deps.cache.setMany([{ key: this.metaKey(kind, inn), value: { fetchedAt: entry.fetchedAt }, ttlMs: this.options.cacheTtlMs }]);
+    return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
   }
 
-  private fetchFor(method: FocusDocumentMethod): KeyedFetch<string> {
+  private fetchFor(kind: DocumentKind): CachedFetch<string | null> {
+    const { method } = DOCUMENT_SPECS[kind];
     let fetch = this.fetches.get(method);
     if (!fetch) {
-      fetch = new KeyedFetch<string>(method, this.deps);
+      fetch = focusSingleFetch<string | null>(method, this.deps, {
+        key: (inn) => this.cacheKey(kind, inn),
+        fetch: async (inn) => (await this.client.getDocument(method, inn))?.toString('base64') ?? null,
+        // A vendor 404 is never cached: a company registered later must not stay without documents.
+        ttlOf: (bytes) => (bytes === null ? 0 : this.options.cacheTtlMs),
+        isValue: (value): value is string => typeof value === 'string',
+      });
       this.fetches.set(method, fetch);
     }
     return fetch;

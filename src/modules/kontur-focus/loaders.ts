@@ -1,16 +1,16 @@
 import DataLoader from 'dataloader';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import { requisitesLoaders, type RequisitesLoaders, type RequisitesTtl } from '../../loaders/requisites.ts';
-import type { FocusMethodBatcher, VendorEntry } from './batcher.ts';
+import type { FocusBatcher, FocusEntry } from './batcher.ts';
 import { createPageLoader, type FocusPages, type PageLoader } from './pages.ts';
 import { focusRequisitesSource } from './requisites.ts';
 import type { FocusBatchMethod, PerInnMethod } from './vendor/methods.ts';
 import type { FocusRecordOf } from './vendor/schemas.ts';
 
 /** One process-wide batcher per cached batch method, and req by OGRN. */
-export type FocusBatchers = { [M in PerInnMethod]: FocusMethodBatcher<M> } & { reqByOgrn: FocusMethodBatcher<'req'> };
+export type FocusBatchers = { [M in PerInnMethod]: FocusBatcher<M> } & { reqByOgrn: FocusBatcher<'req'> };
 
-export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, VendorEntry<FocusRecordOf<M>>>;
+export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, FocusEntry<M>>;
 
 /**
  * Vendor calls the per-request loaders batch but nothing caches: briefReport answers one-time personal links,
@@ -37,8 +37,8 @@ export interface FocusLoaders {
   requisites: RequisitesLoaders;
 }
 
-function loaderOver<M extends FocusBatchMethod & PerInnMethod>(batcher: FocusMethodBatcher<M>, maxAgeMs: number, stats?: OperationStats): FocusLoader<M> {
-  return new DataLoader<string, VendorEntry<FocusRecordOf<M>>>((ids) => batcher.load(ids, maxAgeMs, stats), { maxBatchSize: 100 });
+function loaderOver<M extends FocusBatchMethod & PerInnMethod>(batcher: FocusBatcher<M>, maxAgeMs: number, stats?: OperationStats): FocusLoader<M> {
+  return new DataLoader<string, FocusEntry<M>>((ids) => batcher.getMany(ids, { maxAgeMs, stats }), { maxBatchSize: 100 });
 }
 
 function uncachedLoaderOver(fetch: FocusUncachedSources['briefReport'], stats?: OperationStats): DataLoader<string, FocusRecordOf<'briefReport'>[]> {

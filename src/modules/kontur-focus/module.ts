@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { KeyedFetchDeps } from '../../cache/keyed-fetch.ts';
 import type { CostRules } from '../../common/cost.ts';
 import { VendorGate } from '../../loaders/vendor-gate.ts';
 import { defineModule } from '../contract.ts';
-import { FocusMethodBatcher, type FocusBatcherDeps } from './batcher.ts';
+import { focusBatcher, type FocusBatcherDeps } from './batcher.ts';
 import { focusConfig, focusEnv, type FocusConfig } from './config.ts';
 import { startFocusEmulator } from './emulator/server.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders.ts';
-import { FocusPages } from './pages.ts';
+import { FocusPages, type FocusFetchDeps } from './pages.ts';
 import { UnconfiguredFocusClient } from './unconfigured.ts';
 import { FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
 import { PER_INN_METHODS, companyFieldMethods, nestedFieldMethods, pagedCompanyFields } from './vendor/methods.ts';
@@ -22,7 +21,7 @@ export interface FocusServices {
   batchers: FocusBatchers;
   pages: FocusPages;
   /** What single-key cached fetches over Kontur.Focus (documents, usage) are built on. */
-  keyed: KeyedFetchDeps;
+  keyed: FocusFetchDeps;
   uncached: FocusUncachedSources;
 }
 
@@ -102,10 +101,10 @@ export const focusModule = defineModule({
     const { ttl, staleIfErrorMs, listsTtlMs } = config.cache;
     const deps: FocusBatcherDeps = { client, cache, gate, metrics, now, ttl: { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, staleIfErrorMs } };
     const batchers = {
-      ...Object.fromEntries(PER_INN_METHODS.map((method) => [method, new FocusMethodBatcher(method, 'inn', deps)])),
-      reqByOgrn: new FocusMethodBatcher('req', 'ogrn', deps),
+      ...Object.fromEntries(PER_INN_METHODS.map((method) => [method, focusBatcher(method, 'inn', deps)])),
+      reqByOgrn: focusBatcher('req', 'ogrn', deps),
     } as FocusBatchers;
-    const keyed: KeyedFetchDeps = { cache, gate, metrics, now };
+    const keyed: FocusFetchDeps = { cache, gate, metrics, now };
     const uncached: FocusUncachedSources = {
       briefReport: (inns, stats) => {
         gate.admit(inns.length, 'briefReport');

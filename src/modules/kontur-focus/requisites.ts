@@ -11,7 +11,7 @@ import {
 import type { RequisitesSource } from '../../loaders/requisites.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import { addressModel, formatToponym } from '../../domain/address.ts';
-import type { FocusMethodBatcher, VendorEntry } from './batcher.ts';
+import type { FocusBatcher, FocusEntry } from './batcher.ts';
 import type { FocusBranch, FocusReqRecord, FocusStatus } from './vendor/schemas.ts';
 
 /**
@@ -91,15 +91,15 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
   };
 }
 
-const mapped = new WeakMap<VendorEntry<FocusReqRecord>, RequisitesEntry>();
+const mapped = new WeakMap<FocusEntry<'req'>, RequisitesEntry>();
 
 /** A cached `req` entry as the graph's requisites entry, mapped once per entry object. */
-export function requisitesEntryOf(entry: VendorEntry<FocusReqRecord>, fallbackInn?: string): RequisitesEntry {
+export function requisitesEntryOf(entry: FocusEntry<'req'>, fallbackInn?: string): RequisitesEntry {
   let result = mapped.get(entry);
   if (!result) {
     result = {
       fetchedAt: entry.fetchedAt,
-      registrations: entry.records.map((record) => companyRecordOf(record, fallbackInn)),
+      registrations: entry.value.map((record) => companyRecordOf(record, fallbackInn)),
       ...(entry.stale ? { stale: true as const, ...(entry.staleBecause ? { staleBecause: entry.staleBecause } : {}) } : {}),
     };
     mapped.set(entry, result);
@@ -108,9 +108,9 @@ export function requisitesEntryOf(entry: VendorEntry<FocusReqRecord>, fallbackIn
 }
 
 /** Kontur.Focus as the requisites source: the req batchers, by INN and by OGRN. */
-export function focusRequisitesSource(byInn: FocusMethodBatcher<'req'>, byOgrn: FocusMethodBatcher<'req'>): RequisitesSource {
-  const load = async (batcher: FocusMethodBatcher<'req'>, ids: readonly string[], maxAgeMs: number, stats: OperationStats | undefined, byInnLookup: boolean) => {
-    const entries = await batcher.load(ids, maxAgeMs, stats);
+export function focusRequisitesSource(byInn: FocusBatcher<'req'>, byOgrn: FocusBatcher<'req'>): RequisitesSource {
+  const load = async (batcher: FocusBatcher<'req'>, ids: readonly string[], maxAgeMs: number, stats: OperationStats | undefined, byInnLookup: boolean) => {
+    const entries = await batcher.getMany(ids, { maxAgeMs, stats });
     return entries.map((entry, index) => (entry instanceof Error ? entry : requisitesEntryOf(entry, byInnLookup ? ids[index] : undefined)));
   };
   return {

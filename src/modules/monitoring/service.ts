@@ -1,7 +1,6 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
 import type { FocusBatchers } from '../kontur-focus/loaders.ts';
-import type { VendorEntry } from '../kontur-focus/batcher.ts';
 import type { FocusClient } from '../kontur-focus/vendor/client.ts';
 import type { FocusIdentifierPair } from '../kontur-focus/vendor/schemas.ts';
 import { PER_INN_METHODS } from '../kontur-focus/vendor/methods.ts';
@@ -56,7 +55,7 @@ export class MonitoringService {
    */
   async evict(inns: readonly string[]): Promise<void> {
     const keys = inns.flatMap((inn) => [
-      ...PER_INN_METHODS.map((method) => this.batchers[method].cacheKey(inn)),
+      ...PER_INN_METHODS.map((method) => this.batchers[method].key(inn)),
       ...(this.documentKeys ? this.documentKeys(inn) : []),
     ]);
     if (!(await this.cache.deleteMany(keys))) throw new Error(`could not evict ${inns.length} changed companies from the cache`);
@@ -65,9 +64,9 @@ export class MonitoringService {
   private async innOf(pair: FocusIdentifierPair): Promise<string | undefined> {
     if (pair.inn) return pair.inn;
     if (!pair.ogrn) return undefined;
-    const [entry] = await this.batchers.reqByOgrn.load([pair.ogrn], Number.MAX_SAFE_INTEGER);
+    const [entry] = await this.batchers.reqByOgrn.getMany([pair.ogrn], { maxAgeMs: Number.MAX_SAFE_INTEGER });
     // A failed lookup must fail the run: skipping the company would leave its stale data cached for good.
     if (entry instanceof Error) throw entry;
-    return (entry as VendorEntry<{ inn?: string }>).records[0]?.inn;
+    return entry!.value[0]?.inn;
   }
 }

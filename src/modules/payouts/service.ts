@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
 import { badUserInput, VendorError } from '../../errors.ts';
-import type { Fetched } from '../../cache/keyed-fetch.ts';
+import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RequisitesEntry } from '../../domain/company.ts';
-import type { Fetched } from '../../cache/keyed-fetch.ts';
+import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { RequisitesSource } from '../../loaders/requisites.ts';
 import type { TbankService } from './service.ts';

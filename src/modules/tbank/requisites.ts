@@ -1,6 +1,6 @@
 import { addressModel, formatToponym } from '../../domain/address.ts';
 import { isOperating, type CompanyRecord, type CompanyStatusModel, type RequisitesEntry } from '../../domain/company.ts';
-import type { Fetched } from '../../cache/keyed-fetch.ts';
+import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { TbankExcerpt } from './vendor/schemas.ts';
 import { companyBlock, entrepreneurBlock, excerptInn, leaders, registryBlock, statusCodeOf } from './mapping.ts';
 

@@ -1,7 +1,7 @@
-import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { ExpiringFetch, type ExpiringFetchDeps } from '../../cache/expiring-fetch.ts';
-import type { Fetched } from '../../cache/keyed-fetch.ts';
+import { CachedFetch, type Fetched } from '../../cache/cached-fetch.ts';
+import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import { TBANK_CONTRACTS_PAGE_SIZE, type TbankClient } from './vendor/client.ts';
 import type { TbankContractsPage, TbankExcerpt } from './vendor/schemas.ts';
 
@@ -14,26 +14,40 @@ export interface TbankTtl {
   listsMs: number;
 }
 
+export interface TbankServiceDeps {
+  cache: CacheStore;
+  metrics: Metrics;
+  now?: () => number;
+}
+
 export const TBANK_PAGE_SIZE = TBANK_CONTRACTS_PAGE_SIZE;
 
 /**
- * Process-wide T-Bank data: excerpts by INN and by OGRN and pages of state contracts, each cached (namespaced,
- * versioned keys, in memory or Redis) and coalesced per key, so concurrent lookups of one company cost one call.
- * T-Bank has no batch method: every miss is one call through the client's rate limiter.
+ * Process-wide T-Bank data: excerpts by INN and by OGRN and pages of state contracts, each through the one cached fetch
+ * (namespaced, versioned keys, in memory or Redis; concurrent lookups of one company cost one call). T-Bank has no
+ * batch method: every miss is one call, paced by the client's rate limiter rather than a slot gate.
  */
 export class TbankService {
-  private readonly excerptsByInn: ExpiringFetch<TbankExcerpt | null>;
-  private readonly excerptsByOgrn: ExpiringFetch<TbankExcerpt | null>;
-  private readonly contracts: ExpiringFetch<TbankContractsPage | null>;
+  private readonly excerptsByInn: CachedFetch<TbankExcerpt | null>;
+  private readonly excerptsByOgrn: CachedFetch<TbankExcerpt | null>;
+  private readonly contracts: CachedFetch<TbankContractsPage | null>;
 
   constructor(
     readonly client: TbankClient,
-    deps: ExpiringFetchDeps,
+    deps: TbankServiceDeps,
     readonly ttl: TbankTtl,
   ) {
-    this.excerptsByInn = new ExpiringFetch('tbank:excerpt/by-inn', deps);
-    this.excerptsByOgrn = new ExpiringFetch('tbank:excerpt', deps);
-    this.contracts = new ExpiringFetch('tbank:contracts', deps);
+    const excerpts = (label: string, kind: 'inn' | 'ogrn', fetch: (id: string, abandoned: () => boolean) => Promise<TbankExcerpt | null>) =>
+      this.fetch<TbankExcerpt | null>(label, deps, (id) => this.excerptKey(kind, id), fetch, (excerpt) => (excerpt ? ttl.foundMs : ttl.notFoundMs));
+    this.excerptsByInn = excerpts('tbank:excerpt/by-inn', 'inn', (inn, abandoned) => client.getExcerptByInn(inn, abandoned));
+    this.excerptsByOgrn = excerpts('tbank:excerpt', 'ogrn', (ogrn, abandoned) => client.getExcerptByOgrn(ogrn, abandoned));
+    this.contracts = this.fetch<TbankContractsPage | null>(
+      'tbank:contracts',
+      deps,
+      (id) => this.contractsKey(...splitPageId(id)),
+      (id, abandoned) => client.getContracts(...splitPageId(id), TBANK_PAGE_SIZE, abandoned),
+      (page) => (page ? ttl.listsMs : ttl.notFoundMs),
+    );
   }
 
   excerptKey(kind: 'inn' | 'ogrn', id: string): string {
@@ -46,28 +60,43 @@ export class TbankService {
 
   /** The excerpt of an INN no older than maxAgeMs (default: CACHE_TTL_REQUISITES); value null when T-Bank has none. */
   excerptByInn(inn: string, stats?: OperationStats, maxAgeMs = this.ttl.foundMs): Promise<Fetched<TbankExcerpt | null>> {
-    return this.excerptsByInn.get(this.excerptKey('inn', inn), this.lookup(maxAgeMs), (abandoned) => this.client.getExcerptByInn(inn, abandoned), stats);
+    return this.excerptsByInn.get(inn, { maxAgeMs, stats });
   }
 
   excerptByOgrn(ogrn: string, stats?: OperationStats, maxAgeMs = this.ttl.foundMs): Promise<Fetched<TbankExcerpt | null>> {
-    return this.excerptsByOgrn.get(this.excerptKey('ogrn', ogrn), this.lookup(maxAgeMs), (abandoned) => this.client.getExcerptByOgrn(ogrn, abandoned), stats);
+    return this.excerptsByOgrn.get(ogrn, { maxAgeMs, stats });
   }
 
   /** One page of 100 contracts (offset 0, 100, 200 …); value null when T-Bank does not know the OGRN. */
   contractsPage(ogrn: string, offset: number, stats?: OperationStats): Promise<Fetched<TbankContractsPage | null>> {
-    return this.contracts.get(
-      this.contractsKey(ogrn, offset),
-      { maxAgeMs: this.ttl.listsMs, ttlOf: (page) => (page ? this.ttl.listsMs : this.ttl.notFoundMs) },
-      (abandoned) => this.client.getContracts(ogrn, offset, TBANK_PAGE_SIZE, abandoned),
-      stats,
-    );
+    return this.contracts.get(`${ogrn}:${offset}`, { maxAgeMs: this.ttl.listsMs, stats });
   }
 
   close(): Promise<void> {
     return this.client.close();
   }
 
-  private lookup(maxAgeMs: number) {
-    return { maxAgeMs, ttlOf: (excerpt: TbankExcerpt | null) => (excerpt ? this.ttl.foundMs : this.ttl.notFoundMs) };
+  private fetch<V>(
+    label: string,
+    deps: TbankServiceDeps,
+    key: (id: string) => string,
+    fetch: (id: string, abandoned: () => boolean) => Promise<V>,
+    ttlOf: (value: V) => number,
+  ): CachedFetch<V> {
+    return new CachedFetch<V>({
+      label,
+      vendor: 'tbank',
+      cache: deps.cache,
+      metrics: deps.metrics,
+      ...(deps.now ? { now: deps.now } : {}),
+      key,
+      fetch: async ([id], abandoned) => new Map([[id!, await fetch(id!, abandoned)]]),
+      ttlOf,
+    });
   }
+}
+
+function splitPageId(id: string): [string, number] {
+  const [ogrn, offset] = id.split(':') as [string, string];
+  return [ogrn, Number(offset)];
 }

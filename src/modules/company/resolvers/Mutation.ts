@@ -1,7 +1,6 @@
 import type { MutationResolvers } from '../../../generated/graphql.ts';
 import { requisitesEntryOf } from '../../kontur-focus/requisites.ts';
-import type { VendorEntry } from '../../kontur-focus/batcher.ts';
-import type { FocusReqRecord } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusEntry } from '../../kontur-focus/batcher.ts';
 import { loadCompany } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';
 
@@ -12,7 +11,7 @@ export const Mutation: MutationResolvers = {
     // The answer reads exactly what was just fetched, even if the cache store dropped the write.
     for (const [method, entry] of fresh) {
       if (method === 'req') {
-        const requisites = requisitesEntryOf(entry as VendorEntry<FocusReqRecord>, inn);
+        const requisites = requisitesEntryOf(entry as FocusEntry<'req'>, inn);
         ctx.requisites.req.clear(inn).prime(inn, requisites);
         ctx.requisites.reqForStatus.clear(inn).prime(inn, requisites);
       } else {
