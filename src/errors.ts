@@ -36,6 +36,8 @@ export class VendorError extends GraphQLError {
       operationDeadline?: boolean;
       /** Shed without a call: too much was already waiting for the vendor (FOCUS_MAX_QUEUE). */
       shed?: boolean;
+      /** Dropped before it was sent: nobody waited for it any more. */
+      abandoned?: boolean;
     },
   ) {
     super(message, { extensions: { code, ...details } });

@@ -7,7 +7,6 @@ import { focusConfig, focusEnv, type FocusConfig } from './config.ts';
 import { startFocusEmulator } from './emulator/server.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders.ts';
 import { FocusPages, type FocusFetchDeps } from './pages.ts';
-import { UnconfiguredFocusClient } from './unconfigured.ts';
 import { FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
 import { PER_INN_METHODS, companyFieldMethods, nestedFieldMethods, pagedCompanyFields } from './vendor/methods.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/relay.ts';
@@ -90,13 +89,8 @@ export const focusModule = defineModule({
   },
   services({ config, logger, metrics, cache, now }) {
     const slice = config.focus;
-    const client = slice.apiKey
-      ? new FocusClient(
-          { ...slice, apiKey: slice.apiKey, connections: Math.max(slice.maxConcurrency, 4) },
-          logger,
-          metrics,
-        )
-      : new UnconfiguredFocusClient(logger, metrics);
+    // Without a key (outside the sandbox) every call fails at once as not configured, and nothing is sent.
+    const client = new FocusClient({ ...slice, connections: Math.max(slice.maxConcurrency, 4) }, logger, metrics);
     const gate = new VendorGate({ vendor: 'kontur-focus', concurrency: slice.maxConcurrency, maxQueue: slice.maxQueue, metrics });
     const { ttl, staleIfErrorMs, listsTtlMs } = config.cache;
     const deps: FocusBatcherDeps = { client, cache, gate, metrics, now, ttl: { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, staleIfErrorMs } };

@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
-import { errors as undiciErrors, interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
-import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../../../vendors/resilience.ts';
 import type { z } from 'zod';
-import { VendorError } from '../../../errors.ts';
+import type { VendorError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
-import { cutText, redact, registerSecret, vendorText } from '../../../observability/redaction.ts';
+import { cutText, vendorText } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
+import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
+import { parseRetryAfter } from '../../../vendors/resilience.ts';
 import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
 import {
   JumpBalanceSchema,
@@ -71,7 +71,6 @@ export type JumpOperation =
 export const PAYMENT_INCLUDE = 'abilities,requisite,history';
 
 const VENDOR = 'jump-finance';
-const RETRY_STATUS_CODES = [429, 500, 502, 503, 504];
 
 /** Vendor text passed on (error detail, field error messages): at most this long, cut after redaction. */
 const MAX_VENDOR_TEXT = 200;
@@ -111,12 +110,6 @@ export class JumpRequestError extends GraphQLError {
   }
 }
 
-interface Exchange {
-  status: number;
-  /** The body parsed losslessly; undefined for 204. */
-  body: unknown;
-}
-
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
@@ -137,28 +130,42 @@ interface Call {
  * - bodies validated with zod: `{ item }`, `{ items, meta, links }` and the error body `{ error { title detail fields code } }`.
  */
 export class JumpClient {
-  private readonly agent: Agent;
-  private readonly breaker: VendorBreaker;
+  private readonly http: VendorHttpClient;
 
   constructor(
     private readonly options: JumpClientOptions,
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
   ) {
-    // Whatever text leaves the process — an error, a log line — is cleared of the key, even where the vendor echoed it.
-    registerSecret(options.apiKey);
-    this.agent = vendorAgent(options.connections, options.timeoutMs);
-    this.breaker = vendorBreaker({
-      vendor: VENDOR,
-      displayName: 'Jump.Finance',
-      settings: options.breaker,
-      metrics,
+    const apiKey = options.apiKey;
+    this.http = new VendorHttpClient(
+      {
+        vendor: VENDOR,
+        displayName: 'Jump.Finance',
+        configured: Boolean(apiKey),
+        credentialVariable: 'JUMP_API_KEY',
+        baseUrl: options.baseUrl,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+        connections: options.connections,
+        breaker: options.breaker,
+        retryStatuses: [429, 500, 502, 503, 504],
+        honourRetryAfter: true,
+        // Whatever text leaves the process — an error, a log line — is cleared of the key, even where the vendor echoed it.
+        secrets: [apiKey],
+      },
+      {
+        // The vendor asks for both headers on every request, GET and DELETE included; the key only as Client-Key.
+        authorize: (_url, headers) => {
+          headers['client-key'] = apiKey ?? '';
+        },
+        errorFor: (answer, spec) => this.statusError(answer, spec),
+        // A refused request is the request's fault, not the vendor's.
+        isNotAFailure: (error) => error instanceof JumpRequestError,
+      },
       logger,
-      // A refused request, a rejected key and a 429 do not say the vendor is down.
-      isNotAFailure: (error) =>
-        error instanceof JumpRequestError ||
-        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED')),
-    });
+      metrics,
+    );
   }
 
   get configured(): boolean {
@@ -185,29 +192,18 @@ export class JumpClient {
   }
 
   /** Full replace. [OAS] answers a bare contractor, [1C] `{ item }`: both are read. Never retried. */
-  async updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
-    const operation = 'contractors.update';
-    return this.call(operation, async () => {
-      const { body } = await this.exchange(operation, { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) });
+  updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
+    return this.run('contractors.update', { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) }, (body, spec) => {
       const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body as { item: unknown }).item : body;
-      const card = this.parse(operation, JumpContractorSchema, unwrapped);
-      this.assertAnswers(operation, card.id === id);
+      const card = this.http.parse(JumpContractorSchema, unwrapped, spec);
+      this.assertAnswers(spec, card.id === id);
       return card;
     });
   }
 
   /** 204 → true; 404 → false (nothing to delete). Never retried. */
-  async deleteContractor(id: number): Promise<boolean> {
-    const operation = 'contractors.delete';
-    return this.call(operation, async () => {
-      try {
-        await this.exchange(operation, { method: 'DELETE', path: `/contractors/${id}` });
-        return true;
-      } catch (error) {
-        if (error instanceof JumpRequestError && error.status === 404) return false;
-        throw error;
-      }
-    });
+  deleteContractor(id: number): Promise<boolean> {
+    return this.run('contractors.delete', { method: 'DELETE', path: `/contractors/${id}` }, (_body, _spec, status) => status !== 404, [404]);
   }
 
   listRequisites(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpRequisite>> {
@@ -329,9 +325,8 @@ export class JumpClient {
     }) as Promise<JumpPayment>;
   }
 
-  async close(): Promise<void> {
-    this.breaker.shutdown();
-    await this.agent.close();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   // ─── Plumbing ────────────────────────────────────────────────────────────────────────────────
@@ -340,155 +335,66 @@ export class JumpClient {
    * One `{ item }` call. `answers` says whether the item is the record asked for (its id, its key): an answer about
    * another record is not the vendor's answer to this call, so it is VENDOR_BAD_RESPONSE — never used, never cached.
    */
-  private async item<T>(
+  private item<T>(
     operation: JumpOperation,
     call: Call,
     schema: z.ZodType<T>,
     options: { notFoundAsNull?: boolean; answers?: (item: T) => boolean } = {},
   ): Promise<T | null> {
-    return this.call(operation, async () => {
-      try {
-        const { body } = await this.exchange(operation, call);
-        const item = this.parse(operation, itemEnvelope(schema), body).item as T;
-        if (options.answers) this.assertAnswers(operation, options.answers(item));
+    return this.run(
+      operation,
+      call,
+      (body, spec, status) => {
+        if (status === 404) return null;
+        const item = this.http.parse(itemEnvelope(schema), body, spec).item as T;
+        if (options.answers) this.assertAnswers(spec, options.answers(item));
         return item;
-      } catch (error) {
-        if (options.notFoundAsNull && error instanceof JumpRequestError && error.status === 404) return null;
-        throw error;
-      }
-    });
+      },
+      options.notFoundAsNull ? [404] : [],
+    );
   }
 
-  private async page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
-    return this.call(operation, async () => {
-      const { body } = await this.exchange(operation, call);
-      const { items, meta } = this.parse(operation, pageEnvelope(schema), body);
+  private page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
+    return this.run(operation, call, (body, spec) => {
+      const { items, meta } = this.http.parse(pageEnvelope(schema), body, spec);
       return { items: items as T[], meta };
     });
   }
 
-  /** Every vendor call passes the circuit breaker and is counted; a call refused by the open breaker never leaves. */
-  private async call<T>(operation: JumpOperation, run: () => Promise<T>): Promise<T> {
-    if (!this.options.apiKey) {
-      this.metrics.vendorCalls.inc({ vendor: VENDOR, method: operation, outcome: 'not_configured' });
-      throw new VendorError('VENDOR_UNAVAILABLE', 'Jump.Finance is not configured (set JUMP_API_KEY); nothing was sent', {
-        vendor: VENDOR,
-        method: operation,
-        notConfigured: true,
-      });
-    }
-    const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method: operation });
-    let outcome = 'ok';
-    try {
-      return (await this.breaker.fire(run)) as T;
-    } catch (error) {
-      const mapped = this.breakerError(operation, error);
-      outcome = mapped instanceof VendorError ? (mapped.extensions.circuitOpen ? 'circuit_open' : mapped.code.toLowerCase()) : String(mapped.extensions.code).toLowerCase();
-      throw mapped;
-    } finally {
-      if (outcome !== 'circuit_open') stopTimer();
-      this.metrics.vendorCalls.inc({ vendor: VENDOR, method: operation, outcome });
-    }
-  }
-
-  private assertAnswers(operation: JumpOperation, answersTheCall: boolean): void {
-    if (answersTheCall) return;
-    this.logger.warn({ vendor: VENDOR, method: operation }, 'Jump.Finance answered about another record than the one asked for');
-    throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered about another record than the one asked for`, {
-      vendor: VENDOR,
-      method: operation,
-    });
-  }
-
-  private parse<T>(operation: JumpOperation, schema: z.ZodType<T>, body: unknown): T {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    this.logger.warn({ vendor: VENDOR, method: operation, path: issue?.path.join('.') }, 'Jump.Finance answer failed validation');
-    throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with an unexpected shape`, { vendor: VENDOR, method: operation });
-  }
-
-  private breakerError(operation: JumpOperation, error: unknown): VendorError | JumpRequestError {
-    if (error instanceof VendorError || error instanceof JumpRequestError) return error;
-    if ((error as { code?: string }).code === 'EOPENBREAKER') {
-      return new VendorError('VENDOR_UNAVAILABLE', 'Jump.Finance is failing; calls are paused for a while (circuit open)', {
-        vendor: VENDOR,
-        method: operation,
-        circuitOpen: true,
-      });
-    }
-    return this.transportError(operation, error);
-  }
-
-  /** One HTTP exchange with the deadline (and, for GET, the retry policy); a non-2xx status becomes an error. */
-  private async exchange(operation: JumpOperation, call: Call): Promise<Exchange> {
-    const url = new URL(`${this.options.baseUrl}${call.path}`);
-    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
-    const deadline = Date.now() + this.options.timeoutMs;
-    const isGet = call.method === 'GET';
-    let response: Dispatcher.ResponseData<unknown>;
-    try {
-      response = await request(url, {
-        method: call.method,
-        dispatcher: isGet
-          ? this.agent.compose(
-              interceptors.retry({
-                maxRetries: this.options.retries,
-                methods: ['GET'],
-                statusCodes: RETRY_STATUS_CODES,
-                errorCodes: RETRY_ERROR_CODES,
-                throwOnError: true,
-                retry: this.retryPolicy(operation, deadline),
-              }),
-            )
-          : this.agent,
-        // The vendor asks for both headers on every request, GET and DELETE included.
-        headers: { accept: 'application/json', 'content-type': 'application/json', 'client-key': this.options.apiKey! },
-        ...(call.body !== undefined ? { body: stringifyJson(call.body) } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw this.transportError(operation, error);
-    }
-    const raw = await response.body.text().catch((error: unknown) => {
-      throw this.transportError(operation, error);
-    });
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw this.statusError(operation, response.statusCode, raw, response.headers['retry-after']);
-    }
-    if (response.statusCode === 204 || raw.trim() === '') return { status: response.statusCode, body: undefined };
-    const contentType = String(response.headers['content-type'] ?? '');
-    if (!contentType.includes('json')) {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with ${contentType.split(';')[0] || 'no content type'} instead of JSON`, {
-        vendor: VENDOR,
-        method: operation,
-        status: response.statusCode,
-      });
-    }
-    try {
-      return { status: response.statusCode, body: parseJson(raw) };
-    } catch {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `Jump.Finance ${operation} answered with malformed JSON`, {
-        vendor: VENDOR,
-        method: operation,
-        status: response.statusCode,
-      });
-    }
-  }
-
-  /** Retryable statuses and connection errors only, within JUMP_RETRIES and the call's deadline. */
-  private retryPolicy(operation: JumpOperation, deadline: number): RetryHandler.RetryCallback {
-    return (error, { state }, callback) => {
-      const { headers } = error as Error & { headers?: Record<string, unknown> };
-      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
-      const waitMs = parseRetryAfter(headers?.['retry-after']) ?? backoffMs(state.counter);
-      if (Date.now() + waitMs >= deadline) return callback(error);
-      this.metrics.vendorRetries.inc({ vendor: VENDOR, method: operation });
-      setTimeout(() => callback(null), waitMs);
+  /** One call through the HTTP core: JSON both ways without binary floats; 204 or an empty body reads as undefined. */
+  private run<T>(
+    operation: JumpOperation,
+    call: Call,
+    read: (body: unknown, spec: CallSpec, status: number) => T,
+    answerStatuses: readonly number[] = [],
+  ): Promise<T> {
+    const spec: CallSpec = {
+      operation,
+      method: call.method,
+      path: call.path,
+      query: call.query ?? {},
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      ...(call.body !== undefined ? { body: stringifyJson(call.body) } : {}),
+      answerStatuses,
     };
+    return this.http.call(spec, (answer) => {
+      const empty = answer.status === 204 || answer.text().trim() === '';
+      const body = empty || answerStatuses.includes(answer.status) ? undefined : this.http.json(answer, spec, parseJson);
+      return read(body, spec, answer.status);
+    });
   }
 
-  private statusError(operation: JumpOperation, status: number, raw: string, retryAfter: unknown): VendorError | JumpRequestError {
+  private assertAnswers(spec: CallSpec, answersTheCall: boolean): void {
+    if (answersTheCall) return;
+    this.logger.warn({ vendor: VENDOR, method: spec.operation }, 'Jump.Finance answered about another record than the one asked for');
+    throw this.http.badResponse(spec, 'answered about another record than the one asked for');
+  }
+
+  /** Jump.Finance's error body `{ error { title detail fields code } }`: a 4xx is the request's fault (JumpRequestError). */
+  private statusError(answer: VendorAnswer, spec: CallSpec): VendorError | JumpRequestError {
+    const operation = spec.operation as JumpOperation;
+    const { status } = answer;
+    const raw = answer.text();
     let body: ReturnType<typeof JumpErrorBodySchema.safeParse> | undefined;
     try {
       body = JumpErrorBodySchema.safeParse(parseJson(raw));
@@ -497,39 +403,22 @@ export class JumpClient {
     }
     const error = body?.success ? body.data.error : undefined;
     const detail = vendorMessage([error?.title, error?.detail].filter(Boolean).join(': ') || raw) ?? 'no detail';
-    const context = { vendor: VENDOR as 'jump-finance', method: operation, status };
-    this.logger.warn({ ...context, detail }, 'Jump.Finance call failed');
+    const context = { status };
+    this.logger.warn({ vendor: VENDOR, method: operation, status, detail }, 'Jump.Finance call failed');
     if (status === 401 || status === 403) {
-      return new VendorError('VENDOR_AUTH_FAILED', `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`, context);
+      return this.http.error('VENDOR_AUTH_FAILED', spec, `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`, context);
     }
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(retryAfter);
-      return new VendorError('VENDOR_RATE_LIMITED', `Jump.Finance rate limit reached for ${operation}; try again later`, {
+      const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
+      return this.http.error('VENDOR_RATE_LIMITED', spec, `Jump.Finance rate limit reached for ${operation}; try again later`, {
         ...context,
         ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
-    if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
+    if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
     const fieldErrors = passedFieldErrors(error?.fields ?? []);
     if (status === 404) return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
     return new JumpRequestError(operation, status, `Jump.Finance refused ${operation} (HTTP ${status}: ${detail})`, fieldErrors);
-  }
-
-  private transportError(operation: JumpOperation, error: unknown): VendorError {
-    const context = { vendor: VENDOR as 'jump-finance', method: operation };
-    if (error instanceof VendorError) return error;
-    if (error instanceof undiciErrors.RequestRetryError) {
-      const mapped = this.statusError(operation, error.statusCode, '', error.headers?.['retry-after']);
-      if (mapped instanceof VendorError) return mapped;
-      return new VendorError('VENDOR_BAD_RESPONSE', mapped.message, { ...context, status: error.statusCode });
-    }
-    const code = (error as { code?: string }).code ?? '';
-    const message = cutText(redact(String((error as Error)?.message ?? error)), MAX_VENDOR_TEXT);
-    this.logger.warn({ ...context, errorCode: code, detail: message }, 'Jump.Finance transport error');
-    const timedOut =
-      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
-    if (timedOut) return new VendorError('VENDOR_TIMEOUT', `Jump.Finance ${operation} did not answer within ${this.options.timeoutMs} ms`, context);
-    return new VendorError('VENDOR_UNAVAILABLE', `Jump.Finance ${operation} could not be reached (${code || 'connection error'})`, context);
   }
 }
 

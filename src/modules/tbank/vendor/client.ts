@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
-import { backoffMs, isRetryable, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from '../../../vendors/resilience.ts';
-import type { z } from 'zod';
+import type { BreakerSettings } from '../../../config/env.ts';
 import { VendorError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
-import { cutText, registerSecret, vendorText, vendorToken } from '../../../observability/redaction.ts';
+import { cutText, vendorText, vendorToken } from '../../../observability/redaction.ts';
+import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import { excerptMismatch, type TbankLookup } from './identity.ts';
 import { RateLimitExceeded, RateLimiter, type RateLimit } from './rate-limiter.ts';
 import {
@@ -56,7 +55,7 @@ export interface TbankClientOptions {
   rateLimit: RateLimit;
   /** TBANK_MAX_WAIT: a call that would wait longer for the rate limiter fails at once with VENDOR_RATE_LIMITED. */
   maxWaitMs: number;
-  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
+  breaker: BreakerSettings;
 }
 
 export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
@@ -65,21 +64,11 @@ export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
 export const TBANK_CONTRACTS_PAGE_SIZE = 100;
 
 const VENDOR = 'tbank';
-const RETRY_STATUS_CODES = [500, 502, 503, 504];
-
-interface Exchange {
-  status: number;
-  /** The parsed JSON body; undefined when it was not JSON. */
-  body: unknown;
-  contentType: string;
-  /** The X-Request-Id the vendor answered with when token-shaped, else the one we sent. */
-  vendorRequestId: string;
-}
 
 /**
- * HTTP client for T-Bank's counterparty check (T-API, "Проверка контрагентов") on undici, built like the Kontur.Focus
- * client: one keep-alive pool, one deadline per call (retries included), 5xx and connection errors retried with
- * full-jitter backoff, a circuit breaker, bodies validated with zod, and every call counted in the metrics. On top:
+ * T-Bank's counterparty check (T-API, "Проверка контрагентов") on the shared HTTP core (src/vendors/http-core.ts):
+ * one keep-alive pool, one deadline per call (retries included), 5xx and connection errors retried with full-jitter
+ * backoff, a circuit breaker, metrics. On top, through the core's hooks:
  * - every attempt, first or retry, passes the process-wide rate limiter (TBANK_RATE_LIMIT); a call that would wait
  *   longer than TBANK_MAX_WAIT fails at once with VENDOR_RATE_LIMITED and is never sent, so the vendor is not asked
  *   more often than it allows;
@@ -90,34 +79,48 @@ interface Exchange {
  * - fail closed: an answer about another company than the one asked is VENDOR_BAD_RESPONSE, never a value (so never
  *   cached), and vendor-supplied text reaches errors and logs only through an allow-list: errorCode, errorId and the
  *   answered X-Request-Id when token-shaped (`vendorToken`), errorMessage redacted before it is cut (`vendorDetail`),
- *   a Content-Type only when it is a known media type. The token is registered as a secret, so a vendor echoing it back
- *   (whole, or cut to a prefix) is masked wherever the text goes.
+ *   a Content-Type only when it is a known media type. The token is registered as a secret.
  */
 export class TbankClient {
   readonly limiter: RateLimiter;
-  private readonly agent: Agent;
-  private readonly breaker: VendorBreaker;
+  private readonly http: VendorHttpClient;
 
   constructor(
     private readonly options: TbankClientOptions,
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
     now: () => number = Date.now,
   ) {
-    registerSecret(options.token);
     this.limiter = new RateLimiter(options.rateLimit, now);
-    // As many sockets as calls the limit allows at once: a granted call must not wait in undici's queue and reach
-    // the vendor late, inside the next window.
-    this.agent = vendorAgent(Math.max(4, options.rateLimit.calls), options.timeoutMs);
-    this.breaker = vendorBreaker({
-      vendor: VENDOR,
-      displayName: 'T-Bank',
-      settings: options.breaker,
-      metrics,
+    this.http = new VendorHttpClient(
+      {
+        vendor: VENDOR,
+        displayName: 'T-Bank',
+        configured: true,
+        credentialVariable: 'TBANK_TOKEN',
+        baseUrl: `${options.baseUrl}/api/v1/counterparty`,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+        // As many sockets as calls the limit allows at once: a granted call must not wait in undici's queue and reach
+        // the vendor late, inside the next window.
+        connections: Math.max(4, options.rateLimit.calls),
+        breaker: options.breaker,
+        retryStatuses: [500, 502, 503, 504],
+        honourRetryAfter: false,
+        secrets: [options.token],
+      },
+      {
+        authorize: (_url, headers) => {
+          headers.authorization = `Bearer ${options.token}`;
+        },
+        errorFor: (answer, spec) => this.statusError(answer, spec),
+        admit: (spec) => this.admit(spec),
+        beforeRetry: (_spec, remainingMs) => this.retryToken(remainingMs),
+        onAnswer: (answer, spec, durationMs) => this.logAnswer(answer, spec, durationMs),
+      },
       logger,
-      // A rejected token is a configuration problem, a 429 or a throttled call back-pressure: not an outage.
-      isNotAFailure: (error) => error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED'),
-    });
+      metrics,
+    );
   }
 
   /** The excerpt for an INN (10 or 12 digits); null when T-Bank has no data for it (422 NO_DATA). */
@@ -133,110 +136,122 @@ export class TbankClient {
   /** One page of the company's state contracts (offset, limit ≤ 100); null when T-Bank does not know the OGRN. */
   async getContracts(ogrn: string, offset: number, limit = TBANK_CONTRACTS_PAGE_SIZE, abandoned?: () => boolean): Promise<TbankContractsPage | null> {
     if (!Number.isInteger(limit) || limit < 1 || limit > TBANK_CONTRACTS_PAGE_SIZE) throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
-    const method = 'contracts';
-    return this.call(method, async () => {
-      const answer = await this.exchange(method, { ogrn, limit: String(limit), offset: String(offset) });
-      if (this.isNoData(answer)) return null;
-      const { companyCard, data } = this.parse(method, answer, ContractsResponseSchema);
+    const spec = this.spec('contracts', { ogrn, limit: String(limit), offset: String(offset) }, abandoned);
+    return this.http.call(spec, (answer) => {
+      const body = this.body(answer, spec);
+      if (this.isNoData(answer, body, spec)) return null;
+      const { companyCard, data } = this.http.parse(ContractsResponseSchema, body, spec, answer.status);
       // A page of another company's contracts would be listed as this one's.
-      if (companyCard.requisites.ogrn !== ogrn) throw this.identityError(method, answer, 'names another OGRN than the one asked');
+      if (companyCard.requisites.ogrn !== ogrn) throw this.identityError(spec, answer, 'names another OGRN than the one asked');
       return { total: data.total, items: data.items };
-    }, abandoned);
+    });
   }
 
-  async close(): Promise<void> {
-    this.breaker.shutdown();
-    await this.agent.close();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private getExcerpt(method: TbankMethod, lookup: TbankLookup, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
-    return this.call(method, async () => {
-      const answer = await this.exchange(method, lookup);
-      if (this.isNoData(answer)) return null;
-      const excerpt = this.parse(method, answer, ExcerptResponseSchema);
+    const spec = this.spec(method, lookup as Record<string, string>, abandoned);
+    return this.http.call(spec, (answer) => {
+      const body = this.body(answer, spec);
+      if (this.isNoData(answer, body, spec)) return null;
+      const excerpt = this.http.parse(ExcerptResponseSchema, body, spec, answer.status);
       const mismatch = excerptMismatch(excerpt, lookup);
-      if (mismatch) throw this.identityError(method, answer, mismatch);
+      if (mismatch) throw this.identityError(spec, answer, mismatch);
       return excerpt;
-    }, abandoned);
+    });
   }
 
-  /** An answer about another company (or about none we can tell): an error, so nothing is cached, not even a "no data". */
-  private identityError(method: TbankMethod, answer: Exchange, mismatch: string): VendorError {
-    const context = { vendor: VENDOR as 'tbank', method, status: answer.status, vendorRequestId: answer.vendorRequestId };
-    this.logger.warn({ ...context, mismatch }, 'T-Bank answer refused: not the company asked');
-    const subject = method === 'contracts' ? 'a page of contracts' : 'an excerpt';
-    return new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${subject} that ${mismatch}`, context);
+  /** One GET with a fresh X-Request-Id, named in every error of the call. */
+  private spec(method: TbankMethod, query: Record<string, string>, abandoned?: () => boolean): CallSpec {
+    const requestId = randomUUID();
+    return {
+      operation: method,
+      method: 'GET',
+      path: `/${method}`,
+      query,
+      headers: { accept: 'application/json', 'x-request-id': requestId },
+      identifiers: 1,
+      answerStatuses: [422],
+      context: { vendorRequestId: requestId },
+      ...(abandoned ? { abandoned } : {}),
+    };
   }
 
-  /**
-   * Every call passes the circuit breaker (an open breaker spends no rate-limit token), then the rate limiter, and is
-   * counted: outcome `ok`, the error code in lower case, `circuit_open` or `throttled` (both never sent).
-   */
-  private async call<T>(method: TbankMethod, run: () => Promise<T>, abandoned?: () => boolean): Promise<T> {
-    const stopTimer = this.metrics.vendorLatency.startTimer({ vendor: VENDOR, method });
-    let sent = false;
-    let outcome = 'ok';
+  /** The answer's JSON; what came instead of JSON names the vendor's Content-Type only when it is a known one. */
+  private body(answer: VendorAnswer, spec: CallSpec): unknown {
+    const context = { status: answer.status, vendorRequestId: this.answeredRequestId(answer, spec) };
+    if (!answer.contentType.includes('json')) throw this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with ${this.notJson(answer.contentType)}`, context);
     try {
-      return (await this.breaker.fire(async () => {
-        const done = await this.admit(method);
-        // The wait for a token may outlast everyone who asked: then the quota is not spent on nobody.
-        if (abandoned?.()) {
-          done();
-          outcome = 'abandoned';
-          throw new VendorError('VENDOR_TIMEOUT', `T-Bank ${method}: dropped before it was sent, nobody waits for it any more`, { vendor: VENDOR, method, operationDeadline: true });
-        }
-        sent = true;
-        try {
-          return await run();
-        } finally {
-          done();
-        }
-      })) as T;
-    } catch (error) {
-      const vendorError = this.breakerError(method, error);
-      if (outcome !== 'abandoned') outcome = vendorError.extensions.circuitOpen ? 'circuit_open' : sent ? vendorError.code.toLowerCase() : 'throttled';
-      throw vendorError;
-    } finally {
-      if (sent) {
-        stopTimer();
-        this.metrics.vendorBatchSize.observe({ vendor: VENDOR, method }, 1);
-      }
-      this.metrics.vendorCalls.inc({ vendor: VENDOR, method, outcome });
+      return JSON.parse(answer.text()) as unknown;
+    } catch {
+      throw this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with malformed JSON`, context);
     }
   }
 
+  /** 422 NO_DATA is the vendor's "no data" (an answer); any other 422 is a refusal. */
+  private isNoData(answer: VendorAnswer, body: unknown, spec: CallSpec): boolean {
+    if (answer.status !== 422) return false;
+    if ((body as TbankErrorBody | undefined)?.errorCode === 'NO_DATA') return true;
+    throw this.statusError(answer, spec);
+  }
+
+  /** An answer about another company (or about none we can tell): an error, so nothing is cached, not even a "no data". */
+  private identityError(spec: CallSpec, answer: VendorAnswer, mismatch: string): VendorError {
+    const context = { status: answer.status, vendorRequestId: this.answeredRequestId(answer, spec) };
+    this.logger.warn({ vendor: VENDOR, method: spec.operation, ...context, mismatch }, 'T-Bank answer refused: not the company asked');
+    const subject = spec.operation === 'contracts' ? 'a page of contracts' : 'an excerpt';
+    return this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with ${subject} that ${mismatch}`, context);
+  }
+
   /** Waits for a rate-limit token, within TBANK_MAX_WAIT; beyond it, fails fast without sending anything. */
-  private async admit(method: TbankMethod): Promise<() => void> {
+  private async admit(spec: CallSpec): Promise<() => void> {
     try {
       return await this.limiter.acquire(this.options.maxWaitMs);
     } catch (error) {
       if (!(error instanceof RateLimitExceeded)) throw error;
       const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      throw new VendorError(
+      throw this.http.error(
         'VENDOR_RATE_LIMITED',
+        spec,
         `T-Bank rate limit (TBANK_RATE_LIMIT ${this.options.rateLimit.calls} per ${this.options.rateLimit.windowMs / 1000} s) reached; try again in ${retryAfterSeconds} s`,
-        { vendor: VENDOR, method, retryAfterSeconds },
+        { retryAfterSeconds },
       );
     }
   }
 
-  private isNoData(answer: Exchange): boolean {
-    return answer.status === 422 && (answer.body as TbankErrorBody | undefined)?.errorCode === 'NO_DATA';
+  /** A retry takes its own rate-limit token, within TBANK_MAX_WAIT and the call's deadline, or is not made. */
+  private async retryToken(remainingMs: number): Promise<boolean> {
+    const budget = Math.min(this.options.maxWaitMs, remainingMs);
+    const reservation = budget >= 0 ? this.limiter.reserve(budget) : undefined;
+    if (!reservation?.granted) return false;
+    await new Promise((resolve) => setTimeout(resolve, reservation.waitMs));
+    return true;
   }
 
-  private parse<S extends z.ZodType>(method: TbankMethod, answer: Exchange, schema: S): z.output<S> {
-    if (answer.status < 200 || answer.status >= 300) throw this.statusError(method, answer);
-    const context = { vendor: VENDOR as 'tbank', method, status: answer.status, vendorRequestId: answer.vendorRequestId };
-    if (answer.body === undefined) {
-      throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with ${this.notJson(answer.contentType)}`, context);
-    }
-    const parsed = schema.safeParse(answer.body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    // The path may name keys of the vendor's body (record keys): it is vendor text like any other.
-    const path = vendorText(issue?.path.map(String).join('.'), 120);
-    this.logger.warn({ vendor: VENDOR, method, vendorRequestId: answer.vendorRequestId, path }, 'T-Bank answer failed validation');
-    throw new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} answered with an unexpected shape`, context);
+  /** The vendor's X-Request-Id when token-shaped, else the one we sent. */
+  private answeredRequestId(answer: VendorAnswer, spec: CallSpec): string {
+    return vendorToken(answer.headers['x-request-id'], VENDOR_TOKEN_MAX) ?? String(spec.context?.vendorRequestId);
+  }
+
+  /** One line per call: our X-Request-Id, and the vendor's own when it differs (or was refused as not token-shaped). */
+  private logAnswer(answer: VendorAnswer, spec: CallSpec, durationMs: number): void {
+    const header = answer.headers['x-request-id'];
+    const answered = vendorToken(header, VENDOR_TOKEN_MAX);
+    const requestId = String(spec.context?.vendorRequestId);
+    this.logger.info(
+      {
+        vendor: VENDOR,
+        method: spec.operation,
+        vendorRequestId: requestId,
+        ...(answered && answered !== requestId ? { vendorAnsweredRequestId: answered } : {}),
+        ...(header !== undefined && header !== '' && answered === undefined ? { vendorRequestIdRefused: true } : {}),
+        status: answer.status,
+        durationMs,
+      },
+      'T-Bank call',
+    );
   }
 
   /** What came instead of JSON; the vendor's Content-Type is repeated only when it is a known media type. */
@@ -247,138 +262,42 @@ export class TbankClient {
     return type ? `${type} instead of JSON` : 'another content type instead of JSON';
   }
 
-  /** One HTTP exchange under the call's deadline and retry policy; any status comes back with its (JSON) body. */
-  private async exchange(method: TbankMethod, params: Record<string, string>): Promise<Exchange> {
-    const url = new URL(`${this.options.baseUrl}/api/v1/counterparty/${method}`);
-    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    const requestId = randomUUID();
-    const started = Date.now();
-    const deadline = started + this.options.timeoutMs;
-    let response: Dispatcher.ResponseData<unknown>;
-    let raw: string;
+  private statusError(answer: VendorAnswer, spec: CallSpec): VendorError {
+    let json: unknown;
     try {
-      response = await request(url, {
-        method: 'GET',
-        // The retry policy needs this call's deadline, so each call composes its own retry interceptor over the pool.
-        // throwOnError: false hands the final answer back whatever its status, so its error body can be read.
-        dispatcher: this.agent.compose(
-          interceptors.retry({
-            maxRetries: this.options.retries,
-            methods: ['GET'],
-            statusCodes: RETRY_STATUS_CODES,
-            errorCodes: RETRY_ERROR_CODES,
-            throwOnError: false,
-            retry: this.retryPolicy(method, deadline),
-          }),
-        ),
-        headers: { accept: 'application/json', authorization: `Bearer ${this.options.token}`, 'x-request-id': requestId },
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      raw = await response.body.text();
-    } catch (error) {
-      throw this.transportError(method, requestId, error);
-    }
-    const header = response.headers['x-request-id'];
-    // The answered id is vendor text: passed on only when token-shaped, else our own id stands for the call.
-    const answered = vendorToken(header, VENDOR_TOKEN_MAX);
-    const refused = header !== undefined && header !== '' && answered === undefined;
-    const contentType = String(response.headers['content-type'] ?? '');
-    this.logger.info(
-      // vendorRequestId: the X-Request-Id we sent (not the operation's requestId); the vendor's own when it differs.
-      {
-        vendor: VENDOR,
-        method,
-        vendorRequestId: requestId,
-        ...(answered && answered !== requestId ? { vendorAnsweredRequestId: answered } : {}),
-        ...(refused ? { vendorRequestIdRefused: true } : {}),
-        status: response.statusCode,
-        durationMs: Date.now() - started,
-      },
-      'T-Bank call',
-    );
-    let body: unknown;
-    try {
-      body = contentType.includes('json') ? (JSON.parse(raw) as unknown) : undefined;
+      json = answer.contentType.includes('json') ? JSON.parse(answer.text()) : undefined;
     } catch {
-      body = undefined;
+      json = undefined;
     }
-    return { status: response.statusCode, body, contentType, vendorRequestId: answered ?? requestId };
-  }
-
-  /**
-   * When to retry: 5xx and connection errors only (a 429 never: see the class comment), at most TBANK_RETRIES times,
-   * after a full-jitter backoff, and only if the rate limiter grants the retry its own token in time — never past the
-   * call's deadline nor TBANK_MAX_WAIT.
-   */
-  private retryPolicy(method: TbankMethod, deadline: number): RetryHandler.RetryCallback {
-    return (error, { state }, callback) => {
-      if (!isRetryable(error, RETRY_STATUS_CODES) || state.counter > this.options.retries) return callback(error);
-      const waitMs = backoffMs(state.counter);
-      if (Date.now() + waitMs >= deadline) return callback(error);
-      setTimeout(() => {
-        const budget = Math.min(this.options.maxWaitMs, deadline - Date.now());
-        const reservation = budget >= 0 ? this.limiter.reserve(budget) : undefined;
-        if (!reservation?.granted) return callback(error);
-        setTimeout(() => {
-          this.metrics.vendorRetries.inc({ vendor: VENDOR, method });
-          callback(null);
-        }, reservation.waitMs);
-      }, waitMs);
-    };
-  }
-
-  private statusError(method: TbankMethod, answer: Exchange): VendorError {
-    const parsed = ErrorBodySchema.safeParse(answer.body);
+    const parsed = ErrorBodySchema.safeParse(json);
     const body = parsed.success ? parsed.data : {};
-    const { status, vendorRequestId } = answer;
+    const { status } = answer;
     // Every field of the body is vendor text: codes and ids pass only token-shaped, the message redacted then cut.
     const detail = vendorDetail(body.errorMessage);
     const vendorCode = vendorToken(body.errorCode, VENDOR_TOKEN_MAX);
     const errorId = vendorToken(body.errorId, VENDOR_TOKEN_MAX);
     const context = {
-      vendor: VENDOR as 'tbank',
-      method,
       status,
-      vendorRequestId,
+      vendorRequestId: this.answeredRequestId(answer, spec),
       ...(errorId ? { errorId } : {}),
       ...(vendorCode ? { vendorCode } : {}),
     };
-    this.logger.warn({ ...context, detail }, 'T-Bank call failed');
+    this.logger.warn({ vendor: VENDOR, method: spec.operation, ...context, detail }, 'T-Bank call failed');
     const label = `HTTP ${status}${vendorCode ? ` ${vendorCode}` : ''}`;
+    const method = spec.operation;
     if (status === 401 || status === 403) {
-      return new VendorError(
+      return this.http.error(
         'VENDOR_AUTH_FAILED',
+        spec,
         `T-Bank rejected the token (${label}); check TBANK_TOKEN: its scopes, allowed IP addresses and the company's INN/KPP it was issued for`,
         context,
       );
     }
     if (status === 429) {
       const retryAfterSeconds = Math.ceil(this.limiter.backOff() / 1000);
-      return new VendorError('VENDOR_RATE_LIMITED', `T-Bank rate limit reached for ${method} (${label}); try again later`, { ...context, retryAfterSeconds });
+      return this.http.error('VENDOR_RATE_LIMITED', spec, `T-Bank rate limit reached for ${method} (${label}); try again later`, { ...context, retryAfterSeconds });
     }
-    if (status >= 500) return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} is unavailable (${label})`, context);
-    return new VendorError('VENDOR_BAD_RESPONSE', `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`, context);
-  }
-
-  private transportError(method: TbankMethod, requestId: string, error: unknown): VendorError {
-    if (error instanceof VendorError) return error;
-    const context = { vendor: VENDOR as 'tbank', method, vendorRequestId: requestId };
-    const code = vendorToken((error as { code?: unknown }).code) ?? '';
-    // undici's messages name no headers, but they are redacted anyway, and never the error object itself is logged.
-    const message = vendorText(String((error as Error)?.message ?? error), DETAIL_MAX);
-    this.logger.warn({ ...context, errorCode: code, detail: message }, 'T-Bank transport error');
-    const timedOut =
-      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
-    if (timedOut) return new VendorError('VENDOR_TIMEOUT', `T-Bank ${method} did not answer within ${this.options.timeoutMs} ms`, context);
-    return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} could not be reached (${code || 'connection error'})`, context);
-  }
-
-  private breakerError(method: TbankMethod, error: unknown): VendorError {
-    if (error instanceof VendorError) return error;
-    if ((error as { code?: string }).code === 'EOPENBREAKER') {
-      return new VendorError('VENDOR_UNAVAILABLE', 'T-Bank is failing; calls are paused for a while (circuit open)', { vendor: VENDOR, method, circuitOpen: true });
-    }
-    this.logger.warn({ vendor: VENDOR, method, detail: vendorText(String((error as Error)?.message ?? error), DETAIL_MAX) }, 'T-Bank call failed unexpectedly');
-    return new VendorError('VENDOR_UNAVAILABLE', `T-Bank ${method} failed unexpectedly`, { vendor: VENDOR, method });
+    if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `T-Bank ${method} is unavailable (${label})`, context);
+    return this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`, context);
   }
 }

@@ -1,0 +1,326 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
+import type { z } from 'zod';
+import type { BreakerSettings } from '../config/env.ts';
+import { VendorError, type VendorName } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { redact, registerSecret } from '../observability/redaction.ts';
+import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from './resilience.ts';
+
+/** One request to a vendor. */
+export interface CallSpec {
+  /** The vendor method as metrics, logs and errors name it (`req`, `payments.create`). */
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Appended to the base URL. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Retried on failure although not a GET: only when the vendor takes an idempotency key for it. */
+  idempotent?: boolean;
+  /** Identifiers the call carries, for the batch-size metric. */
+  identifiers?: number;
+  /** Asked once the call may go out (after admission): true drops it unsent, nobody waits for it any more. */
+  abandoned?: () => boolean;
+  /** Non-2xx statuses that are answers for this call (T-Bank's 422 NO_DATA): handed to `read` like a 2xx. */
+  answerStatuses?: readonly number[];
+  /** Put into every error of this call (e.g. the X-Request-Id it was sent with). */
+  context?: Record<string, unknown>;
+}
+
+/** An answer, whatever its status. */
+export interface VendorAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  contentType: string;
+  bytes: Buffer;
+  text(): string;
+}
+
+export interface VendorHooks {
+  /** Puts the credentials on a request (a header, a query parameter): the core never logs either. */
+  authorize(url: URL, headers: Record<string, string>): void;
+  /** The error a non-2xx answer means; undefined: the default mapping (auth, rate limit, 5xx, refused). */
+  errorFor?(answer: VendorAnswer, call: CallSpec): Error | undefined;
+  /** Errors that do not say the vendor is down, besides a rejected key and a rate limit (e.g. a refused request). */
+  isNotAFailure?(error: unknown): boolean;
+  /** Admission before the call is sent (a rate limiter): resolves with a release, or rejects without sending. */
+  admit?(call: CallSpec): Promise<() => void>;
+  /** Before each retry, with the time left in the call's budget: false, no retry (e.g. no rate-limit token in time). */
+  beforeRetry?(call: CallSpec, remainingMs: number): Promise<boolean>;
+  /** Every final answer, whatever its status (a per-call log line with the vendor's request id). */
+  onAnswer?(answer: VendorAnswer, call: CallSpec, durationMs: number): void;
+}
+
+export interface VendorHttpOptions {
+  vendor: VendorName;
+  displayName: string;
+  /** false: not configured — every call fails at once with `notConfigured`, nothing is sent. */
+  configured: boolean;
+  /** The variable that configures it, named in "not configured" and rejected-key errors. */
+  credentialVariable: string;
+  baseUrl: string;
+  /** Budget of one call, retries included. */
+  timeoutMs: number;
+  retries: number;
+  /** Open sockets (keep-alive pool). */
+  connections: number;
+  breaker: BreakerSettings;
+  /** Statuses worth a retry of a GET (or an idempotent call). */
+  retryStatuses: readonly number[];
+  /** Whether a Retry-After header sets the wait before a retry. */
+  honourRetryAfter: boolean;
+  /** Credentials: registered for redaction everywhere. */
+  secrets: readonly (string | undefined)[];
+}
+
+/**
+ * THE HTTP core every vendor client is built on (undici): one keep-alive pool; one deadline per call, retries
+ * included; retries of GETs (and of calls the vendor makes idempotent) on the statuses and connection errors worth
+ * it, after Retry-After or full-jitter backoff, never past the deadline; a circuit breaker; metrics per call; the
+ * credentials only where the vendor wants them and redacted from every URL, error text and log line; and the mapping
+ * of transport and HTTP failures to the stable VENDOR_* codes. A vendor client adds its hooks (credentials, its error
+ * bodies, a rate limiter) and zod parsing of its answers.
+ */
+export class VendorHttpClient {
+  private readonly agent: Agent;
+  private readonly breaker: VendorBreaker;
+
+  constructor(
+    private readonly options: VendorHttpOptions,
+    private readonly hooks: VendorHooks,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    for (const secret of options.secrets) registerSecret(secret);
+    this.agent = vendorAgent(options.connections, options.timeoutMs);
+    this.breaker = vendorBreaker({
+      vendor: options.vendor,
+      displayName: options.displayName,
+      settings: options.breaker,
+      metrics,
+      logger,
+      // A rejected key is a configuration problem and a 429 a request to slow down: neither says the vendor is down.
+      isNotAFailure: (error) =>
+        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED' || error.extensions.abandoned === true)) ||
+        (hooks.isNotAFailure?.(error) ?? false),
+    });
+  }
+
+  get vendor(): VendorName {
+    return this.options.vendor;
+  }
+
+  /**
+   * One vendor call: refused at once when not configured or while the breaker is open; admitted (rate limiter);
+   * sent with the deadline and retry policy; a non-2xx status becomes an error; `read` turns the answer into a value
+   * (and may throw VENDOR_BAD_RESPONSE). Counted in the metrics whatever happens.
+   */
+  async call<T>(spec: CallSpec, read: (answer: VendorAnswer) => T | Promise<T>): Promise<T> {
+    const { vendor } = this.options;
+    const labels = { vendor, method: spec.operation };
+    if (!this.options.configured) {
+      this.metrics.vendorCalls.inc({ ...labels, outcome: 'not_configured' });
+      throw this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} is not configured (${this.options.credentialVariable} is unset): nothing was sent`, {
+        notConfigured: true,
+      });
+    }
+    const stopTimer = this.metrics.vendorLatency.startTimer(labels);
+    let sent = false;
+    let outcome = 'ok';
+    try {
+      return (await this.breaker.fire(async () => {
+        const release = this.hooks.admit ? await this.hooks.admit(spec) : undefined;
+        try {
+          if (spec.abandoned?.()) throw this.error('VENDOR_TIMEOUT', spec, `${this.options.displayName} ${spec.operation}: dropped before it was sent, nobody waits for it any more`, { abandoned: true });
+          sent = true;
+          const started = Date.now();
+          const answer = await this.exchange(spec);
+          this.hooks.onAnswer?.(answer, spec, Date.now() - started);
+          const ok = (answer.status >= 200 && answer.status < 300) || (spec.answerStatuses?.includes(answer.status) ?? false);
+          if (!ok) throw this.statusError(answer, spec);
+          return await read(answer);
+        } finally {
+          release?.();
+        }
+      })) as T;
+    } catch (error) {
+      const mapped = this.breakerError(spec, error);
+      outcome = outcomeOf(mapped, sent);
+      throw mapped;
+    } finally {
+      if (sent) {
+        stopTimer();
+        if (spec.identifiers !== undefined && spec.identifiers > 0) this.metrics.vendorBatchSize.observe(labels, spec.identifiers);
+      }
+      this.metrics.vendorCalls.inc({ ...labels, outcome });
+    }
+  }
+
+  /** The answer as JSON; malformed or not JSON is VENDOR_BAD_RESPONSE. `parse` may be lossless (money). */
+  json(answer: VendorAnswer, spec: CallSpec, parse: (text: string) => unknown = JSON.parse): unknown {
+    if (!answer.contentType.includes('json')) {
+      throw this.badResponse(spec, `answered with ${mediaType(answer.contentType)} instead of JSON`, answer.status);
+    }
+    try {
+      return parse(answer.text());
+    } catch {
+      throw this.badResponse(spec, 'answered with malformed JSON', answer.status);
+    }
+  }
+
+  /** A body checked against the vendor's schema; anything else is VENDOR_BAD_RESPONSE (the first issue's path is logged). */
+  parse<S extends z.ZodType>(schema: S, body: unknown, spec: CallSpec, status?: number): z.output<S> {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    // The path may name keys of the vendor's body: it is vendor text like any other.
+    const path = vendorDetail(issue?.path.map(String).join('.') ?? '', 120);
+    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, path }, `${this.options.displayName} answer failed validation`);
+    throw this.badResponse(spec, 'answered with an unexpected shape', status);
+  }
+
+  badResponse(spec: CallSpec, what: string, status?: number): VendorError {
+    return this.error('VENDOR_BAD_RESPONSE', spec, `${this.options.displayName} ${spec.operation} ${what}`, status === undefined ? {} : { status });
+  }
+
+  /** A VendorError of this vendor and call. */
+  error(code: ConstructorParameters<typeof VendorError>[0], spec: CallSpec, message: string, details: Partial<ConstructorParameters<typeof VendorError>[2]> = {}): VendorError {
+    return new VendorError(code, message, { vendor: this.options.vendor, method: spec.operation, ...spec.context, ...details });
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.agent.close();
+  }
+
+  // ─── The exchange ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** One HTTP exchange under the call's deadline and retry policy; any status comes back with its body. */
+  private async exchange(spec: CallSpec): Promise<VendorAnswer> {
+    const url = new URL(`${this.options.baseUrl}${spec.path}`);
+    for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { ...spec.headers };
+    this.hooks.authorize(url, headers);
+    const deadline = Date.now() + this.options.timeoutMs;
+    const retried = spec.method === 'GET' || spec.idempotent === true;
+    let response: Dispatcher.ResponseData<unknown>;
+    let bytes: Buffer;
+    try {
+      response = await request(url, {
+        method: spec.method,
+        // The retry policy needs this call's deadline, so each call composes its own retry interceptor over the pool.
+        // throwOnError: false hands the final answer back whatever its status, so its error body can be read.
+        dispatcher: retried
+          ? this.agent.compose(
+              interceptors.retry({
+                maxRetries: this.options.retries,
+                methods: [spec.method],
+                statusCodes: [...this.options.retryStatuses],
+                errorCodes: RETRY_ERROR_CODES,
+                throwOnError: false,
+                retry: this.retryPolicy(spec, deadline),
+              }),
+            )
+          : this.agent,
+        headers,
+        ...(spec.body === undefined ? {} : { body: spec.body }),
+        // One deadline for the whole call, retries included: a trickling body or a retry storm cannot hold a slot longer.
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      bytes = Buffer.from(await response.body.arrayBuffer());
+    } catch (error) {
+      throw this.transportError(spec, error);
+    }
+    const contentType = String(response.headers['content-type'] ?? '');
+    return { status: response.statusCode, headers: response.headers, contentType, bytes, text: () => bytes.toString('utf8') };
+  }
+
+  /**
+   * When to retry: the statuses and connection errors worth it, at most `retries` times, after Retry-After when the
+   * vendor sends it (if honoured), else full-jitter backoff; never when the wait would end past the deadline, and
+   * only if the vendor's hook agrees (a rate-limit token in time).
+   */
+  private retryPolicy(spec: CallSpec, deadline: number): RetryHandler.RetryCallback {
+    return (error, { state }, callback) => {
+      const { headers } = error as Error & { headers?: Record<string, unknown> };
+      if (!isRetryable(error, this.options.retryStatuses) || state.counter > this.options.retries) return callback(error);
+      const waitMs = (this.options.honourRetryAfter ? parseRetryAfter(headers?.['retry-after']) : undefined) ?? backoffMs(state.counter);
+      if (Date.now() + waitMs >= deadline) return callback(error);
+      setTimeout(() => {
+        const proceed = this.hooks.beforeRetry ? this.hooks.beforeRetry(spec, deadline - Date.now()) : Promise.resolve(true);
+        proceed.then(
+          (ok) => {
+            if (!ok) return callback(error);
+            this.metrics.vendorRetries.inc({ vendor: this.options.vendor, method: spec.operation });
+            callback(null);
+          },
+          () => callback(error),
+        );
+      }, waitMs);
+    };
+  }
+
+  // ─── Errors ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The error a non-2xx answer means: the vendor's own mapping first, else the stable defaults. */
+  statusError(answer: VendorAnswer, spec: CallSpec): Error {
+    const own = this.hooks.errorFor?.(answer, spec);
+    if (own) return own;
+    const { status } = answer;
+    const name = this.options.displayName;
+    const context = { status };
+    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, status, detail: vendorDetail(answer.text()) }, `${name} call failed`);
+    if (status === 401 || status === 403) {
+      return this.error('VENDOR_AUTH_FAILED', spec, `${name} rejected the credentials (HTTP ${status}); check ${this.options.credentialVariable}`, context);
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
+      return this.error('VENDOR_RATE_LIMITED', spec, `${name} rate limit reached for ${spec.operation}; try again later`, {
+        ...context,
+        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+      });
+    }
+    if (status >= 500) return this.error('VENDOR_UNAVAILABLE', spec, `${name} ${spec.operation} is unavailable (HTTP ${status})`, context);
+    return this.error('VENDOR_BAD_RESPONSE', spec, `${name} ${spec.operation} refused the request (HTTP ${status})`, context);
+  }
+
+  private breakerError(spec: CallSpec, error: unknown): Error {
+    if ((error as { code?: string }).code === 'EOPENBREAKER') {
+      return this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} is failing; calls are paused for a while (circuit open)`, { circuitOpen: true });
+    }
+    if (error instanceof Error && 'extensions' in error) return error;
+    return this.transportError(spec, error);
+  }
+
+  private transportError(spec: CallSpec, error: unknown): Error {
+    if (error instanceof Error && 'extensions' in error) return error;
+    const code = (error as { code?: string }).code ?? '';
+    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, errorCode: code, detail: vendorDetail(String((error as Error)?.message ?? error)) }, `${this.options.displayName} transport error`);
+    const timedOut = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
+    if (timedOut) return this.error('VENDOR_TIMEOUT', spec, `${this.options.displayName} ${spec.operation} did not answer within ${this.options.timeoutMs} ms`);
+    return this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} ${spec.operation} could not be reached (${code || 'connection error'})`);
+  }
+}
+
+/** Vendor text as it may be logged: redacted whole, identifier-like digit runs masked, then cut. */
+export function vendorDetail(text: string, max = 200): string {
+  const cleaned = redact(text).replace(/\d{10,15}/g, '#').trim();
+  return cleaned.length <= max ? cleaned : `${cleaned.slice(0, max - 1)}…`;
+}
+
+/** A content type as an error may name it: the media type only, and only a common one. */
+export function mediaType(contentType: string): string {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return /^(application\/(json|pdf|xml|octet-stream)|text\/(plain|html|xml))$/.test(type) ? type : type === '' ? 'no content type' : 'another content type';
+}
+
+function outcomeOf(error: Error, sent: boolean): string {
+  const extensions = (error as { extensions?: { code?: unknown; circuitOpen?: unknown; abandoned?: unknown; notConfigured?: unknown } }).extensions ?? {};
+  if (extensions.circuitOpen) return 'circuit_open';
+  if (extensions.abandoned) return 'abandoned';
+  if (!sent) return 'throttled';
+  return String(extensions.code ?? 'error').toLowerCase();
+}
