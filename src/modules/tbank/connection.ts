@@ -1,5 +1,4 @@
-import { badUserInput } from '../../errors.ts';
-import { encodeCursor, type Connection, type PageWindow } from '../../common/relay.ts';
+import { checkWindow, collectEdges, connectionOf, emptyConnection, type Connection, type PageWindow } from '../../common/relay.ts';
 
 export const DEFAULT_CONTRACTS_FIRST = 20;
 export const MAX_CONTRACTS_FIRST = 100;
@@ -12,15 +11,6 @@ export interface OffsetPage<T> {
   items: T[];
 }
 
-function decodeCursor(list: string, cursor: string): number {
-  const [name, index] = Buffer.from(cursor, 'base64url').toString().split(':');
-  const position = Number(index);
-  if (name !== list || !Number.isInteger(position) || position < 0 || position >= MAX_POSITION) {
-    throw badUserInput(`Invalid cursor "${cursor}" for ${list}`, { argument: 'after' });
-  }
-  return position;
-}
-
 /**
  * A Relay connection over a vendor list paged by limit/offset with a known total (T-Bank's contracts), read in aligned
  * pages of `pageSize` (offset 0, 100, 200 …) so that pages can be cached and shared between windows. Only the pages
@@ -29,41 +19,23 @@ function decodeCursor(list: string, cursor: string): number {
  */
 export async function offsetConnection<T>(
   list: string,
-  window: PageWindow,
+  page: PageWindow,
   pageSize: number,
   fetchPage: (offset: number) => Promise<OffsetPage<T> | null>,
 ): Promise<Connection<T>> {
-  const first = window.first ?? DEFAULT_CONTRACTS_FIRST;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_CONTRACTS_FIRST) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_CONTRACTS_FIRST}`, { argument: 'first' });
-  }
-  const start = window.after ? decodeCursor(list, window.after) + 1 : 0;
-  const end = start + first;
+  const window = checkWindow(list, page, { defaultFirst: DEFAULT_CONTRACTS_FIRST, maxFirst: MAX_CONTRACTS_FIRST, maxPosition: MAX_POSITION });
+  const end = window.start + window.first;
   const edges: Connection<T>['edges'] = [];
   let total = 0;
-  for (let offset = Math.floor(start / pageSize) * pageSize; ; offset += pageSize) {
-    const page = await fetchPage(offset);
-    if (!page) return emptyConnection(0);
-    total = page.total;
-    page.items.forEach((node, position) => {
-      const index = offset + position;
-      if (index >= start && index < end) edges.push({ cursor: encodeCursor(list, index), node });
-    });
+  for (let offset = Math.floor(window.start / pageSize) * pageSize; ; offset += pageSize) {
+    const answer = await fetchPage(offset);
+    if (!answer) return emptyConnection(0);
+    total = answer.total;
+    collectEdges(edges, list, window, offset, answer.items);
     // The window is covered, the list ends here, or the vendor's page came back short (its own end of the list).
-    if (offset + pageSize >= Math.min(end, total) || page.items.length < pageSize) break;
+    if (offset + pageSize >= Math.min(end, total) || answer.items.length < pageSize) break;
   }
-  return {
-    edges,
-    totalCount: total,
-    pageInfo: {
-      hasNextPage: end < total,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return connectionOf(edges, window, total, end < total);
 }
 
-export function emptyConnection<T>(totalCount: number | null): Connection<T> {
-  return { edges: [], totalCount, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-}
+export { emptyConnection };

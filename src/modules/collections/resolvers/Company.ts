@@ -6,7 +6,7 @@ import type { FocusPage } from '../../kontur-focus/vendor/client.ts';
 import { recordOf } from '../../company/lookup.ts';
 import type { CompanyRef } from '../../company/model.ts';
 import { recordForRegistration } from '../../../domain/company.ts';
-import { pagedConnection } from '../../../common/relay.ts';
+import { focusListConnection } from '../connection.ts';
 import { normalizePhone } from '../mapping.ts';
 
 /** The pages of this company's own registration (matched by OGRN), as plain item lists. */
@@ -20,11 +20,11 @@ function pageFetcher<T>(ctx: GraphQLContext, method: FocusPagedMethod, company: 
 /** Company fields from the paged methods and contacts. */
 export const Company: CompanyResolvers = {
   fsspProceedings: (company, { first, after }, ctx) =>
-    pagedConnection<FocusFsspItem>('fssp', { first, after }, pageFetcher(ctx, 'fssp', company)),
+    focusListConnection<FocusFsspItem>('fssp', { first, after }, pageFetcher(ctx, 'fssp', company)),
 
   purchases: (company, { role, first, after }, ctx) => {
     const method = role === 'PARTICIPANT' ? 'govPurchasesOfParticipant' : 'govPurchasesOfCustomer';
-    return pagedConnection<FocusPurchase>(method, { first, after }, pageFetcher(ctx, method, company));
+    return focusListConnection<FocusPurchase>(method, { first, after }, pageFetcher(ctx, method, company));
   },
 
   async contactPhones(company, _args, ctx) {
