@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { Services } from '../app/services.ts';
+import { errorBody } from '../errors.ts';
 import type { Lifecycle } from './server.ts';
 
 /** Liveness, readiness and Prometheus metrics: reachable without the router secret so probes and scrapers work. */
@@ -54,7 +55,7 @@ export function requireRouterSecret(secret: string | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!secret || secretsEqual(req.get('router-authorization'), secret)) return next();
     res.status(401).json({
-      errors: [{ message: 'Unauthorized: this subgraph answers only through the router', extensions: { code: 'UNAUTHENTICATED' } }],
+      ...errorBody('UNAUTHENTICATED', 'Unauthorized: this subgraph answers only through the router'),
     });
   };
 }

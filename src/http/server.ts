@@ -16,6 +16,7 @@ import { newOperationStats } from '../loaders/operation-stats.ts';
 import { OperationLifetime } from '../loaders/operation-lifetime.ts';
 import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../app/services.ts';
+import { errorBody } from '../errors.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
 import { operationsRoutes, requireRouterSecret } from './operations.ts';
 
@@ -170,13 +171,13 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
 const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   const status = (error as { status?: number }).status;
   if (status === 413) {
-    res.status(413).json({ errors: [{ message: 'Request body too large (MAX_REQUEST_BODY)', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', 'Request body too large (MAX_REQUEST_BODY)'));
     return;
   }
   if (status === 400) {
     // A body that is not JSON, or another malformed request (an undecodable URL).
     const message = (error as { type?: string }).type === 'entity.parse.failed' ? 'Request body is not valid JSON' : 'Bad request';
-    res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(400).json(errorBody('BAD_REQUEST', message));
     return;
   }
   next(error);

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { graphError } from '../../errors.ts';
 import type { GraphQLContext } from '../../common/context.ts';
 import type { CostRules } from '../../common/cost.ts';
 import { estimateVendorCalls } from '../vendor-cost.ts';
@@ -17,10 +17,11 @@ export function vendorCostLimitPlugin(rules: Required<CostRules>, limit: number)
           if (!operation) return;
           const estimate = estimateVendorCalls(rules, document, operation, request.variables ?? {});
           if (estimate <= limit) return;
-          throw new GraphQLError(
+          throw graphError(
+            'QUERY_TOO_EXPENSIVE',
             `This operation could cost up to ${estimate} Kontur.Focus calls, more than the ${limit} allowed per operation ` +
               '(MAX_VENDOR_CALLS_PER_OPERATION). Ask for fewer companies or fewer field groups per operation.',
-            { extensions: { code: 'QUERY_TOO_EXPENSIVE', estimatedVendorCalls: estimate, limit, http: { status: 400 } } },
+            { estimatedVendorCalls: estimate, limit, http: { status: 400 } },
           );
         },
       };

@@ -1,5 +1,5 @@
 import type { CacheStore } from '../../cache/store.ts';
-import { VendorError, type ErrorCode } from '../../errors.ts';
+import { VendorError, type VendorErrorCode } from '../../errors.ts';
 import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { FocusBatchers } from '../kontur-focus/loaders.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
@@ -53,7 +53,7 @@ export class CompanyService {
 }
 
 function refreshFailed(method: PerInnMethod, cause: Error | undefined): VendorError {
-  const code: Exclude<ErrorCode, 'BAD_USER_INPUT'> = cause instanceof VendorError ? (cause.code as Exclude<ErrorCode, 'BAD_USER_INPUT'>) : 'VENDOR_UNAVAILABLE';
+  const code: VendorErrorCode = cause instanceof VendorError ? cause.code : 'VENDOR_UNAVAILABLE';
   const why = cause instanceof VendorError ? cause.message : 'Kontur.Focus is unavailable';
   return new VendorError(code, `${why}; the data could not be refreshed (cached data kept)`, {
     vendor: 'kontur-focus',

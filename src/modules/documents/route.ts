@@ -1,18 +1,10 @@
 import express, { type Response, type Router } from 'express';
-import { VendorError, type ErrorCode } from '../../errors.ts';
+import { ERROR_CATALOGUE, VendorError } from '../../errors.ts';
 import { documentFileName } from './model.ts';
 import { redact } from '../../observability/redaction.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { DocumentService } from './service.ts';
 
-/** How a failed vendor call answers a download: the vendor's fault (502), unavailable for now (503), too slow (504). */
-const VENDOR_STATUS: Readonly<Record<Exclude<ErrorCode, 'BAD_USER_INPUT'>, number>> = {
-  VENDOR_AUTH_FAILED: 502,
-  VENDOR_BAD_RESPONSE: 502,
-  VENDOR_RATE_LIMITED: 503,
-  VENDOR_UNAVAILABLE: 503,
-  VENDOR_TIMEOUT: 504,
-};
 
 /**
  * GET /documents/<token>.pdf: the PDF a signed link names. Mounted outside the router-secret guard: browsers follow
@@ -72,7 +64,8 @@ export function documentRoutes(documents: DocumentService, parentLogger: Logger)
       res.end(document.bytes);
     } catch (error) {
       if (error instanceof VendorError) {
-        const status = VENDOR_STATUS[error.code as keyof typeof VENDOR_STATUS] ?? 502;
+        // The catalogue's status: the vendor's fault (502), unavailable for now (503), too slow (504).
+        const status = ERROR_CATALOGUE[error.code].http;
         const retryAfter = error.extensions.retryAfterSeconds;
         if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
         logger.warn({ kind, status, code: error.code, durationMs: Date.now() - started }, 'document download failed');
