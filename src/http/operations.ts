@@ -3,7 +3,11 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { Services } from '../app/services.ts';
 import { errorBody } from '../errors.ts';
-import type { Lifecycle } from './server.ts';
+
+/** The server's shutdown state: `draining` (set on SIGTERM) makes readiness answer 503. */
+export interface Lifecycle {
+  draining: boolean;
+}
 
 /** Liveness, readiness and Prometheus metrics: reachable without the router secret so probes and scrapers work. */
 export function operationsRoutes(services: Services, lifecycle: Lifecycle = { draining: false }): Router {

@@ -18,7 +18,9 @@ import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../app/services.ts';
 import { errorBody } from '../errors.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
-import { operationsRoutes, requireRouterSecret } from './operations.ts';
+import { operationsRoutes, requireRouterSecret, type Lifecycle } from './operations.ts';
+
+export type { Lifecycle };
 
 export interface HttpApp {
   app: express.Express;
@@ -28,10 +30,6 @@ export interface HttpApp {
   lifecycle: Lifecycle;
   /** GraphiQL and introspection are on. */
   exploring: boolean;
-}
-
-export interface Lifecycle {
-  draining: boolean;
 }
 
 export interface HttpOptions {

@@ -1,8 +1,7 @@
 import type { GraphQLContext } from '../../common/context.ts';
 import { pickCurrent, recordForRegistration, type CompanyRecord, type RequisitesEntry } from '../../domain/company.ts';
 import type { FocusLoader } from '../kontur-focus/loaders.ts';
-import type { FocusBatchMethod } from '../kontur-focus/vendor/methods.ts';
-import type { FocusRecordOf } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusBatchMethod, FocusRecordOf } from '../kontur-focus/vendor/methods.ts';
 import type { CompanyRef } from './model.ts';
 
 /** The Company a requisites entry answers with, or null when the registry does not know the INN. */

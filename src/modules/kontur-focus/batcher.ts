@@ -3,8 +3,7 @@ import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
 import type { VendorGate } from '../../loaders/vendor-gate.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { FOCUS_MAX_IDS_PER_CALL, type FocusClient, type FocusIdParam } from './vendor/client.ts';
-import type { FocusBatchMethod } from './vendor/methods.ts';
-import type { FocusRecordOf } from './vendor/schemas.ts';
+import type { FocusBatchMethod, FocusRecordOf } from './vendor/methods.ts';
 
 /** What the cache holds per batch method and identifier: every record the vendor returned for it (none: unknown). */
 export type FocusEntry<M extends FocusBatchMethod> = Fetched<FocusRecordOf<M>[]>;

@@ -4,8 +4,7 @@ import { requisitesLoaders, type RequisitesLoaders, type RequisitesTtl } from '.
 import type { FocusBatcher, FocusEntry } from './batcher.ts';
 import { createPageLoader, type FocusPages, type PageLoader } from './pages.ts';
 import { focusRequisitesSource } from './requisites.ts';
-import type { FocusBatchMethod, PerInnMethod } from './vendor/methods.ts';
-import type { FocusRecordOf } from './vendor/schemas.ts';
+import type { FocusBatchMethod, FocusRecordOf, PerInnMethod } from './vendor/methods.ts';
 
 /** One process-wide batcher per cached batch method, and req by OGRN. */
 export type FocusBatchers = { [M in PerInnMethod]: FocusBatcher<M> } & { reqByOgrn: FocusBatcher<'req'> };

@@ -1,5 +1,5 @@
 import type { GraphQLContext } from '../../common/context.ts';
-import type { CompanyStatusCode } from '../../generated/graphql.ts';
+import type { CompanyStatusCode } from '../../domain/company.ts';
 import { innKind } from '../../domain/identifiers.ts';
 import type { CompanyRef } from '../company/model.ts';
 import { recordOf, registrationOf } from '../company/lookup.ts';

@@ -1,5 +1,5 @@
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
-import type { FocusPagedMethod } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusPagedMethod } from '../../kontur-focus/vendor/methods.ts';
 import type { FocusFsspItem, FocusPurchase } from '../../kontur-focus/vendor/schemas.ts';
 import type { GraphQLContext } from '../../../common/context.ts';
 import type { FocusPage } from '../../kontur-focus/vendor/client.ts';

@@ -6,8 +6,8 @@ import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
 import { mediaType, vendorDetail, VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import { parseRetryAfter } from '../../../vendors/resilience.ts';
-import { FOCUS_BATCH_METHODS, FOCUS_PAGED_METHODS, type FocusBatchMethod, type FocusDocumentMethod, type FocusPagedMethod } from './methods.ts';
-import { IdentifierPairsSchema, StatSchema, type FocusIdentifierPair, type FocusRecordOf, type FocusStat } from './schemas.ts';
+import { FOCUS_BATCH_METHODS, FOCUS_PAGED_METHODS, type FocusBatchMethod, type FocusDocumentMethod, type FocusPagedMethod, type FocusRecordOf } from './methods.ts';
+import { IdentifierPairsSchema, StatSchema, type FocusIdentifierPair, type FocusStat } from './schemas.ts';
 
 export interface FocusClientOptions {
   baseUrl: string;

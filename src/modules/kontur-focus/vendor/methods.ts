@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   AnalyticsRecordSchema,
   BriefReportRecordSchema,
@@ -84,6 +85,8 @@ export type FocusMethodName = keyof typeof FOCUS_METHODS;
 type MethodsOfKind<K extends string> = { [M in FocusMethodName]: (typeof FOCUS_METHODS)[M]['kind'] extends K ? M : never }[FocusMethodName];
 
 export type FocusBatchMethod = MethodsOfKind<'batch'>;
+/** The record a batch method answers (one per registration of the identifier). */
+export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof FOCUS_METHODS)[M]['schema']>;
 export type FocusPagedMethod = MethodsOfKind<'paged'>;
 export type FocusDocumentMethod = MethodsOfKind<'document'> | 'briefReport';
 

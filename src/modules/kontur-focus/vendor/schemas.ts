@@ -365,15 +365,11 @@ export const PurchaseSchema = z.object({
 export const PurchasesOfParticipantRecordSchema = z.object({ ...identity, purchasesOfParticipant: list(PurchaseSchema) });
 export const PurchasesOfCustomerRecordSchema = z.object({ ...identity, purchasesOfCustomer: list(PurchaseSchema) });
 
-import type { FocusBatchMethod, FocusPagedMethod } from './methods.ts';
-export type { FocusBatchMethod, FocusPagedMethod };
 export type FocusFsspItem = z.output<typeof FsspItemSchema>;
 export type FocusPurchase = z.output<typeof PurchaseSchema>;
 export type FocusPurchaseParty = z.output<typeof PurchasePartySchema>;
 export type FocusPurchaseObject = z.output<typeof PurchaseObjectSchema>;
 export type FocusPrice = z.output<typeof PriceSchema>;
-/** The items of one vendor page, whichever paged method. */
-export type FocusPageItem<M extends FocusPagedMethod> = M extends 'fssp' ? FocusFsspItem : FocusPurchase;
 
 // --- key usage and monitoring
 
@@ -393,23 +389,14 @@ export type FocusStat = z.output<typeof StatSchema>[number];
 export const IdentifierPairsSchema = z.array(z.object({ inn: code, ogrn: code }));
 export type FocusIdentifierPair = z.output<typeof IdentifierPairsSchema>[number];
 
-const BATCH_RECORD_SCHEMAS = {
-  req: ReqRecordSchema,
-  egrDetails: EgrDetailsRecordSchema,
-  analytics: AnalyticsRecordSchema,
-  licences: LicencesRecordSchema,
-  buh: BuhRecordSchema,
-  contacts: ContactsRecordSchema,
-  briefReport: BriefReportRecordSchema,
-} satisfies Record<FocusBatchMethod, z.ZodType>;
-export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof BATCH_RECORD_SCHEMAS)[M]>;
 
-export type FocusReqRecord = FocusRecordOf<'req'>;
-export type FocusEgrDetailsRecord = FocusRecordOf<'egrDetails'>;
-export type FocusAnalyticsRecord = FocusRecordOf<'analytics'>;
-export type FocusLicencesRecord = FocusRecordOf<'licences'>;
-export type FocusBuhRecord = FocusRecordOf<'buh'>;
-export type FocusContactsRecord = FocusRecordOf<'contacts'>;
+
+export type FocusReqRecord = z.output<typeof ReqRecordSchema>;
+export type FocusEgrDetailsRecord = z.output<typeof EgrDetailsRecordSchema>;
+export type FocusAnalyticsRecord = z.output<typeof AnalyticsRecordSchema>;
+export type FocusLicencesRecord = z.output<typeof LicencesRecordSchema>;
+export type FocusBuhRecord = z.output<typeof BuhRecordSchema>;
+export type FocusContactsRecord = z.output<typeof ContactsRecordSchema>;
 
 export type FocusParsedAddress = z.output<typeof ParsedAddressSchema>;
 export type FocusToponym = z.output<typeof ToponymSchema>;
