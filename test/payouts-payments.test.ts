@@ -404,3 +404,33 @@ describe('payouts: status polling etiquette, repeatPayment, paymentByCustomerId'
     expect((await subgraph.gql(query, { key: 'a/b' })).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('payouts: a failed status refresh', () => {
+  const env = withPayouts({ env: { JUMP_RETRIES: '0' }, jump: { processingMs: 30_000 } });
+
+  it('answers the stored status, and counts as this minute\'s read: the vendor is asked again a minute after the attempt', async () => {
+    const { jump, subgraph, clock } = env;
+    const paymentId = String(jump.addPayment({ contractorId: addContractor(jump), amount: '70.00' }));
+    const first = await subgraph.gql(PAYMENT, { id: paymentId });
+    const readAt = new Date(clock.t).toISOString();
+    expect(first.data.payment).toMatchObject({ status: 'PROCESSING', statusCheckedAt: readAt });
+
+    clock.advance(60_000);
+    jump.resetCalls();
+    jump.injectFault({ fault: { kind: 'status', status: 503 }, ops: ['payments.get'] });
+    const stale = await subgraph.gql(PAYMENT, { id: paymentId });
+    expect(stale.errors).toBeUndefined();
+    expect(stale.data.payment).toMatchObject({ status: 'PROCESSING', isFinal: false, statusCheckedAt: readAt });
+    expect(jump.callsTo('payments.get')).toHaveLength(1);
+
+    jump.clearFaults();
+    clock.advance(59_000);
+    expect((await subgraph.gql(PAYMENT, { id: paymentId })).data.payment).toMatchObject({ status: 'PROCESSING', statusCheckedAt: readAt });
+    expect(jump.callsTo('payments.get')).toHaveLength(1);
+
+    clock.advance(1_000);
+    const fresh = await subgraph.gql(PAYMENT, { id: paymentId });
+    expect(fresh.data.payment).toMatchObject({ status: 'PAID', isFinal: true, statusCheckedAt: new Date(clock.t).toISOString() });
+    expect(jump.callsTo('payments.get')).toHaveLength(2);
+  });
+});

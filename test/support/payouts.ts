@@ -1,4 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
+import { CacheStore } from '../../src/cache/store.ts';
+import { JumpCalls } from '../../src/modules/payouts/jump-calls.ts';
+import type { JumpClient } from '../../src/modules/payouts/vendor/client.ts';
+import type { JumpPayment } from '../../src/modules/payouts/vendor/schemas.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { startJumpEmulator, type JumpEmulator, type JumpEmulatorOptions } from '../../src/modules/payouts/emulator/server.ts';
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 import { TEST_ROUTER_SECRET, startEmulator, startSubgraph, type TestSubgraph } from './subgraph.ts';
@@ -85,3 +90,27 @@ export const CREATE_PAYMENT = /* GraphQL */ `
     }
   }
 `;
+
+// ─── Unit tests of the payouts units (test/unit/payouts-*.test.ts) ────────────────────────────────────────────────
+
+/** A fresh in-memory cache store, as a subgraph without CACHE_URL has. */
+export function memoryStore(): CacheStore {
+  return new CacheStore({ url: undefined, namespace: 'payouts-unit', maxEntries: 1_000, operationTimeoutMs: 500 }, createLogger('silent'));
+}
+
+/** The units' way to the vendor, over a fake client that has only the methods a test needs. */
+export function fakeCalls(client: Partial<JumpClient>, maxConcurrency = 4): JumpCalls {
+  return new JumpCalls(client as JumpClient, maxConcurrency);
+}
+
+/** A payout as Jump.Finance answers it, with only what the units look at filled in. */
+export function jumpPayment(fields: { id: number; statusId?: number; isFinal?: boolean; amount?: string; contractorId?: number; key?: string }): JumpPayment {
+  return {
+    id: fields.id,
+    customer_payment_id: fields.key ?? null,
+    amount: fields.amount ?? '100.00',
+    status: { id: fields.statusId ?? 3, title: null, theme: null },
+    is_final: fields.isFinal ?? false,
+    contractor: fields.contractorId === undefined ? null : { id: fields.contractorId, phone: null, full_name: null, short_name: null },
+  } as JumpPayment;
+}

@@ -57,8 +57,7 @@ async function soleProprietorFindings(contractor: JumpContractor, ctx: GraphQLCo
 async function selfEmployedFindings(contractor: JumpContractor, ctx: GraphQLContext): Promise<PayoutFinding[]> {
   let state;
   try {
-    if (ctx.payouts.stats) ctx.payouts.stats.vendorCalls += 1;
-    state = await ctx.payouts.service.limit(() => ctx.payouts.service.client.getSelfEmployed(contractor.id));
+    state = await ctx.payouts.api.selfEmployedState(contractor.id, ctx.payouts.stats);
   } catch (error) {
     return [unavailable('JUMP_FINANCE', error)];
   }

@@ -16,8 +16,6 @@ export interface ContractorRef {
 export interface PaymentModel {
   value: JumpPayment;
   fetchedAt: number;
-  /** When a refresh was last attempted and failed; the next one waits the refresh interval from then. */
-  attemptedAt?: number;
 }
 
 export type ContractorConnectionModel = Connection<ContractorRef>;

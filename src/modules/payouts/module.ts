@@ -2,22 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { defineModule } from '../contract.ts';
 import { payoutsConfig, payoutsEnv, type PayoutsConfig } from './config.ts';
 import { startJumpEmulator } from './emulator/server.ts';
+import { payoutsRequest, type PayoutsRequest } from './request-context.ts';
 import { payoutResolvers } from './resolvers/index.ts';
-import { PayoutsService, type PayoutsRequest } from './service.ts';
-import { JumpClient } from './vendor/client.ts';
+import { createPayoutsServices, type PayoutsServices } from './services.ts';
 
 declare module '../contract.ts' {
   interface ModuleConfigs {
     payouts: PayoutsConfig;
   }
   interface ModuleServices {
-    payouts: PayoutsService;
+    payouts: PayoutsServices;
   }
 }
 
 declare module '../../common/context.ts' {
   interface GraphQLContext {
-    /** Jump.Finance contractors and payouts: the caller's scopes and per-request contractor loader. */
+    /** Jump.Finance contractors and payouts: the caller's scopes, the per-request contractor loader and the units resolvers use. */
     payouts: PayoutsRequest;
   }
 }
@@ -50,13 +50,9 @@ export const payoutsModule = defineModule({
     },
     banner: ['PAYOUTS SANDBOX: contractors and payouts live in the bundled Jump.Finance emulator; no money moves.'],
   },
-  services({ config, cache, metrics, logger, now }) {
-    const slice = config.payouts;
-    const client = new JumpClient({ ...slice, connections: Math.max(slice.maxConcurrency, 4) }, logger, metrics);
-    return new PayoutsService(client, { cache, metrics, logger, now }, { ...slice, keepMs: slice.finalPaymentsTtlMs });
-  },
-  context: (service, { context }) => ({ payouts: service.forRequest(context.header, context.stats) }),
+  services: (core) => createPayoutsServices(core.config.payouts, core),
+  context: (services, { context }) => ({ payouts: payoutsRequest(services, (name) => context.header(name), context.stats) }),
   schema: ['payouts.graphql'],
   resolvers: payoutResolvers,
-  close: (service) => service.close(),
+  close: (services) => services.calls.close(),
 });

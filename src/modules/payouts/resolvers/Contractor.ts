@@ -51,16 +51,12 @@ export const Contractor: ContractorResolvers = {
   updatedAt: field((card) => card.updated_at),
 
   async requisites(ref, _args, ctx) {
-    const { service, stats } = ctx.payouts;
-    if (stats) stats.vendorCalls += 1;
-    const page = await service.limit(() => service.client.listRequisites(ref.id, 1, LIST_PAGE));
+    const page = await ctx.payouts.api.requisites(ref.id, 1, LIST_PAGE, ctx.payouts.stats);
     return page.items.map(requisiteOf);
   },
 
   async balances(ref, _args, ctx) {
-    const { service, stats } = ctx.payouts;
-    if (stats) stats.vendorCalls += 1;
-    const page = await service.limit(() => service.client.listBalances(ref.id, 1, LIST_PAGE));
+    const page = await ctx.payouts.api.balances(ref.id, 1, LIST_PAGE, ctx.payouts.stats);
     return page.items.map(balanceOf);
   },
 
@@ -68,16 +64,12 @@ export const Contractor: ContractorResolvers = {
     const card = await cardOf(ref, ctx);
     // Only self-employed contractors have one: no call for the others.
     if (legalFormOf(card.legal_form?.id ?? card.legal_form_id) !== 'SELF_EMPLOYED') return null;
-    const { service, stats } = ctx.payouts;
-    if (stats) stats.vendorCalls += 1;
-    const state = await service.limit(() => service.client.getSelfEmployed(ref.id));
+    const state = await ctx.payouts.api.selfEmployedState(ref.id, ctx.payouts.stats);
     return state ? selfEmployedOf(state) : null;
   },
 
   async lastApprovedIdentification(ref, _args, ctx) {
-    const { service, stats } = ctx.payouts;
-    if (stats) stats.vendorCalls += 1;
-    const identification = await service.limit(() => service.client.getLastApprovedIdentification(ref.id));
+    const identification = await ctx.payouts.api.lastApprovedIdentification(ref.id, ctx.payouts.stats);
     return identification ? identificationOf(identification) : null;
   },
 

@@ -1,14 +1,13 @@
 import { responsePathAsArray } from 'graphql';
 import type { ContractorInput, MutationResolvers } from '../../../generated/graphql.ts';
-import type { JumpContractorInput } from '../vendor/schemas.ts';
 import { badUserInput, VendorError } from '../../../errors.ts';
+import type { ContractorBody } from '../contractor-writes.ts';
+import type { PaymentRequest } from '../payout-creation.ts';
 import { outcomeUnknown } from '../errors.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';
 import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';
 import { checkAmount, checkCustomerPaymentId, checkInn, checkText, derivedCustomerPaymentId, normalizePhone, parseId } from '../validation.ts';
-
-type ContractorBody = Omit<JumpContractorInput, 'agent_id' | 'group_id'> & { agent_id?: number; group_id?: number };
 
 /** ContractorInput → the vendor's body: phone normalised, names required, INN checked (12 digits for SE and IP). */
 function contractorBody(input: ContractorInput): ContractorBody {
@@ -48,32 +47,31 @@ const MAX_SERVICE_NAME = 255;
 export const Mutation: MutationResolvers = {
   async upsertContractor(_parent, { input }, ctx) {
     requireWriteScope(ctx, 'upsertContractor');
-    const card = await ctx.payouts.service.upsertContractor(contractorBody(input));
+    const card = await ctx.payouts.contractorWrites.upsert(contractorBody(input));
     return { id: card.id, card };
   },
 
   async updateContractor(_parent, { id, input }, ctx) {
     requireWriteScope(ctx, 'updateContractor');
     const contractorId = parseId(id, 'id');
-    const card = await ctx.payouts.service.updateContractor(contractorId, contractorBody(input));
+    const card = await ctx.payouts.contractorWrites.update(contractorId, contractorBody(input));
     return { id: card.id, card };
   },
 
   async deleteContractor(_parent, { id }, ctx) {
     requireWriteScope(ctx, 'deleteContractor');
     const contractorId = parseId(id, 'id');
-    return { id: String(contractorId), deleted: await ctx.payouts.service.deleteContractor(contractorId) };
+    return { id: String(contractorId), deleted: await ctx.payouts.contractorWrites.delete(contractorId) };
   },
 
   async syncSelfEmployedStatus(_parent, { contractorId }, ctx) {
     requireWriteScope(ctx, 'syncSelfEmployedStatus');
-    return selfEmployedOf(await ctx.payouts.service.syncSelfEmployed(parseId(contractorId, 'contractorId'), ctx.payouts.stats));
+    return selfEmployedOf(await ctx.payouts.selfEmployed.sync(parseId(contractorId, 'contractorId'), ctx.payouts.stats));
   },
 
   async createPayment(_parent, { input }, ctx, info) {
     requireWriteScope(ctx, 'createPayment');
-    const { service } = ctx.payouts;
-    const request = {
+    const request: PaymentRequest = {
       contractorId: parseId(input.contractorId, 'input.contractorId'),
       amount: checkAmount(input.amount),
       // Without the client's key, one derived from the operation: the same operation resent with the same
@@ -86,7 +84,7 @@ export const Mutation: MutationResolvers = {
       serviceName: checkText(input.serviceName, 'input.serviceName', MAX_SERVICE_NAME),
       requisiteId: input.requisiteId == null ? undefined : parseId(input.requisiteId, 'input.requisiteId'),
     };
-    const creating = service.createPayment(request, () => checkCounterparty(service.settings.guard, request.contractorId, ctx), ctx.payouts.stats);
+    const creating = ctx.payouts.creation.create(request, () => checkCounterparty(ctx.payouts.guard, request.contractorId, ctx), ctx.payouts.stats);
     // The operation's deadline holds for payouts too: past it the answer is "outcome unknown" with the key (retrying
     // with it is safe), while the request itself runs to its end and records what happened.
     const lifetime = ctx.stats.lifetime;
@@ -99,7 +97,6 @@ export const Mutation: MutationResolvers = {
 
   async repeatPayment(_parent, { id }, ctx) {
     requireWriteScope(ctx, 'repeatPayment');
-    const { service } = ctx.payouts;
-    return service.repeatPayment(parseId(id, 'id'), (contractorId) => checkCounterparty(service.settings.guard, contractorId, ctx), ctx.payouts.stats);
+    return ctx.payouts.creation.repeat(parseId(id, 'id'), (contractorId) => checkCounterparty(ctx.payouts.guard, contractorId, ctx), ctx.payouts.stats);
   },
 };

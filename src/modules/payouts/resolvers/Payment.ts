@@ -5,7 +5,7 @@ import { parseId } from '../validation.ts';
 
 export const Payment: PaymentResolvers = {
   async __resolveReference(reference, ctx) {
-    return ctx.payouts.service.payments.get(parseId((reference as { id: string }).id, 'id'), ctx.payouts.stats);
+    return ctx.payouts.payments.get(parseId((reference as { id: string }).id, 'id'), ctx.payouts.stats);
   },
   id: ({ value }) => String(value.id),
   customerPaymentId: ({ value }) => value.customer_payment_id,
@@ -24,9 +24,7 @@ export const Payment: PaymentResolvers = {
   purpose: ({ value }) => value.payment_purpose,
   /** The vendor does not return it: what this subgraph sent with the payout, when it created it. */
   async serviceName({ value }, _args, ctx) {
-    if (!value.customer_payment_id) return null;
-    const record = await ctx.payouts.service.keyRecord(value.customer_payment_id);
-    return record?.paymentId === value.id ? record.serviceName : null;
+    return ctx.payouts.payments.serviceNameOf(value);
   },
   receipt: ({ value }) => receiptOf(value.receipt),
   requisite: ({ value }) =>

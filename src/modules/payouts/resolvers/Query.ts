@@ -16,20 +16,8 @@ export async function paymentsConnection(
   after: string | null | undefined,
 ): Promise<PaymentConnectionModel> {
   const window = checkWindow(list, first, after);
-  const { service, stats } = ctx.payouts;
-  const models = new Map<number, Awaited<ReturnType<typeof service.payments.putMany>>[number]>();
-  const connection = await pagedConnection(
-    list,
-    window,
-    async (page, perPage) => {
-      if (stats) stats.vendorCalls += 1;
-      const result = await service.limit(() => service.client.listPayments(query, page, perPage));
-      for (const model of await service.payments.putMany(result.items)) models.set(model.value.id, model);
-      return result;
-    },
-    (payment) => payment.id,
-  );
-  return { ...connection, edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: models.get(edge.node)! })) };
+  const { api, stats } = ctx.payouts;
+  return pagedConnection(list, window, (page, perPage) => api.payments(query, page, perPage, stats), (model) => model);
 }
 
 /** The vendor's created_at bounds: ISO date-time with an offset, in Moscow time like its own timestamps. */
@@ -46,16 +34,14 @@ export const Query: QueryResolvers = {
 
   async contractors(_parent, { first, after }, ctx) {
     const window = checkWindow('contractors', first, after);
-    const { service, stats } = ctx.payouts;
+    const { api, contractors, stats } = ctx.payouts;
     return pagedConnection(
       'contractors',
       window,
       async (page, perPage) => {
-        if (stats) stats.vendorCalls += 1;
-        const result = await service.limit(() => service.client.listContractors(page, perPage));
-        // The cards answer every field, and prime this operation's loader and the shared cache.
-        for (const card of result.items) ctx.payouts.contractors.prime(card.id, card);
-        await service.rememberContractors(result.items);
+        // The cards answer every field, and prime this operation's loader (the api keeps them in the shared cache).
+        const result = await api.contractors(page, perPage, stats);
+        for (const card of result.items) contractors.prime(card.id, card);
         return result;
       },
       (card) => ({ id: card.id, card }),
@@ -63,11 +49,11 @@ export const Query: QueryResolvers = {
   },
 
   async payment(_parent, { id }, ctx) {
-    return ctx.payouts.service.payments.get(parseId(id, 'id'), ctx.payouts.stats);
+    return ctx.payouts.payments.get(parseId(id, 'id'), ctx.payouts.stats);
   },
 
   async paymentByCustomerId(_parent, { customerPaymentId }, ctx) {
-    return ctx.payouts.service.paymentByCustomerId(checkCustomerPaymentId(customerPaymentId), ctx.payouts.stats);
+    return ctx.payouts.payments.byCustomerId(checkCustomerPaymentId(customerPaymentId), ctx.payouts.stats);
   },
 
   async payments(_parent, { first, after, filter }, ctx) {
