@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { Kind, parse, print, type ObjectTypeDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+
+import {
+  ANALYTICS_BY_CODE,
+  ANALYTICS_INDICATORS,
+  type AnalyticsValueType,
+} from '../../src/modules/kontur-focus/vendor/analytics-catalog.ts';
+import { fixturesDir } from '../../src/paths.ts';
+import { ANALYTICS_SCHEMA_FILE, renderAnalyticsSchema } from '../../scripts/generate-analytics-schema.ts';
+
+const TYPE_BY_PREFIX: Readonly<Record<string, AnalyticsValueType>> = {
+  m: 'BOOLEAN',
+  q: 'INT',
+  s: 'FLOAT',
+  d: 'DATE',
+  e: 'STRING',
+};
+
+const GRAPHQL_TYPE: Readonly<Record<AnalyticsValueType, string>> = {
+  BOOLEAN: 'Boolean!',
+  INT: 'Int',
+  FLOAT: 'Float',
+  DATE: 'Date',
+  STRING: 'String',
+};
+
+const GROUPS = new Set([
+  'Enforcement proceedings (FSSP)',
+  'Arbitration',
+  'Procurement',
+  'FNS registers',
+  'Finance',
+  'Legal attributes',
+  'Sanctions and web',
+  'Trademarks',
+  'Pledges',
+]);
+
+function fixtureAnalyticsKeys(): Set<string> {
+  const dir = path.join(fixturesDir, 'kontur-focus');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.analytics.json'));
+  expect(files.length).toBeGreaterThan(0);
+  const keys = new Set<string>();
+  for (const file of files) {
+    const records = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Array<{
+      analytics?: Record<string, unknown>;
+    }>;
+    expect(Array.isArray(records)).toBe(true);
+    for (const record of records) for (const key of Object.keys(record.analytics ?? {})) keys.add(key);
+  }
+  return keys;
+}
+
+describe('ANALYTICS_INDICATORS', () => {
+  it('has all 149 documented keys', () => {
+    expect(ANALYTICS_INDICATORS).toHaveLength(149);
+    expect(ANALYTICS_BY_CODE.size).toBe(149);
+  });
+
+  it('has unique, well-formed codes', () => {
+    const codes = ANALYTICS_INDICATORS.map((d) => d.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code).toMatch(/^[mqsde]\d{4}$/);
+  });
+
+  it('has unique camelCase field names that do not clash with `indicators`', () => {
+    const fields = ANALYTICS_INDICATORS.map((d) => d.field);
+    expect(new Set(fields).size).toBe(fields.length);
+    for (const field of fields) expect(field).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+    expect(fields).not.toContain('indicators');
+  });
+
+  it('gives every key the type its prefix implies', () => {
+    for (const d of ANALYTICS_INDICATORS) expect(d.type, d.code).toBe(TYPE_BY_PREFIX[d.code[0]!]);
+  });
+
+  it('uses known groups and non-empty descriptions', () => {
+    for (const d of ANALYTICS_INDICATORS) {
+      expect(GROUPS.has(d.group), `${d.code}: ${d.group}`).toBe(true);
+      expect(d.description.trim().length, d.code).toBeGreaterThan(10);
+      expect(d.description, d.code).not.toContain('"""');
+    }
+  });
+
+  it('marks the legacy keys', () => {
+    expect(ANALYTICS_BY_CODE.get('m5001')?.description).toMatch(/^Legacy; prefer /);
+    expect(ANALYTICS_BY_CODE.get('m5002')?.description).toMatch(/^Legacy; prefer /);
+  });
+
+  it('maps specific keys as documented', () => {
+    expect(ANALYTICS_BY_CODE.get('m5003')).toMatchObject({ field: 'massRegistrationAddress', type: 'BOOLEAN' });
+    expect(ANALYTICS_BY_CODE.get('m5008')).toMatchObject({ field: 'disqualifiedHead', type: 'BOOLEAN' });
+    expect(ANALYTICS_BY_CODE.get('m7010')).toMatchObject({ field: 'blockedBankAccounts', type: 'BOOLEAN' });
+    expect(ANALYTICS_BY_CODE.get('d7010')).toMatchObject({ field: 'blockedBankAccountsCheckedOn', type: 'DATE' });
+    expect(ANALYTICS_BY_CODE.get('q6001')).toMatchObject({ field: 'latestStatementsYear', type: 'INT' });
+    expect(ANALYTICS_BY_CODE.get('s6004')).toMatchObject({ field: 'revenue', type: 'FLOAT' });
+    expect(ANALYTICS_BY_CODE.get('e7014')).toMatchObject({ field: 'bankruptcyStage', type: 'STRING' });
+    expect(ANALYTICS_BY_CODE.get('q2001')).toMatchObject({ field: 'defendantCases12m', type: 'INT' });
+    expect(ANALYTICS_BY_CODE.get('s2001')).toMatchObject({ field: 'defendantClaimsAmount12m', type: 'FLOAT' });
+    expect(ANALYTICS_BY_CODE.get('q2002')).toMatchObject({ field: 'defendantCases3y', type: 'INT' });
+  });
+
+  it('covers every key seen in the captured /analytics fixtures', () => {
+    const keys = fixtureAnalyticsKeys();
+    expect(keys.size).toBeGreaterThan(100);
+    const missing = [...keys].filter((k) => !ANALYTICS_BY_CODE.has(k));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('schema/analytics.graphql', () => {
+  it('matches renderAnalyticsSchema() (regenerate with `npx tsx scripts/generate-analytics-schema.ts`)', () => {
+    expect(readFileSync(ANALYTICS_SCHEMA_FILE, 'utf8')).toBe(renderAnalyticsSchema());
+  });
+
+  it('is valid SDL with one field per indicator plus `indicators`', () => {
+    const sdl = renderAnalyticsSchema();
+    expect(sdl.startsWith('# Generated by scripts/generate-analytics-schema.ts')).toBe(true);
+    expect(sdl).not.toMatch(/^scalar Date/m);
+
+    const doc = parse(`scalar Date\n${sdl}`);
+    const types = doc.definitions.filter(
+      (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION,
+    );
+    expect(types.map((t) => t.name.value)).toEqual(['CompanyAnalytics', 'AnalyticsIndicator']);
+
+    const companyAnalytics = types[0]!;
+    const fields = companyAnalytics.fields ?? [];
+    expect(fields).toHaveLength(ANALYTICS_INDICATORS.length + 1);
+    ANALYTICS_INDICATORS.forEach((d, i) => {
+      const field = fields[i]!;
+      expect(field.name.value).toBe(d.field);
+      expect(print(field.type), d.code).toBe(GRAPHQL_TYPE[d.type]);
+      expect(field.description?.value, d.code).toBe(`${d.description} Kontur code: \`${d.code}\`.`);
+    });
+    expect(fields.at(-1)?.name.value).toBe('indicators');
+
+    const raw = types[1]!;
+    expect((raw.fields ?? []).map((f) => f.name.value)).toEqual(['code', 'value', 'description']);
+  });
+});
