@@ -28,7 +28,13 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export type VendorErrorCode = Extract<ErrorCode, `VENDOR_${string}`>;
 
-export type VendorName = 'kontur-focus' | 'tbank' | 'jump-finance';
+/**
+ * The vendors, as errors and metrics name them. Each vendor module adds its name by declaration merging
+ * (`declare module '../../errors.ts' { interface VendorNames { 'kontur-focus': true } }`): nothing central lists them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface VendorNames {}
+export type VendorName = Extract<keyof VendorNames, string>;
 
 /** An error of the graph with a catalogued code. */
 export function graphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -21,4 +21,4 @@ export const MODULES: readonly AnyModule[] = [
   monitoringModule,
   riskModule,
   payoutsModule,
-] as unknown as readonly AnyModule[];
+];

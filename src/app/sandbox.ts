@@ -34,7 +34,7 @@ export async function startSandboxes(config: AppConfig, logger: Logger, modules:
     } else if (vendor.sandbox?.wanted(slice, decision)) {
       const started = await vendor.sandbox.start(slice, config, logger);
       slices[module.name] = started.slice;
-      closers.push(started.close);
+      closers.push(() => started.close());
       vendors[vendor.name] = 'sandbox';
       banner.push(...(vendor.banner ?? []));
     } else {

@@ -140,7 +140,7 @@ export class CachedFetch<V> implements SlotClaim {
       // Shed (queue full): every miss answers the same error, nothing was queued.
       return answers.map((answer) => answer ?? toError(error));
     }
-    return Promise.all(ids.map((id, index) => answers[index] ?? fetched.get(id)!.catch((error: unknown) => toError(error))));
+    return Promise.all(ids.map((id, index) => Promise.resolve(answers[index] ?? fetched.get(id)!.catch((error: unknown) => toError(error)))));
   }
 
   /** What the store holds for these identifiers (entries of an unexpected shape are misses). */
@@ -151,9 +151,15 @@ export class CachedFetch<V> implements SlotClaim {
 
   /** Stores a value read by another call (a list, a create), stamped now; answers the entry. */
   async put(id: string, value: V, fetchedAt = this.now()): Promise<Fetched<V>> {
-    const entry: Fetched<V> = { fetchedAt, value };
-    await this.write([[id, entry]]);
-    return entry;
+    const [entry] = await this.putMany([[id, value]], fetchedAt);
+    return entry!;
+  }
+
+  /** Stores values read by another call (a page of a list) in one write, stamped alike. */
+  async putMany(values: ReadonlyArray<readonly [string, V]>, fetchedAt = this.now()): Promise<Fetched<V>[]> {
+    const entries = values.map(([id, value]) => [id, { fetchedAt, value }] as const);
+    await this.write(entries);
+    return entries.map(([, entry]) => entry);
   }
 
   /** Drops identifiers from the store (their next lookup asks the vendor). */
@@ -243,7 +249,7 @@ export class CachedFetch<V> implements SlotClaim {
       return item.promise;
     }
     item.wanted.add(stats);
-    return lifetime.race(item.promise, this.describe(), () => this.unwant(item, stats), this.options.vendor);
+    return lifetime.race(item.promise, this.describe(), this.options.vendor, () => this.unwant(item, stats));
   }
 
   /** An operation ended: if nobody else waits for a queued identifier, it is dropped before it costs a call. */

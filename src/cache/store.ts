@@ -134,7 +134,7 @@ export class CacheStore {
 function createMemoryKeyv(maxEntries: number, maxMemoryBytes: number, namespace: string): Keyv {
   // lru-cache bounds the store by entry count and by the size of the values (keyv hands it JSON strings; a
   // purchase page or a PDF is large), evicts the least recently used, and drops entries past their TTL.
-  const lru = new LRUCache<string, {}>({
+  const lru = new LRUCache<string, NonNullable<unknown>>({
     max: maxEntries,
     maxSize: maxMemoryBytes,
     sizeCalculation: (value) => (typeof value === 'string' ? value.length * 2 : 1024),
@@ -142,7 +142,7 @@ function createMemoryKeyv(maxEntries: number, maxMemoryBytes: number, namespace:
   // keyv calls set(key, value, ttlMs) on Map-like stores; lru-cache's third argument is an options object.
   const store = {
     get: (key: string) => lru.get(key),
-    set: (key: string, value: {}, ttl?: number) => lru.set(key, value, ttl ? { ttl } : undefined),
+    set: (key: string, value: NonNullable<unknown>, ttl?: number) => lru.set(key, value, ttl ? { ttl } : undefined),
     delete: (key: string) => lru.delete(key),
     has: (key: string) => lru.has(key),
     clear: () => lru.clear(),

@@ -43,13 +43,13 @@ export interface CostRules {
 
 /** The rules of every module as one set; a field declared twice is a bug. */
 export function mergeCostRules(all: readonly CostRules[]): Required<CostRules> {
-  const merged = { lookupMethods: [] as string[], roots: {}, companyFields: {}, nestedFields: {}, pagedFields: {} } as {
+  const merged: {
     lookupMethods: string[];
     roots: Record<string, RootCost>;
     companyFields: Record<string, string[]>;
-    nestedFields: Record<string, Record<string, readonly string[]>>;
+    nestedFields: Record<string, Readonly<Record<string, readonly string[]>>>;
     pagedFields: Record<string, PagedCost>;
-  };
+  } = { lookupMethods: [], roots: {}, companyFields: {}, nestedFields: {}, pagedFields: {} };
   for (const rules of all) {
     merged.lookupMethods.push(...(rules.lookupMethods ?? []).filter((method) => !merged.lookupMethods.includes(method)));
     for (const [field, methods] of Object.entries(rules.companyFields ?? {})) {

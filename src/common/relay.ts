@@ -32,10 +32,6 @@ export interface Window {
   start: number;
 }
 
-/** Kontur.Focus's lists: 50 by default, up to 1000 (one vendor page). */
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 1000;
-
 export function encodeCursor(list: string, index: number): string {
   return Buffer.from(`${list}:${index}`).toString('base64url');
 }

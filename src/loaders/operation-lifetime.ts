@@ -1,4 +1,4 @@
-import { VendorError } from '../errors.ts';
+import { VendorError, type VendorName } from '../errors.ts';
 
 export type OperationEnd = 'deadline' | 'client-gone' | 'answered' | 'shutdown';
 
@@ -45,7 +45,7 @@ export class OperationLifetime {
   }
 
   /** The error a lookup still waiting when the operation ended answers with. */
-  error(method: string, vendor: 'kontur-focus' | 'tbank' | 'jump-finance' = 'kontur-focus'): VendorError {
+  error(method: string, vendor: VendorName): VendorError {
     const why =
       this.endedBy === 'deadline'
         ? `the operation's deadline (OPERATION_TIMEOUT, ${this.timeoutMs} ms) passed before the vendor answered`
@@ -57,7 +57,7 @@ export class OperationLifetime {
    * `promise`, or a VENDOR_TIMEOUT rejection as soon as the operation ends; `onAbandon` runs then (the caller drops
    * its interest in the queued work).
    */
-  race<T>(promise: Promise<T>, method: string, onAbandon?: () => void, vendor?: 'kontur-focus' | 'tbank' | 'jump-finance'): Promise<T> {
+  race<T>(promise: Promise<T>, method: string, vendor: VendorName, onAbandon?: () => void): Promise<T> {
     if (this.endedBy) {
       onAbandon?.();
       return Promise.reject(this.error(method, vendor));
@@ -74,7 +74,7 @@ export class OperationLifetime {
         },
         (error: unknown) => {
           unsubscribe();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });

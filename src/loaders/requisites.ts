@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RequisitesEntry } from '../domain/company.ts';
+import type { VendorName } from '../errors.ts';
 import type { OperationStats } from './operation-stats.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { OperationStats } from './operation-stats.ts';
  * it are the same for both.
  */
 export interface RequisitesSource {
-  readonly vendor: 'kontur-focus' | 'tbank';
+  readonly vendor: VendorName;
   /** For each INN, its registrations no older than maxAgeMs, or the error that kept them away. */
   byInn(inns: readonly string[], maxAgeMs: number, stats?: OperationStats): Promise<(RequisitesEntry | Error)[]>;
   /** For each OGRN, the registration it names (and so its INN). */

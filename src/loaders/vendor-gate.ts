@@ -19,6 +19,8 @@ export interface VendorGateOptions {
   concurrency: number;
   /** Queued units (identifiers, single fetches) past which new work is shed (FOCUS_MAX_QUEUE). */
   maxQueue: number;
+  /** The variable that sets maxQueue, named in the shed error. */
+  maxQueueVariable: string;
   metrics: Metrics;
 }
 
@@ -73,7 +75,7 @@ export class VendorGate {
     const retryAfterSeconds = Math.max(1, Math.ceil(rounds * this.callSeconds));
     throw new VendorError(
       'VENDOR_RATE_LIMITED',
-      `Too many lookups are waiting for the vendor (${this.units} queued, FOCUS_MAX_QUEUE ${this.options.maxQueue}); try again in ${retryAfterSeconds} s`,
+      `Too many lookups are waiting for the vendor (${this.units} queued, ${this.options.maxQueueVariable} ${this.options.maxQueue}); try again in ${retryAfterSeconds} s`,
       { vendor: this.options.vendor, method, retryAfterSeconds, shed: true },
     );
   }

@@ -83,7 +83,7 @@ export class Metrics {
 
   readonly vendorQueueShed = new Counter({
     name: 'vendor_queue_shed_total',
-    help: 'Lookups refused without a call because the queue was full (FOCUS_MAX_QUEUE), answered VENDOR_RATE_LIMITED.',
+    help: "Lookups refused without a call because the vendor's queue was full (e.g. FOCUS_MAX_QUEUE), answered VENDOR_RATE_LIMITED.",
     labelNames: ['vendor', 'method'] as const,
     registers: [this.registry],
   });

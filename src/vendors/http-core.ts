@@ -322,5 +322,5 @@ function outcomeOf(error: Error, sent: boolean): string {
   if (extensions.circuitOpen) return 'circuit_open';
   if (extensions.abandoned) return 'abandoned';
   if (!sent) return 'throttled';
-  return String(extensions.code ?? 'error').toLowerCase();
+  return typeof extensions.code === 'string' ? extensions.code.toLowerCase() : 'error';
 }

@@ -135,7 +135,7 @@ describe('Kontur.Focus client', () => {
     ['an HTML page', text(200, ''), (res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>maintenance</html>'); }, 'Kontur.Focus req answered with text/html instead of JSON'],
     ['a wrong shape', text(200, ''), json(200, { error: 'no' }), 'Kontur.Focus req answered with an unexpected shape'],
   ])('%s is VENDOR_BAD_RESPONSE', async (_name, _unused, reply, message) => {
-    const server = await scripted([reply as Reply]);
+    const server = await scripted([reply]);
     cleanup.push(server.close);
     const { focus } = client(server.base);
     const error = await failure(focus.getBatch('req', 'inn', ['6663003127']));

@@ -307,10 +307,10 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       ['an exponent', '1e3', `${DIGITS}, got "1e3"`],
       ['three decimals', '10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
       ['a JSON float', 1.5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1.5 was already rounded by JSON parsing'],
-      ['a JSON number past safe integers', 9007199254740993, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing'],
+      ['a JSON number past safe integers', Number('9007199254740993'), '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing'],
       ['a negative JSON integer', -5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number -5 was already rounded by JSON parsing'],
       ['a JSON integer', 7, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 7 was already rounded by JSON parsing'],
-      ['a JSON float that rounds to an integer', 1499.9999999999999, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1500 was already rounded by JSON parsing'],
+      ['a JSON float that rounds to an integer', Number('1499.9999999999999'), '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1500 was already rounded by JSON parsing'],
       ['a boolean', true, '"input.amount" must be a string like "100.10", got a boolean'],
     ];
 
@@ -371,7 +371,7 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(integer.data.createPayment.payment.amount).toBe('100.00');
     // A JSON number in variables is refused: JSON parsing may already have rounded it (1499.9999999999999 → 1500).
     const calls = jump.calls.length;
-    const rounded = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: 1499.9999999999999 } }, WRITE);
+    const rounded = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: Number('1499.9999999999999') } }, WRITE);
     expect(rounded.errors!.map((error) => [error.extensions!.code, error.extensions!.argument])).toEqual([['BAD_USER_INPUT', 'input.amount']]);
     expect(jump.calls.length).toBe(calls);
     // On the wire to the vendor: the JSON number 100.1 (its shortest form), read back as "100.10".

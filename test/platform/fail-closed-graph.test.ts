@@ -241,7 +241,7 @@ describe('review findings: holes closed', () => {
     const query = `{ company(inn: "${inn}") { shortName list: ${field} } }`;
     await env.subgraph.gql(`{ company(inn: "${inn}") { shortName } }`);
     // The third case names the INN asked but carries no list: not the vendor's shape either.
-    env.emulator.injectFault({ fault: { kind: 'jsonBody', body: body.replace('{inn}', inn) }, methods: [method as 'fssp'] });
+    env.emulator.injectFault({ fault: { kind: 'jsonBody', body: body.replace('{inn}', inn) }, methods: [method] });
     try {
       const broken = await env.subgraph.gql(query);
       expect(broken.data.company.list).toBeNull();

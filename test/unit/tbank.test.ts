@@ -109,7 +109,7 @@ describe('T-Bank data formats (§6)', () => {
     const contracts = ContractsResponseSchema.parse(EXAMPLE_CONTRACTS);
     expect(contracts.data.total).toBe(164);
     expect(contracts.data.items.map((item) => item.contractId)).toEqual(['0173200000000000071', '1490000000000000006', '1870000000000000002']);
-    expect(ContractsResponseSchema.safeParse({ ...EXAMPLE_CONTRACTS, data: { total: 1, items: [{ contractId: 1490000000000000006, role: 'supplier', counterpartyOgrn: '1' }] } }).success).toBe(false);
+    expect(ContractsResponseSchema.safeParse({ ...EXAMPLE_CONTRACTS, data: { total: 1, items: [{ contractId: Number('1490000000000000006'), role: 'supplier', counterpartyOgrn: '1' }] } }).success).toBe(false);
 
     const excerpt = ExcerptResponseSchema.parse(EXAMPLE_EXCERPT);
     expect(excerpt.companyExcerpt?.expressExcerpt?.netIncome).toEqual({ periodName: '2020', dateBegin: '2020-01-01', dateEnd: '2020-12-31', sum: '-96527133000' });

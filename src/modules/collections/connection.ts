@@ -1,5 +1,5 @@
-import { checkWindow, collectEdges, connectionOf, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Connection, type PageWindow } from '../../common/relay.ts';
-import { FOCUS_PAGE_SIZE } from '../kontur-focus/vendor/client.ts';
+import { checkWindow, collectEdges, connectionOf, type Connection, type PageWindow } from '../../common/relay.ts';
+import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_PAGE_SIZE } from '../kontur-focus/vendor/client.ts';
 
 /** Cursors past this position are refused: no Kontur.Focus list is that long, and a forged one must not cost calls. */
 const MAX_POSITION = 50_000;
@@ -10,7 +10,7 @@ const MAX_POSITION = 50_000;
  * when the total becomes known.
  */
 export async function focusListConnection<T>(list: string, page: PageWindow, fetchPage: (skip: number) => Promise<T[]>): Promise<Connection<T>> {
-  const window = checkWindow(list, page, { defaultFirst: DEFAULT_PAGE_SIZE, maxFirst: MAX_PAGE_SIZE, maxPosition: MAX_POSITION });
+  const window = checkWindow(list, page, { defaultFirst: FOCUS_LIST_DEFAULT_FIRST, maxFirst: FOCUS_LIST_MAX_FIRST, maxPosition: MAX_POSITION });
   const end = window.start + window.first;
   const edges: Connection<T>['edges'] = [];
   let totalCount: number | null = null;

@@ -68,7 +68,7 @@ export function createFocusLoaders(
     buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
     contacts: loaderOver(batchers.contacts, ttl.requisitesMs, stats),
     pages: createPageLoader(pages, stats),
-    briefReportLinks: uncachedLoaderOver(uncached.briefReport, stats),
+    briefReportLinks: uncachedLoaderOver((inns, operation) => uncached.briefReport(inns, operation), stats),
     requisites: requisitesLoaders(focusRequisitesSource(batchers.req, batchers.reqByOgrn), ttl, now, stats),
   };
 }

@@ -7,9 +7,8 @@ import { focusConfig, focusEnv, type FocusConfig } from './config.ts';
 import { startFocusEmulator } from './emulator/server.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders.ts';
 import { FocusPages, type FocusFetchDeps } from './pages.ts';
-import { FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
+import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
 import { PER_INN_METHODS, companyFieldMethods, nestedFieldMethods, pagedCompanyFields } from './vendor/methods.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/relay.ts';
 
 export interface FocusServices {
   /** False when FOCUS_API_KEY is unset outside the sandbox: every call fails at once as not configured. */
@@ -22,6 +21,12 @@ export interface FocusServices {
   /** What single-key cached fetches over Kontur.Focus (documents, usage) are built on. */
   keyed: FocusFetchDeps;
   uncached: FocusUncachedSources;
+}
+
+declare module '../../errors.ts' {
+  interface VendorNames {
+    'kontur-focus': true;
+  }
 }
 
 declare module '../contract.ts' {
@@ -50,8 +55,8 @@ const costs: CostRules = {
       field,
       {
         pageSize: FOCUS_PAGE_SIZE,
-        defaultFirst: DEFAULT_PAGE_SIZE,
-        maxFirst: MAX_PAGE_SIZE,
+        defaultFirst: FOCUS_LIST_DEFAULT_FIRST,
+        maxFirst: FOCUS_LIST_MAX_FIRST,
         // Each purchase names its customers and participants (two, assumed): their companies are looked up too.
         ...(field === 'purchases' ? { parties: { perItem: 2, fields: ['customers', 'participants'] } } : {}),
       },
@@ -91,7 +96,7 @@ export const focusModule = defineModule({
     const slice = config.focus;
     // Without a key (outside the sandbox) every call fails at once as not configured, and nothing is sent.
     const client = new FocusClient({ ...slice, connections: Math.max(slice.maxConcurrency, 4) }, logger, metrics);
-    const gate = new VendorGate({ vendor: 'kontur-focus', concurrency: slice.maxConcurrency, maxQueue: slice.maxQueue, metrics });
+    const gate = new VendorGate({ vendor: 'kontur-focus', concurrency: slice.maxConcurrency, maxQueue: slice.maxQueue, maxQueueVariable: 'FOCUS_MAX_QUEUE', metrics });
     const { ttl, staleIfErrorMs, listsTtlMs } = config.cache;
     const deps: FocusBatcherDeps = { client, cache, gate, metrics, now, ttl: { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, staleIfErrorMs } };
     const batchers = {
@@ -104,7 +109,7 @@ export const focusModule = defineModule({
         gate.admit(inns.length, 'briefReport');
         const lifetime = stats?.lifetime;
         const call = gate.run(() => client.getBatch('briefReport', 'inn', inns), () => lifetime?.ended !== undefined);
-        return lifetime ? lifetime.race(call, 'Kontur.Focus briefReport') : call;
+        return lifetime ? lifetime.race(call, 'Kontur.Focus briefReport', 'kontur-focus') : call;
       },
     };
     return { configured: slice.apiKey !== undefined, client, gate, batchers, pages: new FocusPages(client, keyed, listsTtlMs), keyed, uncached };

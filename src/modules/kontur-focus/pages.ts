@@ -29,10 +29,10 @@ export function focusSingleFetch<V>(
     metrics: deps.metrics,
     ...(deps.now ? { now: deps.now } : {}),
     gate: deps.gate,
-    key: spec.key,
+    key: (id) => spec.key(id),
     fetch: async ([id]) => new Map([[id!, await spec.fetch(id!)]]),
-    ttlOf: spec.ttlOf,
-    ...(spec.isValue ? { isValue: spec.isValue } : {}),
+    ttlOf: (value) => spec.ttlOf(value),
+    ...(spec.isValue ? { isValue: (value: unknown): value is V => spec.isValue!(value) } : {}),
   });
 }
 

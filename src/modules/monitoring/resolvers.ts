@@ -1,5 +1,4 @@
 import type { MutationResolvers, QueryResolvers, Resolvers } from '../../generated/graphql.ts';
-import type { CompanyRef } from '../company/model.ts';
 import { companyFromEntry } from '../company/lookup.ts';
 import { assertInnCount, assertValidInns } from '../company/validation.ts';
 
@@ -19,7 +18,7 @@ const Query: QueryResolvers = {
     const companies = entries.map((entry, index) => (entry instanceof Error ? entry : companyFromEntry(inns[index]!, entry)));
     return companies
       .filter((company) => company !== null)
-      .map((company) => (company instanceof Error ? Promise.reject(company) : (company as CompanyRef)));
+      .map((company) => (company instanceof Error ? Promise.reject(company) : (company)));
   },
 };
 

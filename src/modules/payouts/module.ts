@@ -6,6 +6,12 @@ import { payoutsRequest, type PayoutsRequest } from './request-context.ts';
 import { payoutResolvers } from './resolvers/index.ts';
 import { createPayoutsServices, type PayoutsServices } from './services.ts';
 
+declare module '../../errors.ts' {
+  interface VendorNames {
+    'jump-finance': true;
+  }
+}
+
 declare module '../contract.ts' {
   interface ModuleConfigs {
     payouts: PayoutsConfig;

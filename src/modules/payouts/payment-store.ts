@@ -88,7 +88,7 @@ export class PaymentStore {
   /** Stores a page of payouts read from a list call (each counts as read now). */
   async putMany(payments: readonly JumpPayment[]): Promise<PaymentModel[]> {
     const at = this.deps.now();
-    await Promise.all(payments.map((payment) => this.fetch.put(String(payment.id), payment, at)));
+    await this.fetch.putMany(payments.map((payment) => [String(payment.id), payment] as const), at);
     return payments.map((value) => ({ value, fetchedAt: at }));
   }
 

@@ -156,7 +156,7 @@ function statusFactors({ company }: RiskInputs, add: Add): void {
 function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy: RiskPolicy, add: Add): void {
   if (!analytics) return;
   const flag = (key: string) => analytics[key] === true;
-  const num = (key: string) => (typeof analytics[key] === 'number' ? (analytics[key] as number) : undefined);
+  const num = (key: string) => (typeof analytics[key] === 'number' ? (analytics[key]) : undefined);
   const revenue = num('s6004');
   const { thresholds } = policy;
 
@@ -204,7 +204,7 @@ function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy:
   if (flag('m5004') || (num('s6012') ?? 0) > 0) {
     add('TAX_DEBT', 'YELLOW', 'ANALYTICS', 'Налоговая задолженность', detail('taxArrears', num('s6012') !== undefined ? rub(num('s6012')!) : undefined));
   }
-  if (flag('m7010')) add('BLOCKED_ACCOUNTS', 'RED', 'ANALYTICS', 'Блокировка счетов ФНС', detail('checkedOn', analytics.d7010 as string | undefined));
+  if (flag('m7010')) add('BLOCKED_ACCOUNTS', 'RED', 'ANALYTICS', 'Блокировка счетов ФНС', detail('checkedOn', analytics.d7010));
   if (flag('m4001')) add('UNRELIABLE_SUPPLIER', 'RED', 'ANALYTICS', 'В реестре недобросовестных поставщиков');
   const sanctions = Object.entries(SANCTION_KEYS).filter(([key]) => flag(key)).map(([, name]) => name);
   if (sanctions.length > 0) add('SANCTIONS', 'RED', 'ANALYTICS', 'Санкционные списки', [{ name: 'lists', value: sanctions.join(', ') }]);

@@ -30,7 +30,7 @@ const Query: QueryResolvers = {
     assertValidInns(inns, 'inns');
     const entries = await ctx.requisites.req.loadMany(inns);
     return Promise.all(
-      inns.map((inn, index) => {
+      inns.map(async (inn, index) => {
         const entry = entries[index]!;
         if (entry instanceof Error) {
           const code = (entry as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR';

@@ -17,6 +17,12 @@ export interface TbankRequest extends TbankLoaders {
   requisites: RequisitesLoaders;
 }
 
+declare module '../../errors.ts' {
+  interface VendorNames {
+    'tbank': true;
+  }
+}
+
 declare module '../contract.ts' {
   interface ModuleConfigs {
     tbank: TbankConfig;

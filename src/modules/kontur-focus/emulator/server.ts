@@ -584,7 +584,7 @@ function pdfContent(kind: PdfKind, record: FocusRecord, state: EmulatorState): P
       ],
     };
   }
-  const summary = ((record.briefReport as { summary?: Record<string, boolean> } | undefined)?.summary ?? {}) as Record<string, boolean>;
+  const summary = ((record.briefReport as { summary?: Record<string, boolean> } | undefined)?.summary ?? {});
   const mark = (flag: string): string => (summary[flag] ? 'есть' : 'нет');
   return {
     title: `Экспресс-отчет: ${name}`,

@@ -296,7 +296,7 @@ function debtorAddressUL(registration: Registration): string {
   const head = registration.region.capital
     ? `, ,${topoValue('city')} Г, `
     : `Г. ${topoValue('regionName')} , , , `;
-  return `РОССИЯ,${String(parsed.zipCode ?? '')},${head},${streetPart},${topoValue('house')},,`;
+  return `РОССИЯ,${typeof parsed.zipCode === 'string' ? parsed.zipCode : ''},${head},${streetPart},${topoValue('house')},,`;
 }
 
 function fsspItems(registration: Registration, count: number): Item[] {

@@ -1262,7 +1262,7 @@ function fsspKeys(rng: Rng, a: Analytics, probability: number): void {
   a.q1002 = (a.q1001 as number) + rng.int(0, 20);
   a.s1002 = Math.round(((a.s1001 as number) + rng.money(1_000, 500_000)) * 100) / 100;
   if (rng.chance(0.1)) a.m1003 = true;
-  if (rng.chance(0.3)) a.s1007 = rng.money(1_000, a.s1002 as number);
+  if (rng.chance(0.3)) a.s1007 = rng.money(1_000, a.s1002);
 }
 
 function arbitrationKeys(rng: Rng, a: Analytics, probability: number): void {
@@ -1312,7 +1312,7 @@ function legalEntityAnalytics(rng: Rng, a: Analytics, registration: Registration
   financeKeys(a, registration);
   if (alive) ageKeys(a, registration);
   a.q7007 = rng.int(1, 40);
-  a.q7009 = (a.q7007 as number) + rng.int(0, 60);
+  a.q7009 = (a.q7007) + rng.int(0, 60);
   a.d7010 = dateBetween(rng, addDays(DATA_DATE, -60), addDays(DATA_DATE, -1));
   if (alive && (status !== 'active' || rng.chance(0.06))) a.m7010 = true;
   if (status === 'bankrupting') {
@@ -1322,9 +1322,9 @@ function legalEntityAnalytics(rng: Rng, a: Analytics, registration: Registration
   }
   if (status === 'dissolving') a.m7037 = true;
   a.q7018 = rng.int(1, 3);
-  a.q7019 = (a.q7018 as number) + rng.int(0, 3);
+  a.q7019 = (a.q7018) + rng.int(0, 3);
   a.q7020 = rng.int(1, 6);
-  a.q7021 = (a.q7020 as number) + rng.int(0, 6);
+  a.q7021 = (a.q7020) + rng.int(0, 6);
   if (alive && rng.chance(0.7)) a.q7022 = ul.organizationType === 'Large' ? rng.int(250, 9000) : rng.int(1, 100);
   if (alive && ul.sme) {
     a.d7023 = later('2016-08-10', `${registration.registrationDate.slice(0, 7)}-10`);

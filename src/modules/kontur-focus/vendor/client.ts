@@ -28,6 +28,9 @@ export type { FocusDocumentMethod };
 export const FOCUS_MAX_IDS_PER_CALL = 100;
 /** Items per page of the paged methods (fssp, govPurchasesOf*); a full page means another may follow. */
 export const FOCUS_PAGE_SIZE = 1000;
+/** A window over a Kontur.Focus list: 50 items by default, up to one vendor page. */
+export const FOCUS_LIST_DEFAULT_FIRST = 50;
+export const FOCUS_LIST_MAX_FIRST = FOCUS_PAGE_SIZE;
 
 /** One page of a paged method: each registration of the INN (records keyed by OGRN) with its own list. */
 export interface FocusPage<T> {
@@ -81,7 +84,7 @@ export class FocusClient {
     const spec = this.get(method, { [idParam]: ids.join(',') }, ids.length);
     return this.http.call(spec, (answer) => {
       const records = this.http.parse(z.array(FOCUS_BATCH_METHODS[method]), this.http.json(answer, spec), spec) as FocusRecordOf<M>[];
-      this.expectAsked(spec, idParam, ids, records as Array<Partial<Record<FocusIdParam, string>>>);
+      this.expectAsked(spec, idParam, ids, records);
       return records;
     });
   }
@@ -162,7 +165,7 @@ export class FocusClient {
    */
   private expectAsked(spec: CallSpec, idParam: FocusIdParam, ids: readonly string[], records: ReadonlyArray<Partial<Record<FocusIdParam, string>>>): void {
     const asked = new Set(ids);
-    const stray = records.filter((record) => record[idParam] === undefined || !asked.has(record[idParam]!)).length;
+    const stray = records.filter((record) => record[idParam] === undefined || !asked.has(record[idParam])).length;
     if (stray === 0) return;
     this.logger.warn({ vendor: 'kontur-focus', method: spec.operation, records: records.length, stray }, 'Kontur.Focus answered records for identifiers it was not asked');
     throw this.http.badResponse(spec, `answered ${stray} record(s) without an identifier that was asked for`);

@@ -89,7 +89,7 @@ export const Mutation: MutationResolvers = {
     // with it is safe), while the request itself runs to its end and records what happened.
     const lifetime = ctx.stats.lifetime;
     if (!lifetime) return creating;
-    return lifetime.race(creating, 'Jump.Finance payments.create', undefined, 'jump-finance').catch((error: unknown) => {
+    return lifetime.race(creating, 'Jump.Finance payments.create', 'jump-finance').catch((error: unknown) => {
       if (error instanceof VendorError && error.extensions.operationDeadline) throw outcomeUnknown(request.customerPaymentId, error);
       throw error;
     });

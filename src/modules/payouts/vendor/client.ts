@@ -118,16 +118,15 @@ interface Call {
 }
 
 /**
- * HTTP client for the Jump.Finance OpenAPI (contractors and payouts) on undici, built like the Kontur.Focus client:
- * - one keep-alive pool; connect/headers/body timeouts and one deadline per call (JUMP_TIMEOUT, retries included);
- * - GETs retried on 429/5xx/connection errors with full-jitter backoff (Retry-After honoured, never past the
- *   deadline); POST, PUT and DELETE are never retried here — a payout's safe retry goes through its
- *   customer_payment_id, looked up before anything is sent again (src/modules/payouts/service.ts);
- * - a circuit breaker (opossum) that fails fast while the vendor is down; refusals (4xx), a rejected key and 429s
- *   do not count against it;
+ * The Jump.Finance OpenAPI (contractors and payouts) on the shared HTTP core (src/vendors/http-core.ts):
+ * - one deadline per call (JUMP_TIMEOUT, retries included); GETs retried on 429/5xx/connection errors (Retry-After
+ *   honoured); POST, PUT and DELETE never — a payout's safe retry goes through its customer_payment_id, looked up
+ *   before anything is sent again (src/modules/payouts/payout-post.ts);
+ * - the circuit breaker: refusals (4xx, JumpRequestError), a rejected key and 429s do not count against it;
  * - JSON both ways without binary floats (lossless-json), `Accept`/`Content-Type: application/json` on every call
  *   as the vendor asks, and the key only in the `Client-Key` header — redacted from every log line and error;
- * - bodies validated with zod: `{ item }`, `{ items, meta, links }` and the error body `{ error { title detail fields code } }`.
+ * - bodies validated with zod: `{ item }`, `{ items, meta, links }` and the error body `{ error { title detail fields code } }`;
+ *   an item about another record than the one asked is VENDOR_BAD_RESPONSE.
  */
 export class JumpClient {
   private readonly http: VendorHttpClient;
@@ -194,7 +193,7 @@ export class JumpClient {
   /** Full replace. [OAS] answers a bare contractor, [1C] `{ item }`: both are read. Never retried. */
   updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
     return this.run('contractors.update', { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) }, (body, spec) => {
-      const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body as { item: unknown }).item : body;
+      const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body).item : body;
       const card = this.http.parse(JumpContractorSchema, unwrapped, spec);
       this.assertAnswers(spec, card.id === id);
       return card;
@@ -249,7 +248,7 @@ export class JumpClient {
   }
 
   listGroups(): Promise<JumpPage<{ id: number; name: string | null; is_default: boolean }>> {
-    return this.page('groups.list', { method: 'GET', path: '/groups', query: paging(1, 200) }, JumpGroupSchema) as Promise<JumpPage<JumpGroup>>;
+    return this.page<JumpGroup>('groups.list', { method: 'GET', path: '/groups', query: paging(1, 200) }, JumpGroupSchema);
   }
 
   /** Our legal entities (agent_id). */
@@ -346,7 +345,7 @@ export class JumpClient {
       call,
       (body, spec, status) => {
         if (status === 404) return null;
-        const item = this.http.parse(itemEnvelope(schema), body, spec).item as T;
+        const item = this.http.parse(itemEnvelope(schema), body, spec).item;
         if (options.answers) this.assertAnswers(spec, options.answers(item));
         return item;
       },
@@ -357,7 +356,7 @@ export class JumpClient {
   private page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
     return this.run(operation, call, (body, spec) => {
       const { items, meta } = this.http.parse(pageEnvelope(schema), body, spec);
-      return { items: items as T[], meta };
+      return { items: items, meta };
     });
   }
 

@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { companyFacts, contractCount, syntheticContract, syntheticExcerpt } from './synthetic.ts';
 
@@ -320,7 +320,7 @@ function handle(req: IncomingMessage, url: URL, state: State): { outcome: Outcom
   if (!method) outcome = reply(error(404, 'NOT_FOUND', 'Метод не найден'));
   else if (req.method !== 'GET') outcome = reply(error(405, 'METHOD_NOT_ALLOWED', 'Метод не поддерживается'));
   else if (!authorized) outcome = reply(UNAUTHORIZED());
-  else if (!state.admit(token!, call.at)) outcome = reply(TOO_MANY());
+  else if (!state.admit(token, call.at)) outcome = reply(TOO_MANY());
   else {
     const fault = state.takeFault(method, call.ids);
     outcome = fault ? applyFault(fault, method, url.searchParams, state) : reply(answer(method, url.searchParams, state));

@@ -152,7 +152,7 @@ export class TbankClient {
   }
 
   private getExcerpt(method: TbankMethod, lookup: TbankLookup, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
-    const spec = this.spec(method, lookup as Record<string, string>, abandoned);
+    const spec = this.spec(method, lookup, abandoned);
     return this.http.call(spec, (answer) => {
       const body = this.body(answer, spec);
       if (this.isNoData(answer, body, spec)) return null;

@@ -76,7 +76,6 @@ export type TbankStatusType = (typeof COMPANY_STATUS_TYPES)[number];
 export const COLORS = ['red', 'yellow', 'green', 'none'] as const;
 export type TbankColor = (typeof COLORS)[number];
 
-const color = z.enum(COLORS).catch('none');
 
 // ─── Shared: company card ───────────────────────────────────────────────────────────────────────
 
