@@ -31,6 +31,8 @@ export interface PagedCost {
 }
 
 export interface CostRules {
+  /** The vendor whose calls these are, as the refusal names them ("Kontur.Focus calls"). */
+  vendor?: string;
   /** Methods every company lookup calls (Kontur.Focus's req). */
   lookupMethods?: readonly string[];
   roots?: Readonly<Record<string, RootCost>>;
@@ -44,13 +46,15 @@ export interface CostRules {
 /** The rules of every module as one set; a field declared twice is a bug. */
 export function mergeCostRules(all: readonly CostRules[]): Required<CostRules> {
   const merged: {
+    vendor: string;
     lookupMethods: string[];
     roots: Record<string, RootCost>;
     companyFields: Record<string, string[]>;
     nestedFields: Record<string, Readonly<Record<string, readonly string[]>>>;
     pagedFields: Record<string, PagedCost>;
-  } = { lookupMethods: [], roots: {}, companyFields: {}, nestedFields: {}, pagedFields: {} };
+  } = { vendor: '', lookupMethods: [], roots: {}, companyFields: {}, nestedFields: {}, pagedFields: {} };
   for (const rules of all) {
+    if (rules.vendor) merged.vendor = merged.vendor ? `${merged.vendor}/${rules.vendor}` : rules.vendor;
     merged.lookupMethods.push(...(rules.lookupMethods ?? []).filter((method) => !merged.lookupMethods.includes(method)));
     for (const [field, methods] of Object.entries(rules.companyFields ?? {})) {
       merged.companyFields[field] = [...new Set([...(merged.companyFields[field] ?? []), ...methods])];

@@ -19,7 +19,7 @@ export function vendorCostLimitPlugin(rules: Required<CostRules>, limit: number)
           if (estimate <= limit) return;
           throw graphError(
             'QUERY_TOO_EXPENSIVE',
-            `This operation could cost up to ${estimate} vendor calls, more than the ${limit} allowed per operation ` +
+            `This operation could cost up to ${estimate} ${rules.vendor || 'vendor'} calls, more than the ${limit} allowed per operation ` +
               '(MAX_VENDOR_CALLS_PER_OPERATION). Ask for fewer companies or fewer field groups per operation.',
             { estimatedVendorCalls: estimate, limit, http: { status: 400 } },
           );

@@ -47,6 +47,7 @@ declare module '../../common/context.ts' {
 
 /** Company fields and their Kontur.Focus methods, from the method table. */
 const costs: CostRules = {
+  vendor: 'Kontur.Focus',
   lookupMethods: ['req'],
   companyFields: companyFieldMethods(),
   nestedFields: nestedFieldMethods(),
