@@ -9,10 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  ANALYTICS_INDICATORS,
-  type AnalyticsValueType,
-} from '../src/modules/kontur-focus/vendor/analytics-catalog.ts';
+import { ANALYTICS_INDICATORS, type AnalyticsValueType } from '../src/modules/kontur-focus/vendor/analytics-catalog.ts';
 import { schemaDir } from '../src/paths.ts';
 
 export const ANALYTICS_SCHEMA_FILE = path.join(schemaDir, 'analytics.graphql');
@@ -70,8 +67,7 @@ export function renderAnalyticsSchema(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 if (invokedDirectly) {
   writeFileSync(ANALYTICS_SCHEMA_FILE, renderAnalyticsSchema(), 'utf8');

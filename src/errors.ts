@@ -16,11 +16,23 @@ export const ERROR_CATALOGUE = {
   QUERY_TOO_EXPENSIVE: { http: 400, meaning: "The operation's estimated cold cost exceeds MAX_VENDOR_CALLS_PER_OPERATION." },
   COUNTERPARTY_CHECK_FAILED: { http: 422, meaning: 'PAYOUT_GUARD=block and the counterparty check found something; nothing was paid.' },
   VENDOR_AUTH_FAILED: { http: 502, meaning: 'The vendor rejected our credentials.' },
-  VENDOR_RATE_LIMITED: { http: 503, meaning: "The vendor's rate limit (or ours, or the queue bound) holds the call back (retryAfterSeconds)." },
-  VENDOR_UNAVAILABLE: { http: 503, meaning: 'The vendor is down, unreachable, its circuit is open, or it is not configured (notConfigured).' },
+  VENDOR_RATE_LIMITED: {
+    http: 503,
+    meaning: "The vendor's rate limit (or ours, or the queue bound) holds the call back (retryAfterSeconds).",
+  },
+  VENDOR_UNAVAILABLE: {
+    http: 503,
+    meaning: 'The vendor is down, unreachable, its circuit is open, or it is not configured (notConfigured).',
+  },
   VENDOR_TIMEOUT: { http: 504, meaning: "No answer within the call's budget, or the operation's deadline passed (operationDeadline)." },
-  VENDOR_BAD_RESPONSE: { http: 502, meaning: "The vendor's answer is not its shape (malformed, unexpected, about something not asked); never cached." },
-  GRAPHQL_VALIDATION_FAILED: { http: 400, meaning: 'Apollo: the operation does not validate (unknown field, too deep, too many aliases or tokens).' },
+  VENDOR_BAD_RESPONSE: {
+    http: 502,
+    meaning: "The vendor's answer is not its shape (malformed, unexpected, about something not asked); never cached.",
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    http: 400,
+    meaning: 'Apollo: the operation does not validate (unknown field, too deep, too many aliases or tokens).',
+  },
   GRAPHQL_PARSE_FAILED: { http: 400, meaning: 'Apollo: the operation does not parse.' },
   INTERNAL_SERVER_ERROR: { http: 500, meaning: 'Apollo: an unexpected failure (a bug); the message says nothing internal.' },
 } as const satisfies Record<string, { http: number; meaning: string }>;

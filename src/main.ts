@@ -42,7 +42,12 @@ async function main(): Promise<void> {
 function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new ConfigError(`Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`));
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new ConfigError(
+            `Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`,
+          ),
+        );
       else reject(error);
     });
     server.listen(port, host, resolve);

@@ -8,7 +8,10 @@ import { MODULES } from './registry.ts';
  * Every environment variable the subgraph reads — the core's and each module's — validated at once, so a bad start
  * names every bad variable in one message, never half-configures the server.
  */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env, modules: readonly AnyModule[] = MODULES): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
+  modules: readonly AnyModule[] = MODULES,
+): AppConfig {
   const shape: Record<string, z.core.$ZodType> = { ...coreEnv };
   for (const module of modules) {
     for (const [name, schema] of Object.entries(module.env ?? {})) {
@@ -18,7 +21,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   }
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`,
+    );
   }
   const core = coreConfig(parsed.data as Parameters<typeof coreConfig>[0]);
   const config = { ...core } as AppConfig;

@@ -21,7 +21,9 @@ export interface SandboxedConfig {
 export async function startSandboxes(config: AppConfig, logger: Logger, modules: readonly AnyModule[] = MODULES): Promise<SandboxedConfig> {
   const slices = { ...config } as unknown as Record<string, unknown>;
   const vendorModules = modules.filter((module) => module.vendor);
-  const live = new Set(vendorModules.filter((module) => module.vendor!.live(slices[module.name] as never)).map((module) => module.vendor!.name));
+  const live = new Set(
+    vendorModules.filter((module) => module.vendor!.live(slices[module.name] as never)).map((module) => module.vendor!.name),
+  );
   const decision = { production: config.env === 'production', live };
   const vendors: Record<string, VendorState> = {};
   const closers: Array<() => Promise<void>> = [];

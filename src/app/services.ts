@@ -31,10 +31,21 @@ export interface Services extends CoreServices {
 }
 
 /** Builds every module's services in registry order, each over the core services and the modules before it. */
-export function createServices(config: AppConfig, logger: Logger, overrides: ServiceOverrides = {}, registry: readonly AnyModule[] = MODULES): Services {
+export function createServices(
+  config: AppConfig,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+  registry: readonly AnyModule[] = MODULES,
+): Services {
   const metrics = new Metrics({ processMetrics: overrides.processMetrics !== false });
   const cache = new CacheStore(
-    { url: config.cache.url, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, maxMemoryBytes: config.cache.maxMemoryBytes, operationTimeoutMs: 500 },
+    {
+      url: config.cache.url,
+      namespace: config.cache.namespace,
+      maxEntries: config.cache.maxEntries,
+      maxMemoryBytes: config.cache.maxMemoryBytes,
+      operationTimeoutMs: 500,
+    },
     logger,
   );
   const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now };
@@ -60,7 +71,9 @@ export function createServices(config: AppConfig, logger: Logger, overrides: Ser
     },
     routes: () => registry.flatMap((module) => (module.routes ? [module.routes(servicesOf(module), core)] : [])),
     async ready() {
-      const reports = await Promise.all(registry.map(async (module) => (module.ready ? ([module.name, await module.ready(servicesOf(module))] as const) : undefined)));
+      const reports = await Promise.all(
+        registry.map(async (module) => (module.ready ? ([module.name, await module.ready(servicesOf(module))] as const) : undefined)),
+      );
       const present = reports.filter((report) => report !== undefined);
       return { ok: present.every(([, report]) => report.ok), checks: Object.fromEntries(present) };
     },

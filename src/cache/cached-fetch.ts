@@ -140,7 +140,9 @@ export class CachedFetch<V> implements SlotClaim {
       // Shed (queue full): every miss answers the same error, nothing was queued.
       return answers.map((answer) => answer ?? toError(error));
     }
-    return Promise.all(ids.map((id, index) => Promise.resolve(answers[index] ?? fetched.get(id)!.catch((error: unknown) => toError(error)))));
+    return Promise.all(
+      ids.map((id, index) => Promise.resolve(answers[index] ?? fetched.get(id)!.catch((error: unknown) => toError(error)))),
+    );
   }
 
   /** What the store holds for these identifiers (entries of an unexpected shape are misses). */
@@ -193,7 +195,10 @@ export class CachedFetch<V> implements SlotClaim {
     this.slots.adjustQueued(-chunk.length);
     if (this.queue.size > 0) this.slots.claim(this);
     if (chunk.length === 0) return undefined;
-    this.options.metrics.vendorQueueWait.observe({ vendor: this.options.vendor, method: this.options.label }, (performance.now() - chunk[0]!.queuedAt) / 1000);
+    this.options.metrics.vendorQueueWait.observe(
+      { vendor: this.options.vendor, method: this.options.label },
+      (performance.now() - chunk[0]!.queuedAt) / 1000,
+    );
     this.callsInFlight += 1;
     return () => this.fetchChunk(chunk).finally(() => (this.callsInFlight -= 1));
   }
@@ -342,7 +347,12 @@ const immediate: Slots = {
   adjustQueued: () => undefined,
   // A microtask per claim: take() claims again for what is left, without growing the stack.
   claim(claim) {
-    queueMicrotask(() => void claim.take()?.().catch(() => undefined));
+    queueMicrotask(
+      () =>
+        void claim
+          .take()?.()
+          .catch(() => undefined),
+    );
   },
 };
 

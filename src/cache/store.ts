@@ -127,7 +127,10 @@ export class CacheStore {
     const now = Date.now();
     if (now - this.lastErrorLoggedAt < 1000) return;
     this.lastErrorLoggedAt = now;
-    this.logger.warn({ cache: this.kind, operation, err: { message: (error as Error)?.message ?? String(error) } }, 'cache store failed; answering from the vendor');
+    this.logger.warn(
+      { cache: this.kind, operation, err: { message: (error as Error)?.message ?? String(error) } },
+      'cache store failed; answering from the vendor',
+    );
   }
 }
 

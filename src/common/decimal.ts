@@ -36,7 +36,9 @@ const EXAMPLE = 'e.g. "100.10"';
 /** Two-decimal text for documented input, InvalidDecimal for anything else. Echoed input is redacted and cut short. */
 function parseText(text: string): DecimalInput {
   if (!DIGITS.test(text)) {
-    return new InvalidDecimal(`must be a sum written as digits with at most two decimals, ${EXAMPLE} (no spaces, sign or exponent), got "${echoInput(text)}"`);
+    return new InvalidDecimal(
+      `must be a sum written as digits with at most two decimals, ${EXAMPLE} (no spaces, sign or exponent), got "${echoInput(text)}"`,
+    );
   }
   const decimals = text.split('.')[1] ?? '';
   const parsed = kopecksOf(text, 'exact');
@@ -51,15 +53,20 @@ function parseText(text: string): DecimalInput {
 function parseValue(value: unknown): DecimalInput {
   if (typeof value === 'string') return parseText(value);
   if (typeof value === 'number') {
-    return new InvalidDecimal(`must be a string in variables (${EXAMPLE}): the JSON number ${echoInput(String(value))} was already rounded by JSON parsing`);
+    return new InvalidDecimal(
+      `must be a string in variables (${EXAMPLE}): the JSON number ${echoInput(String(value))} was already rounded by JSON parsing`,
+    );
   }
-  return new InvalidDecimal(`must be a string like "100.10", got a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value}`);
+  return new InvalidDecimal(
+    `must be a string like "100.10", got a ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value}`,
+  );
 }
 
 /** A literal in the query: a string or an integer; a float literal is refused like a JSON float, for one rule. */
 function parseLiteral(ast: { kind: Kind; value?: unknown }): DecimalInput {
   if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseText(String(ast.value));
-  if (ast.kind === Kind.FLOAT) return new InvalidDecimal(`must be a string (${EXAMPLE}) or an integer, not the float literal ${echoInput(String(ast.value))}`);
+  if (ast.kind === Kind.FLOAT)
+    return new InvalidDecimal(`must be a string (${EXAMPLE}) or an integer, not the float literal ${echoInput(String(ast.value))}`);
   return new InvalidDecimal('must be a string like "100.10"');
 }
 
@@ -76,7 +83,8 @@ export function exactMoney(value: unknown, argument: string): string {
 
 export const DecimalScalar = new GraphQLScalarType<DecimalInput, string>({
   name: 'Decimal',
-  description: 'An exact sum of money in rubles: a string with two decimals, e.g. "100.10". Input: digits with at most two decimals as a string, or an integer.',
+  description:
+    'An exact sum of money in rubles: a string with two decimals, e.g. "100.10". Input: digits with at most two decimals as a string, or an integer.',
   serialize: (value) => {
     if (typeof value === 'bigint') return formatKopecks(value);
     if (typeof value !== 'string') throw new TypeError(`Decimal cannot serialise a ${typeof value}: money is never a float`);

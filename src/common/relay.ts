@@ -70,7 +70,12 @@ export function collectEdges<T, N = T>(
   });
 }
 
-export function connectionOf<T>(edges: Connection<T>['edges'], window: Window, totalCount: number | null, hasNextPage: boolean): Connection<T> {
+export function connectionOf<T>(
+  edges: Connection<T>['edges'],
+  window: Window,
+  totalCount: number | null,
+  hasNextPage: boolean,
+): Connection<T> {
   return {
     edges,
     totalCount,

@@ -13,7 +13,10 @@ export function siblingFieldNames(info: GraphQLResolveInfo): string[] {
   for (const key of keys) {
     const matches: FieldNode[] = fieldsOf(selection, fragments).filter((field) => (field.alias ?? field.name).value === key);
     // Fields merged under one response key: their sub-selections together are what the parent answered.
-    selection = matches[0]?.selectionSet && { ...matches[0].selectionSet, selections: matches.flatMap((field) => field.selectionSet?.selections ?? []) };
+    selection = matches[0]?.selectionSet && {
+      ...matches[0].selectionSet,
+      selections: matches.flatMap((field) => field.selectionSet?.selections ?? []),
+    };
   }
   return fieldsOf(selection, fragments).map((field) => field.name.value);
 }

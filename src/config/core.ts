@@ -26,7 +26,10 @@ export const coreEnv = {
       .optional(),
   ),
   /** Key prefix in the store: replicas of one deployment share it; staging and production sharing a Redis must not. */
-  CACHE_NAMESPACE: z.string().regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only').default('counterparty-subgraph'),
+  CACHE_NAMESPACE: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only')
+    .default('counterparty-subgraph'),
   /** Bounded: the LRU preallocates its index for this many entries. */
   CACHE_MAX_ENTRIES: z.coerce
     .number()
@@ -39,7 +42,10 @@ export const coreEnv = {
     .string()
     .regex(/^\d+(kb|mb|gb)$/i, 'a size like 512mb or 1gb')
     .default('256mb')
-    .transform((value) => Number.parseInt(value, 10) * { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[value.slice(-2).toLowerCase() as 'kb' | 'mb' | 'gb']),
+    .transform(
+      (value) =>
+        Number.parseInt(value, 10) * { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[value.slice(-2).toLowerCase() as 'kb' | 'mb' | 'gb'],
+    ),
   /** Registry data (every vendor's), status fields, "the vendor does not know it", and paged lists. */
   CACHE_TTL_REQUISITES: duration('24h'),
   CACHE_TTL_STATUS: duration('1h'),
@@ -68,7 +74,10 @@ export const coreEnv = {
   MAX_QUERY_DEPTH: positiveInt(12),
   MAX_QUERY_ALIASES: positiveInt(30),
   MAX_QUERY_TOKENS: positiveInt(10_000),
-  MAX_REQUEST_BODY: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size like 512kb or 1mb').default('1mb'),
+  MAX_REQUEST_BODY: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size like 512kb or 1mb')
+    .default('1mb'),
 };
 
 export function coreConfig(e: EnvOf<typeof coreEnv>) {

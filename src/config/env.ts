@@ -17,7 +17,16 @@ export function parseDuration(text: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }
 
-const RATE_UNIT_MS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+const RATE_UNIT_MS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+};
 const RATE = /^(\d+)\s*\/\s*(\d*)\s*(s|sec|m|min|h|hour|d|day)$/i;
 
 export interface RateLimit {
@@ -76,7 +85,8 @@ export const optionalPositiveInt = () => z.preprocess(emptyAsUndefined, z.coerce
 export const retries = (fallback = 2) => z.coerce.number().int().min(0).max(5).default(fallback);
 export const optionalString = () => z.preprocess(emptyAsUndefined, z.string().optional());
 /** An http(s) base URL, its trailing slashes dropped. */
-export const baseUrl = (fallback: string) => z.preprocess(emptyAsUndefined, z.url().default(fallback)).transform((url) => url.replace(/\/+$/, ''));
+export const baseUrl = (fallback: string) =>
+  z.preprocess(emptyAsUndefined, z.url().default(fallback)).transform((url) => url.replace(/\/+$/, ''));
 
 const SIZE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
 /** A size like 512kb, 256mb or 1gb, in bytes. */
@@ -136,7 +146,10 @@ export function breakerEnv<P extends string>(prefix: P) {
     [`${prefix}_BREAKER_MIN_CALLS`]: positiveInt(5),
     [`${prefix}_BREAKER_WINDOW`]: duration('30s'),
     [`${prefix}_BREAKER_RESET`]: duration('30s'),
-  } as unknown as Record<`${P}_BREAKER_ERROR_PERCENT` | `${P}_BREAKER_MIN_CALLS` | `${P}_BREAKER_WINDOW` | `${P}_BREAKER_RESET`, z.ZodType<number>>;
+  } as unknown as Record<
+    `${P}_BREAKER_ERROR_PERCENT` | `${P}_BREAKER_MIN_CALLS` | `${P}_BREAKER_WINDOW` | `${P}_BREAKER_RESET`,
+    z.ZodType<number>
+  >;
 }
 
 /** The breaker settings out of variables made by breakerEnv. */

@@ -115,7 +115,10 @@ export function pickCurrent(records: readonly CompanyRecord[]): CompanyRecord | 
  * The record of any method that belongs to the registration with this OGRN. Records are matched by OGRN, never by
  * position: one INN may have several registrations.
  */
-export function recordForRegistration<R extends { ogrn?: string | null | undefined }>(records: readonly R[], ogrn: string | null | undefined): R | undefined {
+export function recordForRegistration<R extends { ogrn?: string | null | undefined }>(
+  records: readonly R[],
+  ogrn: string | null | undefined,
+): R | undefined {
   if (ogrn) return records.find((record) => record.ogrn === ogrn || record.ogrn === undefined || record.ogrn === null);
   // Another registration's data must never be shown as this one's, so without an OGRN only a sole record matches.
   return records.length === 1 ? records[0] : undefined;

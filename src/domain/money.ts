@@ -45,7 +45,9 @@ export function formatKopecks(kopecks: bigint): string {
 
 /** The shortest decimal text of a sum, as the vendor writes JSON numbers: "100", "100.1", "14.85". */
 export function minimalKopecksText(kopecks: bigint): string {
-  return formatKopecks(kopecks).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1');
+  return formatKopecks(kopecks)
+    .replace(/\.00$/, '')
+    .replace(/(\.\d)0$/, '$1');
 }
 
 /** Two-decimal text of any decimal text, rounding extra decimals half away from zero; undefined when not a number. */

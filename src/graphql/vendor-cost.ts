@@ -1,4 +1,13 @@
-import { Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import { fieldsOf } from '../common/ast.ts';
 import type { CostRules, RootCost } from '../common/cost.ts';
 
@@ -52,7 +61,8 @@ class Estimate {
     else for (const method of rule.methods ?? []) this.add(method, companies);
     const selection =
       rule.selection && rule.selection !== 'self'
-        ? fieldsOf(field.selectionSet, this.fragments).find((child) => child.name.value === (rule.selection as { child: string }).child)?.selectionSet
+        ? fieldsOf(field.selectionSet, this.fragments).find((child) => child.name.value === (rule.selection as { child: string }).child)
+            ?.selectionSet
         : field.selectionSet;
     this.company(selection, companies);
   }
@@ -65,7 +75,8 @@ class Estimate {
 
   private addSerial(field: FieldNode, rule: RootCost): void {
     const value = field.arguments?.find((argument) => argument.name.value === rule.serial!.argument)?.value;
-    const key = value === undefined ? '' : value.kind === Kind.VARIABLE ? `$${value.name.value}` : JSON.stringify(valueFromASTUntyped(value));
+    const key =
+      value === undefined ? '' : value.kind === Kind.VARIABLE ? `$${value.name.value}` : JSON.stringify(valueFromASTUntyped(value));
     const seen = this.serialSeen.get(field.name.value) ?? new Set<string>();
     this.serialSeen.set(field.name.value, seen);
     if (seen.has(key)) return;
@@ -92,7 +103,8 @@ class Estimate {
       for (const method of this.rules.companyFields[name] ?? []) methods.add(method);
       const nested = this.rules.nestedFields[name];
       if (nested) {
-        for (const child of fieldsOf(field.selectionSet, this.fragments)) for (const method of nested[child.name.value] ?? []) methods.add(method);
+        for (const child of fieldsOf(field.selectionSet, this.fragments))
+          for (const method of nested[child.name.value] ?? []) methods.add(method);
       }
       const paged = this.rules.pagedFields[name];
       if (paged) this.paged(field, paged, companies);
@@ -104,15 +116,18 @@ class Estimate {
     // A `first` out of range is refused by the field itself (BAD_USER_INPUT) before any page is read: not counted here.
     const given = numberArgument(field, 'first', this.variables);
     const first = given !== undefined && Number.isInteger(given) && given >= 0 && given <= rule.maxFirst ? given : rule.defaultFirst;
-    const pages = Math.max(1, Math.ceil(first / rule.pageSize)) + (field.arguments?.some((argument) => argument.name.value === 'after') ? 1 : 0);
+    const pages =
+      Math.max(1, Math.ceil(first / rule.pageSize)) + (field.arguments?.some((argument) => argument.name.value === 'after') ? 1 : 0);
     this.pagedCalls += companies * pages;
     if (!rule.parties) return;
-    for (const selection of this.partySelections(field.selectionSet, rule.parties.fields)) this.company(selection, companies * first * rule.parties.perItem);
+    for (const selection of this.partySelections(field.selectionSet, rule.parties.fields))
+      this.company(selection, companies * first * rule.parties.perItem);
   }
 
   /** The `company { … }` selections under edges.node.<party field> of a connection. */
   private partySelections(selectionSet: SelectionSetNode | undefined, partyFields: readonly string[]): SelectionSetNode[] {
-    const named = (set: SelectionSetNode | undefined, names: readonly string[]) => fieldsOf(set, this.fragments).filter((field) => names.includes(field.name.value));
+    const named = (set: SelectionSetNode | undefined, names: readonly string[]) =>
+      fieldsOf(set, this.fragments).filter((field) => names.includes(field.name.value));
     return named(selectionSet, ['edges'])
       .flatMap((edges) => named(edges.selectionSet, ['node']))
       .flatMap((node) => named(node.selectionSet, partyFields))

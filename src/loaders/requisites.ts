@@ -39,7 +39,12 @@ export interface RequisitesTtl {
  * already loaded when young enough (a status next to a name never costs a second call), else refetched; a refetched
  * entry replaces the request's `req` entry, so every field of one answer reads the same data.
  */
-export function requisitesLoaders(source: RequisitesSource, ttl: RequisitesTtl, now: () => number, stats?: OperationStats): RequisitesLoaders {
+export function requisitesLoaders(
+  source: RequisitesSource,
+  ttl: RequisitesTtl,
+  now: () => number,
+  stats?: OperationStats,
+): RequisitesLoaders {
   const req: RequisitesLoader = new DataLoader((inns) => source.byInn(inns, ttl.requisitesMs, stats), { maxBatchSize: 100 });
   const statusMs = Math.min(ttl.statusMs, ttl.requisitesMs);
   const reqForStatus: RequisitesLoader = new DataLoader(

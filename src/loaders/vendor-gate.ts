@@ -123,7 +123,7 @@ export class VendorGate {
     clearTimeout(this.timer);
     this.timer = undefined;
     let nextReadyMs = Number.POSITIVE_INFINITY;
-    for (let index = 0; index < this.claims.length && this.active < this.options.concurrency; ) {
+    for (let index = 0; index < this.claims.length && this.active < this.options.concurrency;) {
       const claim = this.claims[index]!;
       const readyIn = claim.readyInMs();
       if (readyIn > 0) {

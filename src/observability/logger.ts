@@ -11,9 +11,7 @@ const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
 
 /** Replaces credential values in a URL (or any text containing URLs), and bearer tokens, with "***". */
 export function redactUrl(text: string): string {
-  return text
-    .replace(new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi'), '$1***')
-    .replace(BEARER, '$1***');
+  return text.replace(new RegExp(`([?&](?:${SECRET_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi'), '$1***').replace(BEARER, '$1***');
 }
 
 /** Removes literal secrets (the configured keys) from free text such as a vendor's error body, and everything `redact` removes. */

@@ -107,10 +107,12 @@ export function cutText(text: string, max: number): string {
  * A field a vendor supplied (an error code, a request id, a field error's message) as it may be passed on: redacted,
  * control characters dropped, then cut to `max`. Undefined for anything that is not a non-empty string.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are dropped.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 export function vendorText(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const text = redact(value).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const text = redact(value).replace(CONTROL_CHARACTERS, ' ').trim();
   return text === '' ? undefined : cutText(text, max);
 }
 

@@ -6,7 +6,15 @@ import { VendorError, type VendorName } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { redact, registerSecret } from '../observability/redaction.ts';
-import { backoffMs, isRetryable, parseRetryAfter, RETRY_ERROR_CODES, vendorAgent, vendorBreaker, type VendorBreaker } from './resilience.ts';
+import {
+  backoffMs,
+  isRetryable,
+  parseRetryAfter,
+  RETRY_ERROR_CODES,
+  vendorAgent,
+  vendorBreaker,
+  type VendorBreaker,
+} from './resilience.ts';
 
 /** One request to a vendor. */
 export interface CallSpec {
@@ -104,7 +112,8 @@ export class VendorHttpClient {
       logger,
       // A rejected key is a configuration problem and a 429 a request to slow down: neither says the vendor is down.
       isNotAFailure: (error) =>
-        (error instanceof VendorError && (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED' || error.extensions.abandoned === true)) ||
+        (error instanceof VendorError &&
+          (error.code === 'VENDOR_AUTH_FAILED' || error.code === 'VENDOR_RATE_LIMITED' || error.extensions.abandoned === true)) ||
         (hooks.isNotAFailure?.(error) ?? false),
     });
   }
@@ -123,9 +132,14 @@ export class VendorHttpClient {
     const labels = { vendor, method: spec.operation };
     if (!this.options.configured) {
       this.metrics.vendorCalls.inc({ ...labels, outcome: 'not_configured' });
-      throw this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} is not configured (${this.options.credentialVariable} is unset): nothing was sent`, {
-        notConfigured: true,
-      });
+      throw this.error(
+        'VENDOR_UNAVAILABLE',
+        spec,
+        `${this.options.displayName} is not configured (${this.options.credentialVariable} is unset): nothing was sent`,
+        {
+          notConfigured: true,
+        },
+      );
     }
     const stopTimer = this.metrics.vendorLatency.startTimer(labels);
     let sent = false;
@@ -134,7 +148,13 @@ export class VendorHttpClient {
       return (await this.breaker.fire(async () => {
         const release = this.hooks.admit ? await this.hooks.admit(spec) : undefined;
         try {
-          if (spec.abandoned?.()) throw this.error('VENDOR_TIMEOUT', spec, `${this.options.displayName} ${spec.operation}: dropped before it was sent, nobody waits for it any more`, { abandoned: true });
+          if (spec.abandoned?.())
+            throw this.error(
+              'VENDOR_TIMEOUT',
+              spec,
+              `${this.options.displayName} ${spec.operation}: dropped before it was sent, nobody waits for it any more`,
+              { abandoned: true },
+            );
           sent = true;
           const started = Date.now();
           const answer = await this.exchange(spec);
@@ -183,11 +203,21 @@ export class VendorHttpClient {
   }
 
   badResponse(spec: CallSpec, what: string, status?: number): VendorError {
-    return this.error('VENDOR_BAD_RESPONSE', spec, `${this.options.displayName} ${spec.operation} ${what}`, status === undefined ? {} : { status });
+    return this.error(
+      'VENDOR_BAD_RESPONSE',
+      spec,
+      `${this.options.displayName} ${spec.operation} ${what}`,
+      status === undefined ? {} : { status },
+    );
   }
 
   /** A VendorError of this vendor and call. */
-  error(code: ConstructorParameters<typeof VendorError>[0], spec: CallSpec, message: string, details: Partial<ConstructorParameters<typeof VendorError>[2]> = {}): VendorError {
+  error(
+    code: ConstructorParameters<typeof VendorError>[0],
+    spec: CallSpec,
+    message: string,
+    details: Partial<ConstructorParameters<typeof VendorError>[2]> = {},
+  ): VendorError {
     return new VendorError(code, message, { vendor: this.options.vendor, method: spec.operation, ...spec.context, ...details });
   }
 
@@ -272,9 +302,17 @@ export class VendorHttpClient {
     const { status } = answer;
     const name = this.options.displayName;
     const context = { status };
-    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, status, detail: vendorDetail(answer.text()) }, `${name} call failed`);
+    this.logger.warn(
+      { vendor: this.options.vendor, method: spec.operation, status, detail: vendorDetail(answer.text()) },
+      `${name} call failed`,
+    );
     if (status === 401 || status === 403) {
-      return this.error('VENDOR_AUTH_FAILED', spec, `${name} rejected the credentials (HTTP ${status}); check ${this.options.credentialVariable}`, context);
+      return this.error(
+        'VENDOR_AUTH_FAILED',
+        spec,
+        `${name} rejected the credentials (HTTP ${status}); check ${this.options.credentialVariable}`,
+        context,
+      );
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
@@ -289,7 +327,9 @@ export class VendorHttpClient {
 
   private breakerError(spec: CallSpec, error: unknown): Error {
     if ((error as { code?: string }).code === 'EOPENBREAKER') {
-      return this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} is failing; calls are paused for a while (circuit open)`, { circuitOpen: true });
+      return this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} is failing; calls are paused for a while (circuit open)`, {
+        circuitOpen: true,
+      });
     }
     if (error instanceof Error && 'extensions' in error) return error;
     return this.transportError(spec, error);
@@ -298,27 +338,53 @@ export class VendorHttpClient {
   private transportError(spec: CallSpec, error: unknown): Error {
     if (error instanceof Error && 'extensions' in error) return error;
     const code = (error as { code?: string }).code ?? '';
-    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, errorCode: code, detail: vendorDetail(String((error as Error)?.message ?? error)) }, `${this.options.displayName} transport error`);
-    const timedOut = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (error as Error)?.name === 'TimeoutError';
-    if (timedOut) return this.error('VENDOR_TIMEOUT', spec, `${this.options.displayName} ${spec.operation} did not answer within ${this.options.timeoutMs} ms`);
-    return this.error('VENDOR_UNAVAILABLE', spec, `${this.options.displayName} ${spec.operation} could not be reached (${code || 'connection error'})`);
+    this.logger.warn(
+      {
+        vendor: this.options.vendor,
+        method: spec.operation,
+        errorCode: code,
+        detail: vendorDetail(String((error as Error)?.message ?? error)),
+      },
+      `${this.options.displayName} transport error`,
+    );
+    const timedOut =
+      ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) ||
+      (error as Error)?.name === 'TimeoutError';
+    if (timedOut)
+      return this.error(
+        'VENDOR_TIMEOUT',
+        spec,
+        `${this.options.displayName} ${spec.operation} did not answer within ${this.options.timeoutMs} ms`,
+      );
+    return this.error(
+      'VENDOR_UNAVAILABLE',
+      spec,
+      `${this.options.displayName} ${spec.operation} could not be reached (${code || 'connection error'})`,
+    );
   }
 }
 
 /** Vendor text as it may be logged: redacted whole, identifier-like digit runs masked, then cut. */
 export function vendorDetail(text: string, max = 200): string {
-  const cleaned = redact(text).replace(/\d{10,15}/g, '#').trim();
+  const cleaned = redact(text)
+    .replace(/\d{10,15}/g, '#')
+    .trim();
   return cleaned.length <= max ? cleaned : `${cleaned.slice(0, max - 1)}…`;
 }
 
 /** A content type as an error may name it: the media type only, and only a common one. */
 export function mediaType(contentType: string): string {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
-  return /^(application\/(json|pdf|xml|octet-stream)|text\/(plain|html|xml))$/.test(type) ? type : type === '' ? 'no content type' : 'another content type';
+  return /^(application\/(json|pdf|xml|octet-stream)|text\/(plain|html|xml))$/.test(type)
+    ? type
+    : type === ''
+      ? 'no content type'
+      : 'another content type';
 }
 
 function outcomeOf(error: Error, sent: boolean): string {
-  const extensions = (error as { extensions?: { code?: unknown; circuitOpen?: unknown; abandoned?: unknown; notConfigured?: unknown } }).extensions ?? {};
+  const extensions =
+    (error as { extensions?: { code?: unknown; circuitOpen?: unknown; abandoned?: unknown; notConfigured?: unknown } }).extensions ?? {};
   if (extensions.circuitOpen) return 'circuit_open';
   if (extensions.abandoned) return 'abandoned';
   if (!sent) return 'throttled';

@@ -10,7 +10,16 @@ import type { Metrics } from '../observability/metrics.ts';
  */
 
 /** Connection errors worth a retry (the request never reached, or never left, the vendor). */
-export const RETRY_ERROR_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH'];
+export const RETRY_ERROR_CODES = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+];
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 2_000;

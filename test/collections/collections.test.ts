@@ -67,7 +67,8 @@ describe('enforcement proceedings: a connection over 1000-item vendor pages', ()
   it('a cursor stays valid across the vendor-page boundary', async () => {
     const firstThousand = (await env.subgraph.gql(FSSP_PAGE, { inn: BIG, first: 1000 })).data.company.fsspProceedings;
     const cursor998 = firstThousand.edges[998].cursor;
-    const next = (await env.subgraph.gql(FSSP_PAGE, { inn: BIG, first: 3, after: firstThousand.pageInfo.endCursor })).data.company.fsspProceedings;
+    const next = (await env.subgraph.gql(FSSP_PAGE, { inn: BIG, first: 3, after: firstThousand.pageInfo.endCursor })).data.company
+      .fsspProceedings;
     const straddling = (await env.subgraph.gql(FSSP_PAGE, { inn: BIG, first: 4, after: cursor998 })).data.company.fsspProceedings;
     const expected = [firstThousand.edges[999], ...next.edges].map((edge: { node: unknown }) => edge.node);
     expect(straddling.edges.map((edge: { node: unknown }) => edge.node)).toEqual(expected);
@@ -80,7 +81,13 @@ describe('enforcement proceedings: a connection over 1000-item vendor pages', ()
     const connection = result.data.company.fsspProceedings;
     expect(connection.totalCount).toBe(247);
     expect(connection.pageInfo.hasNextPage).toBe(true);
-    expect(connection.edges[0].node).toMatchObject({ number: '6756/20/74022-ИП', amount: 12731.1, startDate: '2020-03-19', isActive: true, endReason: null });
+    expect(connection.edges[0].node).toMatchObject({
+      number: '6756/20/74022-ИП',
+      amount: 12731.1,
+      startDate: '2020-03-19',
+      isActive: true,
+      endReason: null,
+    });
   });
 
   it('an invalid cursor or window is BAD_USER_INPUT', async () => {
@@ -93,8 +100,9 @@ describe('enforcement proceedings: a connection over 1000-item vendor pages', ()
   it.each(fixtureInns('fssp'))('the captured fssp page of %s resolves without errors', async (inn) => {
     const result = await env.subgraph.gql(FSSP_PAGE, { inn, first: 1000 });
     expect(result.errors).toBeUndefined();
-    const expected = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'kontur-focus', `${inn}_0.fssp.json`), 'utf8'))
-      .flatMap((record: { fssp?: unknown[] }) => record.fssp ?? []).length;
+    const expected = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'kontur-focus', `${inn}_0.fssp.json`), 'utf8')).flatMap(
+      (record: { fssp?: unknown[] }) => record.fssp ?? [],
+    ).length;
     expect(result.data.company.fsspProceedings.edges).toHaveLength(Math.min(expected, 1000));
   });
 });
@@ -150,14 +158,16 @@ describe('government purchases', () => {
     expect(resolved.company.shortName).toEqual(expect.any(String));
   });
 
-  it.each([...fixtureInns('govPurchasesOfCustomer').map((inn) => [inn, 'CUSTOMER']), ...fixtureInns('govPurchasesOfParticipant').map((inn) => [inn, 'PARTICIPANT'])])(
-    'the captured purchases page of %s (%s) resolves without errors',
-    async (inn, role) => {
-      const result = await env.subgraph.gql(PURCHASES, { inn, role, first: 1000 });
-      expect(result.errors).toBeUndefined();
-      expect(result.data.company.purchases.edges.every((edge: any) => edge.node.contract === null || edge.node.contract.stage !== 'UNKNOWN')).toBe(true);
-    },
-  );
+  it.each([
+    ...fixtureInns('govPurchasesOfCustomer').map((inn) => [inn, 'CUSTOMER']),
+    ...fixtureInns('govPurchasesOfParticipant').map((inn) => [inn, 'PARTICIPANT']),
+  ])('the captured purchases page of %s (%s) resolves without errors', async (inn, role) => {
+    const result = await env.subgraph.gql(PURCHASES, { inn, role, first: 1000 });
+    expect(result.errors).toBeUndefined();
+    expect(
+      result.data.company.purchases.edges.every((edge: any) => edge.node.contract === null || edge.node.contract.stage !== 'UNKNOWN'),
+    ).toBe(true);
+  });
 });
 
 describe('contact phones and key usage', () => {
@@ -165,7 +175,9 @@ describe('contact phones and key usage', () => {
 
   it('contactPhones come from the contacts method as +7 numbers, batched like the core methods', async () => {
     env.emulator.resetCalls();
-    const result = await env.subgraph.gql(`{ a: company(inn: "6658021579") { contactPhones } b: company(inn: "7700000030") { contactPhones } c: company(inn: "7700000009") { contactPhones } }`);
+    const result = await env.subgraph.gql(
+      `{ a: company(inn: "6658021579") { contactPhones } b: company(inn: "7700000030") { contactPhones } c: company(inn: "7700000009") { contactPhones } }`,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.a.contactPhones).toHaveLength(20);
     expect(result.data.a.contactPhones.slice(0, 2)).toEqual(['+73433621541', '+73433621577']);

@@ -21,13 +21,15 @@ describe('collections: failures, registrations and arguments', () => {
       const result = await env.subgraph.gql(FSSP, { inn, first: 5 });
       expect(result.data.company.shortName).toEqual(expect.any(String));
       expect(result.data.company.fsspProceedings).toBeNull();
-      expect(result.errors!.map((error) => [error.extensions!.code, error.path])).toEqual([['VENDOR_UNAVAILABLE', ['company', 'fsspProceedings']]]);
+      expect(result.errors!.map((error) => [error.extensions!.code, error.path])).toEqual([
+        ['VENDOR_UNAVAILABLE', ['company', 'fsspProceedings']],
+      ]);
     } finally {
       env.emulator.clearFaults();
     }
   });
 
-  it('pages only the answering registration: 7736050003 shows its live record\'s list, not the erroneous one\'s', async () => {
+  it("pages only the answering registration: 7736050003 shows its live record's list, not the erroneous one's", async () => {
     const base = `${env.emulator.url}/fssp?key=${TEST_FOCUS_KEY}&inn=7736050003`;
     const [live, erroneous] = (await (await fetch(base)).json()) as Array<Record<string, unknown>>;
     env.emulator.setRecords('fssp', '7736050003', [
@@ -84,14 +86,20 @@ describe('collections: failures, registrations and arguments', () => {
     try {
       const response = await fetch(`${env.subgraph.url}${result.data.company.excerpt.url}`);
       expect(response.status).toBe(200);
-      expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(
+        Buffer.from(await response.arrayBuffer())
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
     } finally {
       env.emulator.clearFaults();
     }
   });
 
   it('a stopped monitoring job makes no further calls', async () => {
-    const job = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), { intervalMs: 10 });
+    const job = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), {
+      intervalMs: 10,
+    });
     job.start();
     await new Promise((resolve) => setTimeout(resolve, 60));
     await job.stop();

@@ -37,7 +37,13 @@ describe('federation', () => {
   it('_entities resolves representations in order and answers null for an INN the registry does not know', async () => {
     const result = await env.subgraph.gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn shortName status { code } } } }`,
-      { r: [{ __typename: 'Company', inn: '4401006984' }, { __typename: 'Company', inn: '0012345673' }, { __typename: 'Company', inn: '6663003127' }] },
+      {
+        r: [
+          { __typename: 'Company', inn: '4401006984' },
+          { __typename: 'Company', inn: '0012345673' },
+          { __typename: 'Company', inn: '6663003127' },
+        ],
+      },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data._entities).toEqual([

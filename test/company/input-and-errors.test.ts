@@ -54,10 +54,9 @@ describe('input validation: nothing invalid reaches a paid call', () => {
 
   it('an invalid INN in an _entities representation is BAD_USER_INPUT with no call', async () => {
     env.emulator.resetCalls();
-    const result = await env.subgraph.gql(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn } } }`,
-      { r: [{ __typename: 'Company', inn: '123' }] },
-    );
+    const result = await env.subgraph.gql(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Company { inn } } }`, {
+      r: [{ __typename: 'Company', inn: '123' }],
+    });
     expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(env.emulator.calls).toHaveLength(0);
   });
@@ -99,7 +98,10 @@ describe('vendor errors', () => {
       const result = await subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns });
       expect(result.data.companies).toEqual([null, null]);
       expect(result.errors!.map((error) => error.extensions!.code)).toEqual(['VENDOR_UNAVAILABLE', 'VENDOR_UNAVAILABLE']);
-      expect(result.errors!.map((error) => error.path)).toEqual([['companies', 0], ['companies', 1]]);
+      expect(result.errors!.map((error) => error.path)).toEqual([
+        ['companies', 0],
+        ['companies', 1],
+      ]);
     } finally {
       await subgraph.close();
     }

@@ -28,7 +28,12 @@ describe('cache TTLs', () => {
 
     const statuses = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { status { code } } }`, { inns });
     expect(statuses.errors).toBeUndefined();
-    expect(env.emulator.callsTo('req').map((call) => call.ids.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+    expect(
+      env.emulator
+        .callsTo('req')
+        .map((call) => call.ids.length)
+        .sort((a, b) => a - b),
+    ).toEqual([50, 100, 100]);
     expect(env.emulator.calls).toHaveLength(3);
 
     // Just refreshed: status is fresh again.
@@ -88,7 +93,14 @@ describe('cache TTLs', () => {
 
     // The registry now says the company was liquidated.
     const [record] = (await (await fetch(`${env.emulator.url}/req?key=test-focus-key-0123456789abcdef&inn=${inn}`)).json()) as any[];
-    const dissolved = { ...record, UL: { ...record.UL, status: { statusString: 'Ликвидация юридического лица', dissolved: true, date: '2026-11-20' }, dissolutionDate: '2026-11-20' } };
+    const dissolved = {
+      ...record,
+      UL: {
+        ...record.UL,
+        status: { statusString: 'Ликвидация юридического лица', dissolved: true, date: '2026-11-20' },
+        dissolutionDate: '2026-11-20',
+      },
+    };
     env.emulator.setRecords('req', inn, [dissolved]);
     clock.advance(5_000);
 

@@ -14,9 +14,29 @@ const DOCUMENTS = /* GraphQL */ `
     company(inn: $inn) {
       inn
       focusUrl
-      excerpt { kind format url fetchedAt }
-      financialAnalysis { kind format url fetchedAt }
-      expressReport { green yellow red pdf { kind format url fetchedAt } }
+      excerpt {
+        kind
+        format
+        url
+        fetchedAt
+      }
+      financialAnalysis {
+        kind
+        format
+        url
+        fetchedAt
+      }
+      expressReport {
+        green
+        yellow
+        red
+        pdf {
+          kind
+          format
+          url
+          fetchedAt
+        }
+      }
     }
   }
 `;
@@ -178,7 +198,9 @@ describe('documents: signed links, download route, cache', () => {
     const inns = legalEntityInns(150, 42);
     await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns });
     env.emulator.resetCalls();
-    const { data, errors } = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { expressReport { url } } }`, { inns });
+    const { data, errors } = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { expressReport { url } } }`, {
+      inns,
+    });
     expect(errors).toBeUndefined();
     expect(data.companies).toHaveLength(150);
     expect(env.emulator.calls.map((call) => call.method)).toEqual(['briefReport', 'briefReport']);
@@ -262,7 +284,6 @@ describe('documents: behind the router (ROUTER_SECRET) with PUBLIC_URL', () => {
 });
 
 describe('documents: cost estimate', () => {
-
   it('document links cost nothing; expressReport.url costs one briefReport call per 100 companies', () => {
     expect(estimate(`{ company(inn: "${INN}") { excerpt { url } financialAnalysis { url } expressReport { pdf { url } } } }`)).toBe(1);
     expect(estimate(`{ company(inn: "${INN}") { expressReport { green url } } }`)).toBe(2);

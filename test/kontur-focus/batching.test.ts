@@ -41,9 +41,17 @@ describe('batching and coalescing', () => {
 
   it('analytics for 150 companies costs 2 analytics calls (plus 2 req calls for the list itself)', async () => {
     const inns = legalEntityInns(150, 2);
-    const result = await subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { inn analytics { revenue indicators { code } } } }`, { inns });
+    const result = await subgraph.gql(
+      `query ($inns: [String!]!) { companies(inns: $inns) { inn analytics { revenue indicators { code } } } }`,
+      { inns },
+    );
     expect(result.errors).toBeUndefined();
-    expect(emulator.callsTo('analytics').map((call) => call.ids.length).sort((a, b) => a - b)).toEqual([50, 100]);
+    expect(
+      emulator
+        .callsTo('analytics')
+        .map((call) => call.ids.length)
+        .sort((a, b) => a - b),
+    ).toEqual([50, 100]);
     expect(emulator.callsTo('req')).toHaveLength(2);
     expect(emulator.calls).toHaveLength(4);
   });
@@ -58,7 +66,12 @@ describe('batching and coalescing', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data._entities).toHaveLength(250);
     expect(result.data._entities[249].inn).toBe(inns[249]);
-    expect(emulator.callsTo('req').map((call) => call.ids.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+    expect(
+      emulator
+        .callsTo('req')
+        .map((call) => call.ids.length)
+        .sort((a, b) => a - b),
+    ).toEqual([50, 100, 100]);
     expect(emulator.calls).toHaveLength(3);
   });
 

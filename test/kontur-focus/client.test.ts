@@ -22,17 +22,29 @@ async function scripted(replies: Reply[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api3`;
-  return { base, urls, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    base,
+    urls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (res) => {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-};
-const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => (res) => {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
-  res.end(body);
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Reply =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+const text =
+  (status: number, body: string, headers: Record<string, string> = {}): Reply =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(body);
+  };
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -42,7 +54,12 @@ afterEach(async () => {
 
 function client(base: string, options: { timeoutMs?: number; retries?: number } = {}) {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _e, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const focus = new FocusClient(
     {
       baseUrl: base,
@@ -131,8 +148,24 @@ describe('Kontur.Focus client', () => {
   });
 
   it.each([
-    ['malformed JSON', json(200, 'x'), (res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('[{"inn": '); }, 'Kontur.Focus req answered with malformed JSON'],
-    ['an HTML page', text(200, ''), (res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html>maintenance</html>'); }, 'Kontur.Focus req answered with text/html instead of JSON'],
+    [
+      'malformed JSON',
+      json(200, 'x'),
+      (res: http.ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('[{"inn": ');
+      },
+      'Kontur.Focus req answered with malformed JSON',
+    ],
+    [
+      'an HTML page',
+      text(200, ''),
+      (res: http.ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      },
+      'Kontur.Focus req answered with text/html instead of JSON',
+    ],
     ['a wrong shape', text(200, ''), json(200, { error: 'no' }), 'Kontur.Focus req answered with an unexpected shape'],
   ])('%s is VENDOR_BAD_RESPONSE', async (_name, _unused, reply, message) => {
     const server = await scripted([reply]);

@@ -263,7 +263,11 @@ describe('Kontur.Focus emulator', () => {
       expect(await get(`req?key=${KEY}&inn=6663003127`)).toEqual(failure);
       expect(emulator.activeFaults).toBe(0);
       expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
-      expect(statuses()).toEqual([['req', 500], ['req', 500], ['req', 200]]);
+      expect(statuses()).toEqual([
+        ['req', 500],
+        ['req', 500],
+        ['req', 200],
+      ]);
     });
 
     it('answers a status fault with its own body', async () => {
@@ -325,7 +329,11 @@ describe('Kontur.Focus emulator', () => {
         expect(() => JSON.parse(response.body)).toThrow(SyntaxError);
       }
       expect((await get(`req?key=${KEY}&inn=7700000009`)).body.startsWith('[{"')).toBe(true);
-      expect(statuses()).toEqual([['req', 200], ['req', 200], ['req', 200]]);
+      expect(statuses()).toEqual([
+        ['req', 200],
+        ['req', 200],
+        ['req', 200],
+      ]);
     });
 
     it('answers the normal JSON as text/plain for wrongContentType', async () => {
@@ -350,7 +358,11 @@ describe('Kontur.Focus emulator', () => {
       expect(await records('req', 'inn=6663003127')).toEqual(fixture('6663003127.req.json'));
       expect((await get(`analytics?key=${KEY}&inn=6663003127`)).status).toBe(502);
       expect(await records('req', 'inn=7700000009')).toHaveLength(1);
-      expect(statuses()).toEqual([['req', 200], ['analytics', 502], ['req', 200]]);
+      expect(statuses()).toEqual([
+        ['req', 200],
+        ['analytics', 502],
+        ['req', 200],
+      ]);
       expect(emulator.activeFaults).toBe(1);
     });
 
@@ -362,7 +374,12 @@ describe('Kontur.Focus emulator', () => {
       expect((await get(`buh?key=${KEY}&ogrn=1026605606620`)).status).toBe(500);
       expect(emulator.activeFaults).toBe(0);
       expect((await get(`req?key=${KEY}&inn=7700000009`)).status).toBe(200);
-      expect(statuses()).toEqual([['req', 200], ['req', 500], ['buh', 500], ['req', 200]]);
+      expect(statuses()).toEqual([
+        ['req', 200],
+        ['req', 500],
+        ['buh', 500],
+        ['req', 200],
+      ]);
     });
 
     it('applies the first matching rule in the order added', async () => {
@@ -389,7 +406,11 @@ describe('Kontur.Focus emulator', () => {
       expect(await get(`req?key=${KEY}&inn=123`)).toEqual({ status: 400, type: TEXT, body: 'inn/ogrn param is not specified' });
       expect(emulator.activeFaults).toBe(1);
       expect((await get(`req?key=${KEY}&inn=6663003127`)).status).toBe(500);
-      expect(statuses()).toEqual([['req', 403], ['req', 400], ['req', 500]]);
+      expect(statuses()).toEqual([
+        ['req', 403],
+        ['req', 400],
+        ['req', 500],
+      ]);
     });
 
     it('rejects an invalid rule', () => {
@@ -402,7 +423,12 @@ describe('Kontur.Focus emulator', () => {
     it('is controlled over HTTP', async () => {
       const faults = `${base()}/__emulator/faults`;
       const post = (body: string) => fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const rule = { fault: { kind: 'status', status: 502, body: 'Bad Gateway' }, times: 2, methods: ['req'], whenIdsInclude: ['6663003127'] };
+      const rule = {
+        fault: { kind: 'status', status: 502, body: 'Bad Gateway' },
+        times: 2,
+        methods: ['req'],
+        whenIdsInclude: ['6663003127'],
+      };
       expect((await post(JSON.stringify(rule))).status).toBe(204);
       expect((await post(JSON.stringify({ fault: { kind: 'hang' } }))).status).toBe(204);
       expect(emulator.activeFaults).toBe(2);
@@ -452,9 +478,17 @@ describe('Kontur.Focus emulator', () => {
 describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and monitoring methods', () => {
   let emulator: FocusEmulator;
 
-  async function get(pathAndQuery: string, init?: RequestInit): Promise<{ status: number; type: string | null; headers: Headers; body: Buffer }> {
+  async function get(
+    pathAndQuery: string,
+    init?: RequestInit,
+  ): Promise<{ status: number; type: string | null; headers: Headers; body: Buffer }> {
     const response = await fetch(`${emulator.url}/${pathAndQuery}`, init);
-    return { status: response.status, type: response.headers.get('content-type'), headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      headers: response.headers,
+      body: Buffer.from(await response.arrayBuffer()),
+    };
   }
 
   async function getText(pathAndQuery: string): Promise<{ status: number; type: string | null; body: string }> {
@@ -504,7 +538,12 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
     it('answers a captured INN with its file, phones or not', async () => {
       expect(await records('contacts', 'inn=6658021579')).toEqual(fixture('6658021579.contacts.json'));
       expect(await records('contacts', 'inn=5053051872')).toEqual([
-        { inn: '5053051872', ogrn: '1075053002903', focusHref: 'https://focus.kontur.ru/entity?query=1075053002903', contactPhones: { phones: [] } },
+        {
+          inn: '5053051872',
+          ogrn: '1075053002903',
+          focusHref: 'https://focus.kontur.ru/entity?query=1075053002903',
+          contactPhones: { phones: [] },
+        },
       ]);
       expect(await records('contacts', 'inn=7736050003')).toEqual(fixture('7736050003.contacts.json'));
     });
@@ -590,7 +629,8 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
         expect(item.officialNum).toMatch(/^\d+\/\d{2}\/\d{5}-ИП$/);
         expect(item).toHaveProperty('executoryDocumentNumber');
         expect(item).toHaveProperty('bailiffDepartmentAddress');
-        if (item.cancelDate !== undefined) expect(item.returnedToClaimer === true || item.cancelledBecauseOfDissolvement === true).toBe(true);
+        if (item.cancelDate !== undefined)
+          expect(item.returnedToClaimer === true || item.cancelledBecauseOfDissolvement === true).toBe(true);
       }
       expect(items.some((item) => item.topic === '')).toBe(true);
       expect(items.some((item) => item.returnedToClaimer === true)).toBe(true);
@@ -663,7 +703,12 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
 
     it('answers a captured company without a captured page with an empty list', async () => {
       expect(await records('govPurchasesOfParticipant', 'inn=6663003127')).toEqual([
-        { inn: '6663003127', ogrn: '1026605606620', focusHref: 'https://focus.kontur.ru/entity?query=1026605606620', purchasesOfParticipant: [] },
+        {
+          inn: '6663003127',
+          ogrn: '1026605606620',
+          focusHref: 'https://focus.kontur.ru/entity?query=1026605606620',
+          purchasesOfParticipant: [],
+        },
       ]);
       expect((await records('govPurchasesOfCustomer', 'inn=7736050003')).map((r) => r.purchasesOfCustomer)).toEqual([[], []]);
     });
@@ -724,7 +769,9 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
     it('pages setPages items under the payload key', async () => {
       const items = Array.from({ length: 1001 }, (_, i) => ({ purchaseNumber: String(i) }));
       emulator.setPages('govPurchasesOfParticipant', '7700000009', items);
-      expect((await allPages('govPurchasesOfParticipant', 'inn=7700000009', 'purchasesOfParticipant')).map((p) => p.length)).toEqual([1000, 1]);
+      expect((await allPages('govPurchasesOfParticipant', 'inn=7700000009', 'purchasesOfParticipant')).map((p) => p.length)).toEqual([
+        1000, 1,
+      ]);
     });
   });
 
@@ -778,7 +825,19 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
     it('needs only the key and counts successful calls per method', async () => {
       const stat = JSON.parse((await getText(`stat?key=${KEY}`)).body) as AnyRecord[];
       const methods = stat.map((row) => row.methodName);
-      for (const method of ['req', 'contacts', 'briefReport', 'fssp', 'govPurchasesOfParticipant', 'govPurchasesOfCustomer', 'excerpt', 'finan', 'req/mon', 'egrDetails/mon', 'monList']) {
+      for (const method of [
+        'req',
+        'contacts',
+        'briefReport',
+        'fssp',
+        'govPurchasesOfParticipant',
+        'govPurchasesOfCustomer',
+        'excerpt',
+        'finan',
+        'req/mon',
+        'egrDetails/mon',
+        'monList',
+      ]) {
         expect(methods).toContain(method);
       }
       expect(methods).not.toContain('stat');
@@ -845,7 +904,7 @@ describe('Kontur.Focus emulator: contacts, briefReport, paged, PDF, stat and mon
       expect(pairs(await post('append=false', '5053051872'))).toEqual([{ inn: '5053051872', ogrn: '1075053002903' }]);
       expect(emulator.calls.every((call) => call.method === 'monList' && call.ids.length === 0)).toBe(true);
       expect((await get(`monList?key=${KEY}`, { method: 'PUT', body: 'x' })).status).toBe(405);
-      expect((await post('append=true', '7700000009').then((r) => r.status))).toBe(200);
+      expect(await post('append=true', '7700000009').then((r) => r.status)).toBe(200);
       expect((await get(`monList?key=wrong`, { method: 'POST', body: '7700000009' })).status).toBe(403);
     });
 

@@ -13,9 +13,14 @@ function fixtureFiles(): Array<{ file: string; method: FocusBatchMethod }> {
   const files: Array<{ file: string; method: FocusBatchMethod }> = [];
   for (const folder of ['kontur-focus', 'kontur-focus-2018', 'kontur-focus-2022']) {
     for (const name of fs.readdirSync(path.join(fixturesDir, folder)).sort()) {
-      const method = folder === 'kontur-focus-2022'
-        ? (name.includes('egrDetails') ? 'egrDetails' : name.includes('license') ? 'licences' : 'req')
-        : (name.split('.').at(-2) as string);
+      const method =
+        folder === 'kontur-focus-2022'
+          ? name.includes('egrDetails')
+            ? 'egrDetails'
+            : name.includes('license')
+              ? 'licences'
+              : 'req'
+          : (name.split('.').at(-2) as string);
       if (method in FOCUS_BATCH_METHODS) files.push({ file: path.join(folder, name), method: method as FocusBatchMethod });
     }
   }
@@ -55,24 +60,27 @@ describe('real Kontur.Focus responses', () => {
     expect(result.data.company.inn).toBe(inn);
   });
 
-  it.each(files.filter((f) => !f.file.startsWith('kontur-focus/')))('$file (older capture) resolves through the graph', async ({ file, method }) => {
-    const records = readRecords(file);
-    const byInn = new Map<string, typeof records>();
-    for (const record of records) byInn.set(record.inn, [...(byInn.get(record.inn) ?? []), record]);
-    // A fresh subgraph per file: the older shape must be what is read, not a cached newer one.
-    const isolated = await startSubgraph({ emulator });
-    try {
-      for (const [inn, ownRecords] of byInn) {
-        emulator.setRecords(method, inn, ownRecords);
-        const result = await isolated.gql(`query ($inn: String!) { company(inn: $inn) { ${EVERY_COMPANY_FIELD} } }`, { inn });
-        expect(result.errors).toBeUndefined();
-        expect(result.data.company.inn).toBe(inn);
+  it.each(files.filter((f) => !f.file.startsWith('kontur-focus/')))(
+    '$file (older capture) resolves through the graph',
+    async ({ file, method }) => {
+      const records = readRecords(file);
+      const byInn = new Map<string, typeof records>();
+      for (const record of records) byInn.set(record.inn, [...(byInn.get(record.inn) ?? []), record]);
+      // A fresh subgraph per file: the older shape must be what is read, not a cached newer one.
+      const isolated = await startSubgraph({ emulator });
+      try {
+        for (const [inn, ownRecords] of byInn) {
+          emulator.setRecords(method, inn, ownRecords);
+          const result = await isolated.gql(`query ($inn: String!) { company(inn: $inn) { ${EVERY_COMPANY_FIELD} } }`, { inn });
+          expect(result.errors).toBeUndefined();
+          expect(result.data.company.inn).toBe(inn);
+        }
+      } finally {
+        for (const inn of byInn.keys()) emulator.setRecords(method, inn, readRecords(`kontur-focus/${inn}.${method}.json`));
+        await isolated.close();
       }
-    } finally {
-      for (const inn of byInn.keys()) emulator.setRecords(method, inn, readRecords(`kontur-focus/${inn}.${method}.json`));
-      await isolated.close();
-    }
-  });
+    },
+  );
 
   it('4401006984 (ОАО «Мотордеталь», bankrupt and dissolved in 2016) is LIQUIDATED', async () => {
     subgraph ??= await startSubgraph({ emulator });
@@ -111,7 +119,9 @@ describe('real Kontur.Focus responses', () => {
 
   it('7736050003 has two registrations; the company answers with the live one', async () => {
     subgraph ??= await startSubgraph({ emulator });
-    const result = await subgraph.gql(`{ company(inn: "7736050003") { ogrn status { code } registrations { ogrn isCurrent status { code } } } }`);
+    const result = await subgraph.gql(
+      `{ company(inn: "7736050003") { ogrn status { code } registrations { ogrn isCurrent status { code } } } }`,
+    );
     expect(result.data.company.ogrn).toBe('1027700070518');
     expect(result.data.company.status.code).toBe('ACTIVE');
     expect(result.data.company.registrations).toEqual([
@@ -140,7 +150,11 @@ describe('real Kontur.Focus responses', () => {
     expect(year2018).toEqual({ year: 2018, organizationType: 'Large', revenue: 12775966000, netProfit: 794775000, balance: 4396705000 });
     expect(result.data.company.statedCapital).toEqual({ amount: 5654097, date: '2018-01-12' });
     expect(result.data.company.taxAuthority).toEqual({ code: '6686' });
-    expect(result.data.company.analytics).toEqual({ defendantCases12m: 13, defendantClaimsAmount12m: 754354.22, massRegistrationAddress: false });
+    expect(result.data.company.analytics).toEqual({
+      defendantCases12m: 13,
+      defendantClaimsAmount12m: 754354.22,
+      massRegistrationAddress: false,
+    });
   });
 
   it('5053051872 registered its activities in OKVED1 (no okvedVersion): principal 33.1 and 14 complementary', async () => {

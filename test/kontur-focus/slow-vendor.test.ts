@@ -129,7 +129,6 @@ describe('an operation deadline and load shedding', () => {
     expect(again.data.companies[0].inn).toBe(slow);
     expect(emulator.calls).toHaveLength(0);
   }, 30_000);
-
 });
 
 describe('load shedding', () => {

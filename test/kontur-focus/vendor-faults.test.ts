@@ -313,7 +313,9 @@ describe('circuit breaker', () => {
     expect(emulator.calls).toHaveLength(0);
     expect(fast.data.companies[0]).toEqual({ inn: cached, shortName: expect.any(String) });
     expect(fast.data.companies.slice(1)).toEqual([null, null]);
-    expect(fast.errors?.map((error) => ({ path: error.path, code: error.extensions?.code, circuitOpen: error.extensions?.circuitOpen }))).toEqual([
+    expect(
+      fast.errors?.map((error) => ({ path: error.path, code: error.extensions?.code, circuitOpen: error.extensions?.circuitOpen })),
+    ).toEqual([
       { path: ['companies', 1], code: 'VENDOR_UNAVAILABLE', circuitOpen: true },
       { path: ['companies', 2], code: 'VENDOR_UNAVAILABLE', circuitOpen: true },
     ]);
@@ -333,7 +335,9 @@ describe('circuit breaker', () => {
     expect(sample(await metricsText(subgraph.url), CIRCUIT_STATE)).toBe(2);
     emulator.resetCalls();
     const stillOpen = await subgraph.gql(ONE, { inn: cold[6] });
-    expect(stillOpen.errors?.map((error) => [error.extensions?.code, error.extensions?.circuitOpen])).toEqual([['VENDOR_UNAVAILABLE', true]]);
+    expect(stillOpen.errors?.map((error) => [error.extensions?.code, error.extensions?.circuitOpen])).toEqual([
+      ['VENDOR_UNAVAILABLE', true],
+    ]);
     expect(emulator.calls).toHaveLength(0);
 
     // The vendor recovers: after the reset time the probe succeeds, the circuit closes, and later queries pass too.
@@ -383,7 +387,11 @@ describe('stale-if-error', () => {
 
     const during = await subgraph.gql(WITH_FRESHNESS, { inns: [inn] });
     expect(during.errors).toBeUndefined();
-    expect(during.data.companies[0]).toEqual({ inn, shortName: before.shortName, freshness: { fetchedAt: before.freshness.fetchedAt, stale: true } });
+    expect(during.data.companies[0]).toEqual({
+      inn,
+      shortName: before.shortName,
+      freshness: { fetchedAt: before.freshness.fetchedAt, stale: true },
+    });
     // It did try the vendor first: one vendor call, 1 + FOCUS_RETRIES HTTP calls.
     expect(emulator.calls.map((call) => [call.ids, call.status])).toEqual([
       [[inn], 503],
@@ -395,7 +403,11 @@ describe('stale-if-error', () => {
     // In one operation with a company nothing is cached for: that one fails, the stale one still answers.
     emulator.resetCalls();
     const mixed = await subgraph.gql(WITH_FRESHNESS, { inns: [inn, neverLoaded] });
-    expect(mixed.data.companies[0]).toEqual({ inn, shortName: before.shortName, freshness: { fetchedAt: before.freshness.fetchedAt, stale: true } });
+    expect(mixed.data.companies[0]).toEqual({
+      inn,
+      shortName: before.shortName,
+      freshness: { fetchedAt: before.freshness.fetchedAt, stale: true },
+    });
     expect(mixed.data.companies[1]).toBeNull();
     expect(mixed.errors?.map((error) => ({ path: error.path, code: error.extensions?.code }))).toEqual([
       { path: ['companies', 1], code: 'VENDOR_UNAVAILABLE' },
@@ -438,7 +450,10 @@ describe('stale-if-error', () => {
     const [inn] = legalEntityInns(1, 35) as [string];
     const { first, during } = await staleWithStatus(h, inn);
     expect(during.errors).toBeUndefined();
-    expect(during.data.company).toEqual({ ...first.data.company, freshness: { fetchedAt: first.data.company.freshness.fetchedAt, stale: true } });
+    expect(during.data.company).toEqual({
+      ...first.data.company,
+      freshness: { fetchedAt: first.data.company.freshness.fetchedAt, stale: true },
+    });
     // One failed vendor call (1 + FOCUS_RETRIES HTTP calls): the status field reuses the stale entry instead of asking again.
     expect(h.emulator.calls).toHaveLength(3);
     expect(h.emulator.calls.every((call) => call.status === 503 && call.ids.join() === inn)).toBe(true);
@@ -463,7 +478,11 @@ describe('stale-if-error', () => {
     emulator.resetCalls();
     const during = await subgraph.gql(WITH_FRESHNESS, { inns: [inn] });
     expect(during.errors).toBeUndefined();
-    expect(during.data.companies[0]).toEqual({ inn, shortName: before.shortName, freshness: { fetchedAt: before.freshness.fetchedAt, stale: true } });
+    expect(during.data.companies[0]).toEqual({
+      inn,
+      shortName: before.shortName,
+      freshness: { fetchedAt: before.freshness.fetchedAt, stale: true },
+    });
     expect(emulator.calls).toHaveLength(0);
   });
 

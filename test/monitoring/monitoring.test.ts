@@ -32,7 +32,7 @@ describe('monitoring', () => {
     expect(env.emulator.calls).toHaveLength(0);
   });
 
-  it('changedCompanies answers the companies of a day\'s change list, per scope', async () => {
+  it("changedCompanies answers the companies of a day's change list, per scope", async () => {
     const [a, b, c] = legalEntityInns(3, 62);
     env.emulator.setChanges('req', '2026-11-20', [a!, b!]);
     env.emulator.setChanges('egrDetails', '2026-11-20', [c!]);
@@ -62,16 +62,31 @@ describe('monitoring', () => {
     env.emulator.resetCalls();
     await env.subgraph.gql(NAMES, { inns: [a, b, c] });
     await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { activities { code } } }`, { inns: [a, b, c] });
-    expect(env.emulator.callsTo('req').flatMap((call) => call.ids).sort()).toEqual([a, b].sort());
-    expect(env.emulator.callsTo('egrDetails').flatMap((call) => call.ids).sort()).toEqual([a, b].sort());
+    expect(
+      env.emulator
+        .callsTo('req')
+        .flatMap((call) => call.ids)
+        .sort(),
+    ).toEqual([a, b].sort());
+    expect(
+      env.emulator
+        .callsTo('egrDetails')
+        .flatMap((call) => call.ids)
+        .sort(),
+    ).toEqual([a, b].sort());
 
     // Later the same day: yesterday and today are read again (a company can change twice a day), so a and b are
     // evicted again; a restarted job reads its progress from the cache store and does the same.
     expect((await job.runOnce()).sort()).toEqual([a, b].sort());
-    const restarted = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), {
-      intervalMs: 3_600_000,
-      now: () => clock.now,
-    });
+    const restarted = new MonitoringJob(
+      env.subgraph.services.modules.monitoring.service,
+      env.subgraph.services.cache,
+      createLogger('silent'),
+      {
+        intervalMs: 3_600_000,
+        now: () => clock.now,
+      },
+    );
     expect((await restarted.runOnce()).sort()).toEqual([a, b].sort());
 
     // The next day: the 22nd is read a last time, the 23rd again (c's late change included), and the new day.
@@ -107,7 +122,12 @@ describe('monitoring', () => {
     } finally {
       await job.stop();
     }
-    expect(env.emulator.callsTo('req/mon').map((call) => call.status).slice(0, 4)).toEqual([500, 500, 500, 200]);
+    expect(
+      env.emulator
+        .callsTo('req/mon')
+        .map((call) => call.status)
+        .slice(0, 4),
+    ).toEqual([500, 500, 500, 200]);
     env.emulator.resetCalls();
     await env.subgraph.gql(NAMES, { inns: [a] });
     expect(env.emulator.callsTo('req').flatMap((call) => call.ids)).toEqual([a]);

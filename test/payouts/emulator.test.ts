@@ -5,7 +5,7 @@ import { TestClock } from '../support/payouts.ts';
 
 const KEY = 'emulator-key-0123456789';
 
-describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
+describe("the Jump.Finance emulator speaks the vendor's conventions", () => {
   let jump: JumpEmulator;
   const clock = new TestClock();
 
@@ -35,7 +35,7 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
     expect(viaQuery.status).toBe(200);
   });
 
-  it('pages: {items, meta, links} with Laravel\'s meta and links; an empty page has from/to null', async () => {
+  it("pages: {items, meta, links} with Laravel's meta and links; an empty page has from/to null", async () => {
     const page = await call('GET', '/contractors?page=2&per_page=3');
     expect(page.status).toBe(200);
     expect(page.body.meta).toEqual({ total: '4', from: '4', to: '4', per_page: '3', current_page: '2', last_page: '2' });
@@ -108,7 +108,12 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
   });
 
   it('a payout is created as "в обработке" with money as exact JSON numbers, and paid after processing', async () => {
-    const created = await call('POST', '/payments?include=abilities,history', { contractor_id: 2, amount: 100.1, customer_payment_id: 'emu-1', payment_purpose: 'Оплата' });
+    const created = await call('POST', '/payments?include=abilities,history', {
+      contractor_id: 2,
+      amount: 100.1,
+      customer_payment_id: 'emu-1',
+      payment_purpose: 'Оплата',
+    });
     expect(created.status).toBe(200);
     expect(created.body.item).toMatchObject({
       amount: '100.1',
@@ -122,7 +127,10 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
       error: null,
       paid_at: null,
     });
-    expect(created.body.item.history.map((entry: { message: string }) => entry.message)).toEqual(['Поставлен в очередь', 'Создан. OpenAPI (id:1)']);
+    expect(created.body.item.history.map((entry: { message: string }) => entry.message)).toEqual([
+      'Поставлен в очередь',
+      'Создан. OpenAPI (id:1)',
+    ]);
     // No include → no optional blocks.
     const plain = await call('GET', `/payments/${created.body.item.id}`);
     expect(plain.body.item.history).toBeUndefined();
@@ -190,7 +198,12 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
     expect((await call('POST', `/payments/${created.body.item.id}/repeat`)).status).toBe(400);
     clock.advance(30_000);
     const failed = await call('GET', `/payments/${created.body.item.id}?include=abilities`);
-    expect(failed.body.item).toMatchObject({ status: { id: '5', title: 'ошибка выплаты' }, is_final: false, abilities: { can_repeat: true }, error: 'Банк-эмитент отклонил операцию' });
+    expect(failed.body.item).toMatchObject({
+      status: { id: '5', title: 'ошибка выплаты' },
+      is_final: false,
+      abilities: { can_repeat: true },
+      error: 'Банк-эмитент отклонил операцию',
+    });
     const repeated = await call('POST', `/payments/${created.body.item.id}/repeat`);
     expect(repeated.body.item.status.id).toBe('3');
     clock.advance(30_000);
@@ -199,7 +212,10 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
 
   it('faults and the clock can be driven over HTTP; the call log records every call', async () => {
     const base = jump.url.replace('/services/openapi', '');
-    const added = await fetch(`${base}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ fault: { kind: 'status', status: 503 }, ops: ['groups.list'], times: 1 }) });
+    const added = await fetch(`${base}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ fault: { kind: 'status', status: 503 }, ops: ['groups.list'], times: 1 }),
+    });
     expect(added.status).toBe(204);
     const bad = await fetch(`${base}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ fault: { kind: 'nope' } }) });
     expect(bad.status).toBe(400);
@@ -223,18 +239,28 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
     jump.injectFault({ fault: { kind: 'echoKey', status: 401 }, ops: ['groups.list'], times: 1 });
     expect((await call('GET', '/groups')).status).toBe(401);
 
-    jump.injectFault({ fault: { kind: 'errorBody', status: 409, error: { title: 'Конфликт', fields: [{ field: 'x', messages: ['y'] }] } }, ops: ['groups.list'], times: 1 });
+    jump.injectFault({
+      fault: { kind: 'errorBody', status: 409, error: { title: 'Конфликт', fields: [{ field: 'x', messages: ['y'] }] } },
+      ops: ['groups.list'],
+      times: 1,
+    });
     const written = await call('GET', '/groups');
     expect(written.status).toBe(409);
     expect(written.body).toEqual({ error: { title: 'Конфликт', fields: [{ field: 'x', messages: ['y'] }] } });
-    expect(() => jump.injectFault({ fault: { kind: 'errorBody', status: 200, error: {} } })).toThrow('errorBody.status must be an integer from 400 to 599');
+    expect(() => jump.injectFault({ fault: { kind: 'errorBody', status: 200, error: {} } })).toThrow(
+      'errorBody.status must be an integer from 400 to 599',
+    );
 
     // otherItem: the call is carried out and the answer is about another record.
     const created = await call('POST', '/payments', { contractor_id: 2, amount: 3, customer_payment_id: 'emu-other' });
     jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.byCustomerId'], times: 1 });
     const other = await call('GET', '/payments/customer-payment/emu-other');
     expect(other.status).toBe(200);
-    expect(other.body.item).toMatchObject({ id: String(Number(created.body.item.id) + 1), customer_payment_id: 'emu-other-other', amount: '3' });
+    expect(other.body.item).toMatchObject({
+      id: String(Number(created.body.item.id) + 1),
+      customer_payment_id: 'emu-other-other',
+      amount: '3',
+    });
     jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['contractors.get'], times: 1 });
     expect((await call('GET', '/contractors/2')).body.item.id).toBe('3');
     expect((await call('GET', '/contractors/2')).body.item.id).toBe('2');
@@ -248,6 +274,11 @@ describe('the Jump.Finance emulator speaks the vendor\'s conventions', () => {
       ['3', '3', '772800001280'],
       ['4', '1', null],
     ]);
-    expect(jump.payments().slice(0, 3).map((payment) => payment.customer_payment_id)).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
+    expect(
+      jump
+        .payments()
+        .slice(0, 3)
+        .map((payment) => payment.customer_payment_id),
+    ).toEqual(['demo-0001', 'demo-0002', 'demo-0003']);
   });
 });

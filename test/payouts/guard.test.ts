@@ -27,7 +27,12 @@ describe('the counterparty guard before createPayment', () => {
     ids.active = addContractor(jump, { legal_form_id: 3, inn: ACTIVE_IP });
     ids.unknown = addContractor(jump, { legal_form_id: 3, inn: '001234567887' });
     ids.selfEmployed = addContractor(jump, { legal_form_id: 2, inn: '001234567887', company_agrees_pay_taxes: true });
-    ids.verified = addContractor(jump, { legal_form_id: 2, inn: '001234567887', company_agrees_pay_taxes: true, selfEmployed: { is_verified: true, is_can_pay_taxes: true } });
+    ids.verified = addContractor(jump, {
+      legal_form_id: 2,
+      inn: '001234567887',
+      company_agrees_pay_taxes: true,
+      selfEmployed: { is_verified: true, is_can_pay_taxes: true },
+    });
     ids.individual = addContractor(jump);
     block = await env.startReplica({ PAYOUT_GUARD: 'block' });
     off = await env.startReplica({ PAYOUT_GUARD: 'off' });
@@ -36,10 +41,18 @@ describe('the counterparty guard before createPayment', () => {
   it('block refuses a payout to a sole proprietor whose registration is dissolved, with the reason, and pays nothing', async () => {
     const { jump } = env;
     jump.resetCalls();
-    const result = await block.gql(CREATE_PAYMENT, { input: { contractorId: String(ids.dissolved), amount: '5000.00', customerPaymentId: 'guard-1' } }, WRITE);
+    const result = await block.gql(
+      CREATE_PAYMENT,
+      { input: { contractorId: String(ids.dissolved), amount: '5000.00', customerPaymentId: 'guard-1' } },
+      WRITE,
+    );
     expect(result.data).toEqual({ createPayment: null });
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.extensions).toEqual({ code: 'COUNTERPARTY_CHECK_FAILED', contractorId: String(ids.dissolved), reasons: [DISSOLVED_FINDING] });
+    expect(result.errors![0]!.extensions).toEqual({
+      code: 'COUNTERPARTY_CHECK_FAILED',
+      contractorId: String(ids.dissolved),
+      reasons: [DISSOLVED_FINDING],
+    });
     expect(result.errors![0]!.message).toBe(`Payout refused by the counterparty check (PAYOUT_GUARD=block): ${DISSOLVED_FINDING.message}`);
     expect(jump.callsTo('payments.create')).toHaveLength(0);
     expect(jump.payments()).toHaveLength(0);
@@ -47,9 +60,17 @@ describe('the counterparty guard before createPayment', () => {
 
   it('warn lets it through with the finding attached', async () => {
     const { jump, subgraph } = env;
-    const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: String(ids.dissolved), amount: '5000.00', customerPaymentId: 'guard-2' } }, WRITE);
+    const result = await subgraph.gql(
+      CREATE_PAYMENT,
+      { input: { contractorId: String(ids.dissolved), amount: '5000.00', customerPaymentId: 'guard-2' } },
+      WRITE,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.createPayment).toMatchObject({ replayed: false, warnings: [DISSOLVED_FINDING], payment: { amount: '5000.00', status: 'PROCESSING' } });
+    expect(result.data.createPayment).toMatchObject({
+      replayed: false,
+      warnings: [DISSOLVED_FINDING],
+      payment: { amount: '5000.00', status: 'PROCESSING' },
+    });
     expect(jump.callsTo('payments.create')).toHaveLength(1);
   });
 
@@ -92,10 +113,15 @@ describe('the counterparty guard before createPayment', () => {
     expect(unverified.data.createPayment.warnings).toEqual([
       {
         code: 'SELF_EMPLOYED_NOT_VERIFIED',
-        message: 'The tax service has not confirmed that the self-employed contractor is bound to the company (syncSelfEmployedStatus checks again)',
+        message:
+          'The tax service has not confirmed that the self-employed contractor is bound to the company (syncSelfEmployedStatus checks again)',
         source: 'JUMP_FINANCE',
       },
-      { code: 'SELF_EMPLOYED_NO_TAX_PERMISSION', message: 'The self-employed contractor has not allowed the company to pay their tax', source: 'JUMP_FINANCE' },
+      {
+        code: 'SELF_EMPLOYED_NO_TAX_PERMISSION',
+        message: 'The self-employed contractor has not allowed the company to pay their tax',
+        source: 'JUMP_FINANCE',
+      },
     ]);
     expect(jump.calls.map((call) => call.op)).toEqual(['contractors.get', 'selfemployer.get', 'payments.create']);
     expect(focus.calls).toHaveLength(0);
@@ -123,11 +149,21 @@ describe('the counterparty guard before createPayment', () => {
       const refused = await block.gql(CREATE_PAYMENT, { input: { contractorId: String(id), amount: '10.00' } }, WRITE);
       expect(refused.errors![0]!.extensions).toMatchObject({
         code: 'COUNTERPARTY_CHECK_FAILED',
-        reasons: [{ code: 'CHECK_UNAVAILABLE', message: 'The counterparty check could not be made: Kontur.Focus failed (VENDOR_UNAVAILABLE)', source: 'KONTUR_FOCUS' }],
+        reasons: [
+          {
+            code: 'CHECK_UNAVAILABLE',
+            message: 'The counterparty check could not be made: Kontur.Focus failed (VENDOR_UNAVAILABLE)',
+            source: 'KONTUR_FOCUS',
+          },
+        ],
       });
       const warned = await env.subgraph.gql(CREATE_PAYMENT, { input: { contractorId: String(id), amount: '10.00' } }, WRITE);
       expect(warned.data.createPayment.warnings).toEqual([
-        { code: 'CHECK_UNAVAILABLE', message: 'The counterparty check could not be made: Kontur.Focus failed (VENDOR_UNAVAILABLE)', source: 'KONTUR_FOCUS' },
+        {
+          code: 'CHECK_UNAVAILABLE',
+          message: 'The counterparty check could not be made: Kontur.Focus failed (VENDOR_UNAVAILABLE)',
+          source: 'KONTUR_FOCUS',
+        },
       ]);
     } finally {
       focus.clearFaults();

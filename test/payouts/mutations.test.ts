@@ -4,7 +4,13 @@ import { TEST_ROUTER_SECRET } from '../support/subgraph.ts';
 
 const UPSERT = /* GraphQL */ `
   mutation Upsert($input: ContractorInput!) {
-    upsertContractor(input: $input) { id phone fullName legalForm inn }
+    upsertContractor(input: $input) {
+      id
+      phone
+      fullName
+      legalForm
+      inn
+    }
   }
 `;
 
@@ -28,7 +34,12 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     const { jump, focus, subgraph } = env;
     jump.resetCalls();
     focus.resetCalls();
-    const attempts: Array<Record<string, string>> = [{}, { 'x-user-scopes': 'openid payouts:read' }, { 'x-user-scopes': 'payouts:writer,payouts' }, { 'x-other-scopes': 'payouts:write' }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-user-scopes': 'openid payouts:read' },
+      { 'x-user-scopes': 'payouts:writer,payouts' },
+      { 'x-other-scopes': 'payouts:write' },
+    ];
     for (const headers of attempts) {
       const result = await subgraph.gql(query, variables, headers);
       // Only the refused mutation is null.
@@ -44,21 +55,42 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
   it('the scope list may be space- or comma-separated', async () => {
     const { subgraph } = env;
     for (const scopes of ['payouts:write', 'openid payouts:write', 'openid,payouts:write', 'openid, profile,  payouts:write']) {
-      const result = await subgraph.gql(UPSERT, { input: { phone: '+79030000001', lastName: 'Скоупов', firstName: 'Тест', legalForm: 'INDIVIDUAL' } }, {
-        'x-user-scopes': scopes,
-      });
+      const result = await subgraph.gql(
+        UPSERT,
+        { input: { phone: '+79030000001', lastName: 'Скоупов', firstName: 'Тест', legalForm: 'INDIVIDUAL' } },
+        {
+          'x-user-scopes': scopes,
+        },
+      );
       expect(result.errors).toBeUndefined();
     }
   });
 
   it('upsertContractor normalises the phone to +7XXXXXXXXXX and the vendor upserts by it', async () => {
     const { jump, subgraph } = env;
-    const created = await subgraph.gql(UPSERT, { input: { phone: '8 (903) 555-12-34', lastName: 'Петров', firstName: 'Пётр', legalForm: 'INDIVIDUAL' } }, WRITE);
+    const created = await subgraph.gql(
+      UPSERT,
+      { input: { phone: '8 (903) 555-12-34', lastName: 'Петров', firstName: 'Пётр', legalForm: 'INDIVIDUAL' } },
+      WRITE,
+    );
     expect(created.errors).toBeUndefined();
-    expect(created.data.upsertContractor).toMatchObject({ phone: '+79035551234', fullName: 'Петров Пётр', legalForm: 'INDIVIDUAL', inn: null });
+    expect(created.data.upsertContractor).toMatchObject({
+      phone: '+79035551234',
+      fullName: 'Петров Пётр',
+      legalForm: 'INDIVIDUAL',
+      inn: null,
+    });
     for (const phone of ['+7 903 555 12 34', '79035551234', '9035551234', '+7(903)555-12-34']) {
-      const again = await subgraph.gql(UPSERT, { input: { phone, lastName: 'Петров', firstName: 'Павел', legalForm: 'INDIVIDUAL' } }, WRITE);
-      expect(again.data.upsertContractor).toMatchObject({ id: created.data.upsertContractor.id, phone: '+79035551234', fullName: 'Петров Павел' });
+      const again = await subgraph.gql(
+        UPSERT,
+        { input: { phone, lastName: 'Петров', firstName: 'Павел', legalForm: 'INDIVIDUAL' } },
+        WRITE,
+      );
+      expect(again.data.upsertContractor).toMatchObject({
+        id: created.data.upsertContractor.id,
+        phone: '+79035551234',
+        fullName: 'Петров Павел',
+      });
     }
     const sent = jump.contractors().filter((contractor) => contractor.phone === '+79035551234');
     expect(sent).toHaveLength(1);
@@ -67,12 +99,19 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(jump.callsTo('agents.list')).toHaveLength(1);
   });
 
-  it.each(['12345', '+8 903 555 12 34', '+7 903 555 12 3', 'phone', '8 903 555 12 34 5'])('a phone like %j is BAD_USER_INPUT with no call', async (phone) => {
-    env.jump.resetCalls();
-    const result = await env.subgraph.gql(UPSERT, { input: { phone, lastName: 'Иванов', firstName: 'Иван', legalForm: 'INDIVIDUAL' } }, WRITE);
-    expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.phone' });
-    expect(env.jump.calls).toHaveLength(0);
-  });
+  it.each(['12345', '+8 903 555 12 34', '+7 903 555 12 3', 'phone', '8 903 555 12 34 5'])(
+    'a phone like %j is BAD_USER_INPUT with no call',
+    async (phone) => {
+      env.jump.resetCalls();
+      const result = await env.subgraph.gql(
+        UPSERT,
+        { input: { phone, lastName: 'Иванов', firstName: 'Иван', legalForm: 'INDIVIDUAL' } },
+        WRITE,
+      );
+      expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.phone' });
+      expect(env.jump.calls).toHaveLength(0);
+    },
+  );
 
   it('a self-employed contractor needs a valid 12-digit INN', async () => {
     env.jump.resetCalls();
@@ -91,10 +130,25 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     const id = addContractor(jump, { phone: '+79161112233' });
     const updated = await subgraph.gql(
       'mutation ($id: ID!, $input: ContractorInput!) { updateContractor(id: $id, input: $input) { id phone fullName email } }',
-      { id: String(id), input: { phone: '8-916-111-22-33', lastName: 'Новикова', firstName: 'Ольга', middleName: 'Петровна', email: 'olga@example.ru', legalForm: 'INDIVIDUAL' } },
+      {
+        id: String(id),
+        input: {
+          phone: '8-916-111-22-33',
+          lastName: 'Новикова',
+          firstName: 'Ольга',
+          middleName: 'Петровна',
+          email: 'olga@example.ru',
+          legalForm: 'INDIVIDUAL',
+        },
+      },
       WRITE,
     );
-    expect(updated.data.updateContractor).toEqual({ id: String(id), phone: '+79161112233', fullName: 'Новикова Ольга Петровна', email: 'olga@example.ru' });
+    expect(updated.data.updateContractor).toEqual({
+      id: String(id),
+      phone: '+79161112233',
+      fullName: 'Новикова Ольга Петровна',
+      email: 'olga@example.ru',
+    });
     // The card the update answered is what reads see (the cache was refreshed, not left stale).
     const read = await subgraph.gql(`{ contractor(id: "${id}") { fullName } }`);
     expect(read.data.contractor.fullName).toBe('Новикова Ольга Петровна');
@@ -115,13 +169,21 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
   it('with agentId and groupId given, nothing but the upsert is sent (defaults are read only when needed)', async () => {
     const replica = await env.startReplica();
     env.jump.resetCalls();
-    const result = await replica.gql(UPSERT, { input: { phone: '+79031118888', lastName: 'Явный', firstName: 'Агент', legalForm: 'INDIVIDUAL', agentId: '1', groupId: '2' } }, WRITE);
+    const result = await replica.gql(
+      UPSERT,
+      { input: { phone: '+79031118888', lastName: 'Явный', firstName: 'Агент', legalForm: 'INDIVIDUAL', agentId: '1', groupId: '2' } },
+      WRITE,
+    );
     expect(result.errors).toBeUndefined();
     expect(env.jump.calls.map((call) => call.op)).toEqual(['contractors.upsert']);
   });
 
-  it('the vendor\'s 422 field errors reach extensions.fieldErrors, not the message', async () => {
-    const result = await env.subgraph.gql(UPSERT, { input: { phone: '+79031119999', lastName: 'Иванов', firstName: 'Иван', legalForm: 'INDIVIDUAL', groupId: '77' } }, WRITE);
+  it("the vendor's 422 field errors reach extensions.fieldErrors, not the message", async () => {
+    const result = await env.subgraph.gql(
+      UPSERT,
+      { input: { phone: '+79031119999', lastName: 'Иванов', firstName: 'Иван', legalForm: 'INDIVIDUAL', groupId: '77' } },
+      WRITE,
+    );
     expect(result.errors![0]!.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       vendor: 'jump-finance',
@@ -137,13 +199,20 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     const sync = `mutation { syncSelfEmployedStatus(contractorId: "${id}") { isVerified canPayTaxes syncInProgress message { shortTitle } } }`;
     jump.resetCalls();
     const first = await subgraph.gql(sync, {}, WRITE);
-    expect(first.data.syncSelfEmployedStatus).toEqual({ isVerified: false, canPayTaxes: false, syncInProgress: true, message: { shortTitle: 'Идёт проверка' } });
+    expect(first.data.syncSelfEmployedStatus).toEqual({
+      isVerified: false,
+      canPayTaxes: false,
+      syncInProgress: true,
+      message: { shortTitle: 'Идёт проверка' },
+    });
 
     clock.advance(10_000);
     const second = await subgraph.gql(sync, {}, WRITE);
     expect(second.data).toEqual({ syncSelfEmployedStatus: null });
     expect(second.errors![0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 20, contractorId: String(id) });
-    expect(second.errors![0]!.message).toBe('Jump.Finance allows one self-employed status check per 30 s per contractor; try again in 20 s');
+    expect(second.errors![0]!.message).toBe(
+      'Jump.Finance allows one self-employed status check per 30 s per contractor; try again in 20 s',
+    );
     clock.advance(19_500);
     const third = await subgraph.gql(sync, {}, WRITE);
     expect(third.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
@@ -159,7 +228,7 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(state.data.contractor.selfEmployed).toEqual({ isVerified: true, canPayTaxes: true, warning: false, syncInProgress: false });
   });
 
-  it('a replica that does not share the store meets the vendor\'s 429 instead, answered as RATE_LIMITED too', async () => {
+  it("a replica that does not share the store meets the vendor's 429 instead, answered as RATE_LIMITED too", async () => {
     const { jump, clock } = env;
     // Replicas on one Redis share the window through the store; this one has its own memory, so it asks the vendor,
     // whose 429 (Retry-After: 25) reads the same as the local answer.
@@ -182,7 +251,12 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
 
     jump.injectFault({ fault: { kind: 'status', status: 503 }, ops: ['selfemployer.sync'], times: 1 });
     const unavailable = await replica.gql(sync, {}, WRITE);
-    expect(unavailable.errors![0]!.extensions).toEqual({ code: 'VENDOR_UNAVAILABLE', vendor: 'jump-finance', method: 'selfemployer.sync', status: 503 });
+    expect(unavailable.errors![0]!.extensions).toEqual({
+      code: 'VENDOR_UNAVAILABLE',
+      vendor: 'jump-finance',
+      method: 'selfemployer.sync',
+      status: 503,
+    });
     jump.injectFault({ fault: { kind: 'hang' }, ops: ['selfemployer.sync'], times: 1 });
     const timedOut = await replica.gql(sync, {}, WRITE);
     expect(timedOut.errors![0]!.extensions).toEqual({ code: 'VENDOR_TIMEOUT', vendor: 'jump-finance', method: 'selfemployer.sync' });
@@ -211,7 +285,7 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     ]);
   });
 
-  it('the vendor\'s own 429 starts the window, as long as its Retry-After', async () => {
+  it("the vendor's own 429 starts the window, as long as its Retry-After", async () => {
     const { jump, clock } = env;
     const replica = await env.startReplica();
     const id = addContractor(jump, { legal_form_id: 2, inn: '001234567887' });
@@ -253,16 +327,26 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     // Phones, INNs, contract numbers and 20-digit bank accounts are not cards.
     const fine = await subgraph.gql(
       CREATE_PAYMENT,
-      { input: { contractorId: String(id), amount: '10.00', purpose: 'Договор 12/2024 от 01.02.2026, ИНН 7707083893, тел. +79031112233, счёт 40817810099910004312' } },
+      {
+        input: {
+          contractorId: String(id),
+          amount: '10.00',
+          purpose: 'Договор 12/2024 от 01.02.2026, ИНН 7707083893, тел. +79031112233, счёт 40817810099910004312',
+        },
+      },
       WRITE,
     );
     expect(fine.errors).toBeUndefined();
   });
 
-  it('a customerPaymentId outside the vendor\'s alphabet or over 36 characters is refused', async () => {
+  it("a customerPaymentId outside the vendor's alphabet or over 36 characters is refused", async () => {
     env.jump.resetCalls();
     for (const key of ['платёж-1', 'a/b', 'x'.repeat(37), 'pay#1', '']) {
-      const result = await env.subgraph.gql(CREATE_PAYMENT, { input: { contractorId: '1', amount: '1.00', customerPaymentId: key } }, WRITE);
+      const result = await env.subgraph.gql(
+        CREATE_PAYMENT,
+        { input: { contractorId: '1', amount: '1.00', customerPaymentId: key } },
+        WRITE,
+      );
       expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.customerPaymentId' });
     }
     expect(env.jump.calls).toHaveLength(0);
@@ -276,7 +360,10 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       ['0.00', '"input.amount" must be positive, got "0.00"'],
       ['100000000.01', '"input.amount" must not exceed 100000000.00, got "100000000.01"'],
       ['0.001', '"input.amount" allows at most two decimals (kopecks), got "0.001"'],
-      ['abc', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "abc"'],
+      [
+        'abc',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "abc"',
+      ],
     ];
     for (const [amount, message] of cases) {
       const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: '1', amount } }, WRITE);
@@ -296,7 +383,13 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
         headers: { 'content-type': 'application/json', 'router-authorization': TEST_ROUTER_SECRET, ...WRITE },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> } };
+      return {
+        status: response.status,
+        body: (await response.json()) as {
+          data?: any;
+          errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+        },
+      };
     }
 
     const asVariable: Array<[string, unknown, string]> = [
@@ -306,11 +399,31 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       ['a leading plus', '+1', `${DIGITS}, got "+1"`],
       ['an exponent', '1e3', `${DIGITS}, got "1e3"`],
       ['three decimals', '10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
-      ['a JSON float', 1.5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1.5 was already rounded by JSON parsing'],
-      ['a JSON number past safe integers', Number('9007199254740993'), '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing'],
-      ['a negative JSON integer', -5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number -5 was already rounded by JSON parsing'],
-      ['a JSON integer', 7, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 7 was already rounded by JSON parsing'],
-      ['a JSON float that rounds to an integer', Number('1499.9999999999999'), '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1500 was already rounded by JSON parsing'],
+      [
+        'a JSON float',
+        1.5,
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1.5 was already rounded by JSON parsing',
+      ],
+      [
+        'a JSON number past safe integers',
+        Number('9007199254740993'),
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing',
+      ],
+      [
+        'a negative JSON integer',
+        -5,
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number -5 was already rounded by JSON parsing',
+      ],
+      [
+        'a JSON integer',
+        7,
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 7 was already rounded by JSON parsing',
+      ],
+      [
+        'a JSON float that rounds to an integer',
+        Number('1499.9999999999999'),
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1500 was already rounded by JSON parsing',
+      ],
       ['a boolean', true, '"input.amount" must be a string like "100.10", got a boolean'],
     ];
 
@@ -320,7 +433,14 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       expect(status).toBe(200);
       // Only the refused field is null.
       expect(body.data).toEqual({ createPayment: null });
-      expect(body.errors).toEqual([{ message, locations: [{ line: 3, column: 5 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
+      expect(body.errors).toEqual([
+        {
+          message,
+          locations: [{ line: 3, column: 5 }],
+          path: ['createPayment'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' },
+        },
+      ]);
       expect(env.jump.calls).toEqual([]);
     });
 
@@ -337,11 +457,21 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
 
     it.each(asLiteral)('as a literal: %s', async (_label, amount, message) => {
       env.jump.resetCalls();
-      const { status, body } = await post(`mutation { createPayment(input: { contractorId: "1", amount: ${amount} }) { customerPaymentId } }`, {});
+      const { status, body } = await post(
+        `mutation { createPayment(input: { contractorId: "1", amount: ${amount} }) { customerPaymentId } }`,
+        {},
+      );
       expect(status).toBe(200);
       // Only the refused field is null.
       expect(body.data).toEqual({ createPayment: null });
-      expect(body.errors).toEqual([{ message, locations: [{ line: 1, column: 12 }], path: ['createPayment'], extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' } }]);
+      expect(body.errors).toEqual([
+        {
+          message,
+          locations: [{ line: 1, column: 12 }],
+          path: ['createPayment'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'input.amount' },
+        },
+      ]);
       expect(env.jump.calls).toEqual([]);
     });
 
@@ -354,7 +484,11 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
         expect(result.errors).toBeUndefined();
         amounts.push(result.data.createPayment.payment.amount);
       }
-      const literal = await subgraph.gql(`mutation { createPayment(input: { contractorId: "${id}", amount: 12 }) { payment { amount } } }`, {}, WRITE);
+      const literal = await subgraph.gql(
+        `mutation { createPayment(input: { contractorId: "${id}", amount: 12 }) { payment { amount } } }`,
+        {},
+        WRITE,
+      );
       amounts.push(literal.data.createPayment.payment.amount);
       expect(amounts).toEqual(['10.00', '10.50', '10.50', '7.00', '12.00']);
     });
@@ -367,12 +501,18 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     expect(viaString.data.createPayment.payment.amount).toBe('100.10');
     const short = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '100.1' } }, WRITE);
     expect(short.data.createPayment.payment.amount).toBe('100.10');
-    const integer = await subgraph.gql(`mutation { createPayment(input: { contractorId: "${id}", amount: 100 }) { payment { amount } } }`, {}, WRITE);
+    const integer = await subgraph.gql(
+      `mutation { createPayment(input: { contractorId: "${id}", amount: 100 }) { payment { amount } } }`,
+      {},
+      WRITE,
+    );
     expect(integer.data.createPayment.payment.amount).toBe('100.00');
     // A JSON number in variables is refused: JSON parsing may already have rounded it (1499.9999999999999 → 1500).
     const calls = jump.calls.length;
     const rounded = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: Number('1499.9999999999999') } }, WRITE);
-    expect(rounded.errors!.map((error) => [error.extensions!.code, error.extensions!.argument])).toEqual([['BAD_USER_INPUT', 'input.amount']]);
+    expect(rounded.errors!.map((error) => [error.extensions!.code, error.extensions!.argument])).toEqual([
+      ['BAD_USER_INPUT', 'input.amount'],
+    ]);
     expect(jump.calls.length).toBe(calls);
     // On the wire to the vendor: the JSON number 100.1 (its shortest form), read back as "100.10".
     const stored = jump.payments().filter((payment) => payment.customer_payment_id === viaString.data.createPayment.customerPaymentId);
@@ -449,7 +589,10 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
             { field: 'y'.repeat(65), messages: ['dropped'] },
             { field: 'requisite.account_number', messages: ['Номер\u0000счёта\nневерен', '   '] },
             { field: 'job_types[0].price', messages: ['1', '2', '3', '4', '5', '6', '7'] },
-            { field: 'customer_payment_id', messages: [`${'z'.repeat(190)}${TEST_JUMP_KEY}`, `${'z'.repeat(180)}${TEST_JUMP_KEY.slice(0, 20)}`] },
+            {
+              field: 'customer_payment_id',
+              messages: [`${'z'.repeat(190)}${TEST_JUMP_KEY}`, `${'z'.repeat(180)}${TEST_JUMP_KEY.slice(0, 20)}`],
+            },
             ...many,
           ],
           code: 422,
@@ -458,7 +601,11 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
       ops: ['contractors.upsert'],
       times: 1,
     });
-    const result = await subgraph.gql(UPSERT, { input: { phone: '+79031230001', lastName: 'Полев', firstName: 'Иван', legalForm: 'INDIVIDUAL' } }, WRITE);
+    const result = await subgraph.gql(
+      UPSERT,
+      { input: { phone: '+79031230001', lastName: 'Полев', firstName: 'Иван', legalForm: 'INDIVIDUAL' } },
+      WRITE,
+    );
     expect(result.errors![0]!.message).toBe('Jump.Finance refused contractors.upsert (HTTP 422: Ошибка: The given data was invalid.)');
     expect(result.errors![0]!.extensions!.fieldErrors).toEqual([
       { field: 'amount', messages: ['Сумма для карты •••• 1111 и телефона +••• неверна', `${'x'.repeat(199)}…`] },
@@ -473,7 +620,12 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     const { jump, subgraph } = env;
     jump.injectFault({ fault: { kind: 'status', status: 500 }, ops: ['contractors.get'], times: 3 });
     const failed = await subgraph.gql('{ contractor(id: "424242") { fullName } }');
-    expect(failed.errors![0]!.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'jump-finance', method: 'contractors.get', status: 500 });
+    expect(failed.errors![0]!.extensions).toMatchObject({
+      code: 'VENDOR_UNAVAILABLE',
+      vendor: 'jump-finance',
+      method: 'contractors.get',
+      status: 500,
+    });
     // A replica with a wrong key: the vendor's 401 is VENDOR_AUTH_FAILED, naming the variable, not the key.
     const wrong = await env.startReplica({ JUMP_API_KEY: 'wrong-key-0123456789abcdef' });
     const refused = await wrong.gql('{ contractor(id: "1") { fullName } }');

@@ -3,7 +3,21 @@ import { CREATE_PAYMENT, WRITE, addContractor, withPayouts } from '../support/pa
 
 const PAYMENT = /* GraphQL */ `
   query ($id: ID!) {
-    payment(id: $id) { id amount amountPaid status statusId statusTitle isFinal actionNeeded statusCheckedAt canRepeat error { message } }
+    payment(id: $id) {
+      id
+      amount
+      amountPaid
+      status
+      statusId
+      statusTitle
+      isFinal
+      actionNeeded
+      statusCheckedAt
+      canRepeat
+      error {
+        message
+      }
+    }
   }
 `;
 
@@ -28,10 +42,18 @@ describe('payouts: idempotent createPayment', () => {
     });
     // The guard read the card; the POST was carried out but its answer lost (status 0), then the key was looked up —
     // never POSTed again.
-    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual(['contractors.get 200', 'payments.create 0', 'payments.byCustomerId 200']);
+    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual([
+      'contractors.get 200',
+      'payments.create 0',
+      'payments.byCustomerId 200',
+    ]);
 
     const retry = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '1500.00', customerPaymentId: key } }, WRITE);
-    expect(retry.data.createPayment).toMatchObject({ customerPaymentId: key, replayed: true, payment: { id: first.data.createPayment.payment.id } });
+    expect(retry.data.createPayment).toMatchObject({
+      customerPaymentId: key,
+      replayed: true,
+      payment: { id: first.data.createPayment.payment.id },
+    });
     expect(jump.callsTo('payments.create')).toHaveLength(1);
     expect(payoutsWithKey(key)).toHaveLength(1);
   });
@@ -64,7 +86,7 @@ describe('payouts: idempotent createPayment', () => {
     expect(payoutsWithKey(key)).toHaveLength(1);
   });
 
-  it('a retry on another replica (no record of the key) meets the vendor\'s 422 for the used key and answers that payout', async () => {
+  it("a retry on another replica (no record of the key) meets the vendor's 422 for the used key and answers that payout", async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump));
     const key = 'order-2026-0003';
@@ -105,7 +127,9 @@ describe('payouts: idempotent createPayment', () => {
     const id = String(addContractor(jump));
     const key = 'order-2026-0005';
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '42.00', customerPaymentId: key } }, WRITE)),
+      Array.from({ length: 5 }, () =>
+        subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '42.00', customerPaymentId: key } }, WRITE),
+      ),
     );
     expect(results.every((result) => result.errors === undefined)).toBe(true);
     expect(new Set(results.map((result) => result.data.createPayment.payment.id)).size).toBe(1);
@@ -126,13 +150,21 @@ describe('payouts: idempotent createPayment', () => {
   it('without a customerPaymentId one is derived from the operation (a version-8 UUID), sent and returned', async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump));
-    const result = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '5.00', purpose: 'Оплата услуг', serviceName: 'Курьерская доставка' } }, WRITE);
+    const result = await subgraph.gql(
+      CREATE_PAYMENT,
+      { input: { contractorId: id, amount: '5.00', purpose: 'Оплата услуг', serviceName: 'Курьерская доставка' } },
+      WRITE,
+    );
     const key = result.data.createPayment.customerPaymentId as string;
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(result.data.createPayment.payment.customerPaymentId).toBe(key);
     expect(payoutsWithKey(key)).toHaveLength(1);
     const read = await subgraph.gql(`{ paymentByCustomerId(customerPaymentId: "${key}") { id purpose serviceName } }`);
-    expect(read.data.paymentByCustomerId).toEqual({ id: result.data.createPayment.payment.id, purpose: 'Оплата услуг', serviceName: 'Курьерская доставка' });
+    expect(read.data.paymentByCustomerId).toEqual({
+      id: result.data.createPayment.payment.id,
+      purpose: 'Оплата услуг',
+      serviceName: 'Курьерская доставка',
+    });
   });
 
   it('the same operation sent twice with the same x-request-id and no key pays once: the second answer is the replay', async () => {
@@ -159,11 +191,21 @@ describe('payouts: idempotent createPayment', () => {
     const id = String(addContractor(jump));
     const twice = /* GraphQL */ `
       mutation Twice($input: CreatePaymentInput!) {
-        a: createPayment(input: $input) { customerPaymentId replayed }
-        b: createPayment(input: $input) { customerPaymentId replayed }
+        a: createPayment(input: $input) {
+          customerPaymentId
+          replayed
+        }
+        b: createPayment(input: $input) {
+          customerPaymentId
+          replayed
+        }
       }
     `;
-    const result = await subgraph.gql(twice, { input: { contractorId: id, amount: '8.00' } }, { ...WRITE, 'x-request-id': 'req-2026-03-02-0002' });
+    const result = await subgraph.gql(
+      twice,
+      { input: { contractorId: id, amount: '8.00' } },
+      { ...WRITE, 'x-request-id': 'req-2026-03-02-0002' },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       a: { customerPaymentId: '8ee4b23e-0632-843d-9129-459abac0ef10', replayed: false },
@@ -186,7 +228,11 @@ describe('payouts: idempotent createPayment', () => {
   it('a vendor refusal (unknown contractor) leaves the key free for a corrected retry', async () => {
     const { jump, subgraph } = env;
     const key = 'order-2026-0007';
-    const refused = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: '777777', amount: '5.00', customerPaymentId: key } }, WRITE);
+    const refused = await subgraph.gql(
+      CREATE_PAYMENT,
+      { input: { contractorId: '777777', amount: '5.00', customerPaymentId: key } },
+      WRITE,
+    );
     // The guard (warn) looks the contractor up first: NOT_FOUND, and no POST at all.
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const id = String(addContractor(jump));
@@ -212,10 +258,13 @@ describe('payouts: an answer about another record than asked is VENDOR_BAD_RESPO
     expect(wrong.errors![0]!.extensions).toEqual(BAD('payments.get'));
     const right = await subgraph.gql(PAYMENT, { id: paymentId });
     expect(right.data.payment).toMatchObject({ id: paymentId, amount: '15.00' });
-    expect(jump.callsTo('payments.get').map((call) => `${call.path} ${call.status}`)).toEqual([`/payments/${paymentId} 200`, `/payments/${paymentId} 200`]);
+    expect(jump.callsTo('payments.get').map((call) => `${call.path} ${call.status}`)).toEqual([
+      `/payments/${paymentId} 200`,
+      `/payments/${paymentId} 200`,
+    ]);
   });
 
-  it('contractor(id) answered with another contractor\'s card: an error, nothing cached, the next read asks again', async () => {
+  it("contractor(id) answered with another contractor's card: an error, nothing cached, the next read asks again", async () => {
     const { jump, subgraph } = env;
     const id = String(addContractor(jump, { last_name: 'Верный' }));
     addContractor(jump, { last_name: 'Чужой' });
@@ -251,15 +300,29 @@ describe('payouts: an answer about another record than asked is VENDOR_BAD_RESPO
     jump.injectFault({ fault: { kind: 'otherItem' }, ops: ['payments.byCustomerId'], times: 1 });
     const first = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '17.00', customerPaymentId: key } }, WRITE);
     expect(first.data).toEqual({ createPayment: null });
-    expect(first.errors![0]!.extensions).toEqual({ code: 'VENDOR_BAD_RESPONSE', vendor: 'jump-finance', method: 'payments.create', customerPaymentId: key, outcomeUnknown: true });
-    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual(['contractors.get 200', 'payments.create 0', 'payments.byCustomerId 200']);
+    expect(first.errors![0]!.extensions).toEqual({
+      code: 'VENDOR_BAD_RESPONSE',
+      vendor: 'jump-finance',
+      method: 'payments.create',
+      customerPaymentId: key,
+      outcomeUnknown: true,
+    });
+    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual([
+      'contractors.get 200',
+      'payments.create 0',
+      'payments.byCustomerId 200',
+    ]);
     const created = jump.payments().filter((payment) => payment.customer_payment_id === key);
     expect(created).toHaveLength(1);
 
     // The retry with the same key looks it up first and answers the payout the lost POST created.
     const retry = await subgraph.gql(CREATE_PAYMENT, { input: { contractorId: id, amount: '17.00', customerPaymentId: key } }, WRITE);
     expect(retry.errors).toBeUndefined();
-    expect(retry.data.createPayment).toMatchObject({ customerPaymentId: key, replayed: true, payment: { id: created[0]!.id, amount: '17.00' } });
+    expect(retry.data.createPayment).toMatchObject({
+      customerPaymentId: key,
+      replayed: true,
+      payment: { id: created[0]!.id, amount: '17.00' },
+    });
     expect(jump.callsTo('payments.create')).toHaveLength(1);
   });
 
@@ -273,8 +336,16 @@ describe('payouts: an answer about another record than asked is VENDOR_BAD_RESPO
     expect(result.errors).toBeUndefined();
     const created = jump.payments().filter((payment) => payment.customer_payment_id === key);
     expect(created).toHaveLength(1);
-    expect(result.data.createPayment).toMatchObject({ customerPaymentId: key, replayed: false, payment: { id: created[0]!.id, customerPaymentId: key } });
-    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual(['contractors.get 200', 'payments.create 200', 'payments.byCustomerId 200']);
+    expect(result.data.createPayment).toMatchObject({
+      customerPaymentId: key,
+      replayed: false,
+      payment: { id: created[0]!.id, customerPaymentId: key },
+    });
+    expect(jump.calls.map((call) => `${call.op} ${call.status}`)).toEqual([
+      'contractors.get 200',
+      'payments.create 200',
+      'payments.byCustomerId 200',
+    ]);
   });
 });
 
@@ -292,15 +363,33 @@ describe('payouts: status polling etiquette, repeatPayment, paymentByCustomerId'
     // 45 s later the vendor has paid it, but the status read at creation is younger than a minute: no call.
     clock.advance(45_000);
     const early = await subgraph.gql(PAYMENT, { id: paymentId });
-    expect(early.data.payment).toMatchObject({ status: 'PROCESSING', statusId: 3, statusTitle: 'в обработке', isFinal: false, statusCheckedAt: createdAt });
+    expect(early.data.payment).toMatchObject({
+      status: 'PROCESSING',
+      statusId: 3,
+      statusTitle: 'в обработке',
+      isFinal: false,
+      statusCheckedAt: createdAt,
+    });
     expect(jump.calls).toHaveLength(0);
 
     // A minute after the last read: one GET, however many ask at once.
     clock.advance(15_000);
-    const [a, b, c] = await Promise.all([subgraph.gql(PAYMENT, { id: paymentId }), subgraph.gql(PAYMENT, { id: paymentId }), subgraph.gql(PAYMENT, { id: paymentId })]);
+    const [a, b, c] = await Promise.all([
+      subgraph.gql(PAYMENT, { id: paymentId }),
+      subgraph.gql(PAYMENT, { id: paymentId }),
+      subgraph.gql(PAYMENT, { id: paymentId }),
+    ]);
     expect(jump.callsTo('payments.get')).toHaveLength(1);
     for (const result of [a, b, c]) {
-      expect(result.data.payment).toMatchObject({ amount: '100.10', amountPaid: '100.10', status: 'PAID', statusId: 1, statusTitle: 'оплачен', isFinal: true, actionNeeded: false });
+      expect(result.data.payment).toMatchObject({
+        amount: '100.10',
+        amountPaid: '100.10',
+        status: 'PAID',
+        statusId: 1,
+        statusTitle: 'оплачен',
+        isFinal: true,
+        actionNeeded: false,
+      });
     }
     expect(a.data.payment.statusCheckedAt).toBe(new Date(clock.t).toISOString());
 
@@ -348,9 +437,20 @@ describe('payouts: status polling etiquette, repeatPayment, paymentByCustomerId'
 
     clock.advance(60_000);
     const failed = await subgraph.gql(PAYMENT, { id: paymentId });
-    expect(failed.data.payment).toMatchObject({ status: 'FAILED', statusId: 5, isFinal: false, actionNeeded: true, canRepeat: true, error: { message: 'Банк-эмитент отклонил операцию' } });
+    expect(failed.data.payment).toMatchObject({
+      status: 'FAILED',
+      statusId: 5,
+      isFinal: false,
+      actionNeeded: true,
+      canRepeat: true,
+      error: { message: 'Банк-эмитент отклонил операцию' },
+    });
 
-    const repeated = await subgraph.gql(`mutation { repeatPayment(id: "${paymentId}") { id status isFinal history { message } } }`, {}, WRITE);
+    const repeated = await subgraph.gql(
+      `mutation { repeatPayment(id: "${paymentId}") { id status isFinal history { message } } }`,
+      {},
+      WRITE,
+    );
     expect(repeated.errors).toBeUndefined();
     expect(repeated.data.repeatPayment).toMatchObject({ id: paymentId, status: 'PROCESSING', isFinal: false });
     expect(repeated.data.repeatPayment.history[0]).toEqual({ message: 'Повтор выплаты' });
@@ -372,17 +472,29 @@ describe('payouts: status polling etiquette, repeatPayment, paymentByCustomerId'
     const paymentId = String(jump.addPayment({ contractorId: addContractor(jump), amount: '1.66' }));
     clock.advance(31_000);
     const result = await subgraph.gql(PAYMENT, { id: paymentId });
-    expect(result.data.payment).toMatchObject({ status: 'REJECTED', statusId: 2, statusTitle: 'отклонён', isFinal: true, error: { message: 'Выплата отклонена банком получателя' } });
+    expect(result.data.payment).toMatchObject({
+      status: 'REJECTED',
+      statusId: 2,
+      statusTitle: 'отклонён',
+      isFinal: true,
+      error: { message: 'Выплата отклонена банком получателя' },
+    });
   });
 
   it('paymentByCustomerId finds a payout by our key (URL-encoded in the path), null for an unknown one', async () => {
     const { jump, subgraph, clock } = env;
-    const contractorId = addContractor(jump, { legal_form_id: 2, inn: '001234567887', company_agrees_pay_taxes: true, selfEmployed: { is_verified: true, is_can_pay_taxes: true } });
+    const contractorId = addContractor(jump, {
+      legal_form_id: 2,
+      inn: '001234567887',
+      company_agrees_pay_taxes: true,
+      selfEmployed: { is_verified: true, is_can_pay_taxes: true },
+    });
     const key = 'inv 2026:03 [a]@b~{c}';
     const paymentId = String(jump.addPayment({ contractorId, amount: '1000.00', customer_payment_id: key }));
     clock.advance(31_000);
     jump.resetCalls();
-    const query = 'query ($key: String!) { paymentByCustomerId(customerPaymentId: $key) { id customerPaymentId amount amountPaid taxAmount status receipt { status canCancel link } } }';
+    const query =
+      'query ($key: String!) { paymentByCustomerId(customerPaymentId: $key) { id customerPaymentId amount amountPaid taxAmount status receipt { status canCancel link } } }';
     const found = await subgraph.gql(query, { key });
     expect(found.errors).toBeUndefined();
     expect(found.data.paymentByCustomerId).toMatchObject({
@@ -408,7 +520,7 @@ describe('payouts: status polling etiquette, repeatPayment, paymentByCustomerId'
 describe('payouts: a failed status refresh', () => {
   const env = withPayouts({ env: { JUMP_RETRIES: '0' }, jump: { processingMs: 30_000 } });
 
-  it('answers the stored status, and counts as this minute\'s read: the vendor is asked again a minute after the attempt', async () => {
+  it("answers the stored status, and counts as this minute's read: the vendor is asked again a minute after the attempt", async () => {
     const { jump, subgraph, clock } = env;
     const paymentId = String(jump.addPayment({ contractorId: addContractor(jump), amount: '70.00' }));
     const first = await subgraph.gql(PAYMENT, { id: paymentId });

@@ -22,14 +22,18 @@ describe('payouts queries: batching, connections and money', () => {
     }`;
     const result = await subgraph.gql(query);
     expect(result.errors).toBeUndefined();
-    const edges = result.data.payments.edges as Array<{ node: { amount: string; contractor: { id: string; company: { inn: string } | null } } }>;
+    const edges = result.data.payments.edges as Array<{
+      node: { amount: string; contractor: { id: string; company: { inn: string } | null } };
+    }>;
     expect(result.data.payments.totalCount).toBe(100);
     expect(edges).toHaveLength(100);
     expect(new Set(edges.map((edge) => edge.node.contractor.id)).size).toBe(40);
     expect(edges.every((edge) => edge.node.contractor.company?.inn !== undefined)).toBe(true);
 
     // One page of 100 from the vendor, one card per distinct contractor, one req call for their 40 INNs.
-    expect(jump.callsTo('payments.list').map((call) => call.query)).toEqual(['?include=abilities%2Crequisite%2Chistory&page=1&per_page=100']);
+    expect(jump.callsTo('payments.list').map((call) => call.query)).toEqual([
+      '?include=abilities%2Crequisite%2Chistory&page=1&per_page=100',
+    ]);
     expect(jump.callsTo('contractors.get')).toHaveLength(40);
     expect(new Set(jump.callsTo('contractors.get').map((call) => call.path)).size).toBe(40);
     expect(focus.callsTo('req')).toHaveLength(1);
@@ -61,30 +65,47 @@ describe('payouts queries: batching, connections and money', () => {
     expect(result.data.contractors.edges).toHaveLength(200);
     expect(jump.calls.map((call) => `${call.op}${call.query}`)).toEqual(['contractors.list?page=1&per_page=200']);
     // 40 INNs are cached from the first test; the other 160 cost two calls of at most 100.
-    expect(focus.callsTo('req').map((call) => call.ids.length).sort((a, b) => a - b)).toEqual([60, 100]);
+    expect(
+      focus
+        .callsTo('req')
+        .map((call) => call.ids.length)
+        .sort((a, b) => a - b),
+    ).toEqual([60, 100]);
   });
 
   it('connections map first/after onto page/per_page from the allowed set', async () => {
     const { jump, subgraph } = env;
     jump.resetCalls();
-    const first = await subgraph.gql('{ contractors(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } }');
+    const first = await subgraph.gql(
+      '{ contractors(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } }',
+    );
     expect(first.data.contractors.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(['1', '2']);
     expect(first.data.contractors.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const second = await subgraph.gql('query ($after: String) { contractors(first: 2, after: $after) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } }', {
-      after: first.data.contractors.pageInfo.endCursor,
-    });
+    const second = await subgraph.gql(
+      'query ($after: String) { contractors(first: 2, after: $after) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } }',
+      {
+        after: first.data.contractors.pageInfo.endCursor,
+      },
+    );
     expect(second.data.contractors.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(['3', '4']);
     expect(second.data.contractors.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
     // 40 items after offset 9 (items 10–49): one page of 50. 100 after offset 49 (50–149): one page of 150.
     const cursorAt = (index: number) => Buffer.from(`contractors:${index}`).toString('base64url');
-    await subgraph.gql('query ($after: String) { contractors(first: 40, after: $after) { edges { node { id } } } }', { after: cursorAt(9) });
-    const wide = await subgraph.gql('query ($after: String) { contractors(first: 100, after: $after) { edges { node { id } } } }', { after: cursorAt(49) });
+    await subgraph.gql('query ($after: String) { contractors(first: 40, after: $after) { edges { node { id } } } }', {
+      after: cursorAt(9),
+    });
+    const wide = await subgraph.gql('query ($after: String) { contractors(first: 100, after: $after) { edges { node { id } } } }', {
+      after: cursorAt(49),
+    });
     expect(wide.data.contractors.edges[0].node.id).toBe('51');
     expect(wide.data.contractors.edges).toHaveLength(100);
     // 150 after offset 149 (150–299, but only 200 exist): page 2 of 150 covers it in one call.
-    const tail = await subgraph.gql('query ($after: String) { contractors(first: 150, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }', {
-      after: cursorAt(149),
-    });
+    const tail = await subgraph.gql(
+      'query ($after: String) { contractors(first: 150, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }',
+      {
+        after: cursorAt(149),
+      },
+    );
     expect(tail.data.contractors.edges).toHaveLength(50);
     expect(tail.data.contractors.pageInfo.hasNextPage).toBe(false);
     expect(jump.calls.map((call) => call.query)).toEqual([
@@ -124,9 +145,18 @@ describe('payouts queries: batching, connections and money', () => {
 
   it('a contractor answers its card, requisites (masked), balances, identification and payments', async () => {
     const { jump, subgraph } = env;
-    const id = addContractor(jump, { legal_form_id: 2, inn: '001234567887', company_agrees_pay_taxes: true, identified: true, balance: '1234.5', middle_name: 'Ивановна', email: 'se@example.ru' });
+    const id = addContractor(jump, {
+      legal_form_id: 2,
+      inn: '001234567887',
+      company_agrees_pay_taxes: true,
+      identified: true,
+      balance: '1234.5',
+      middle_name: 'Ивановна',
+      email: 'se@example.ru',
+    });
     jump.addPayment({ contractorId: id, amount: '700.00' });
-    const result = await subgraph.gql(`query ($id: ID!) { contractor(id: $id) {
+    const result = await subgraph.gql(
+      `query ($id: ID!) { contractor(id: $id) {
       id phone email fullName legalForm legalFormTitle inn balance balanceCurrency agent { id name }
       requisites { id description typeSlug isDefault accountNumberMasked }
       balances { balance frozenBalance typeName agent { name } }
@@ -134,7 +164,9 @@ describe('payouts queries: batching, connections and money', () => {
       lastApprovedIdentification { status isVerified }
       payments(first: 5) { totalCount edges { node { amount status contractor { id } } } }
       company { inn }
-    } }`, { id: String(id) });
+    } }`,
+      { id: String(id) },
+    );
     expect(result.errors).toBeUndefined();
     const contractor = result.data.contractor;
     expect(contractor).toMatchObject({
@@ -147,7 +179,14 @@ describe('payouts queries: batching, connections and money', () => {
       balanceCurrency: 'RUB',
       agent: { id: '1', name: 'ООО "Альянс-М"' },
       balances: [{ balance: '1234.50', frozenBalance: '0.00', typeName: 'Основной', agent: { name: 'ООО "Альянс-М"' } }],
-      selfEmployed: { isVerified: false, canPayTaxes: false, companyAgreesToPayTaxes: true, warning: true, syncInProgress: false, message: { type: 'error', shortTitle: 'Не привязан к компании' } },
+      selfEmployed: {
+        isVerified: false,
+        canPayTaxes: false,
+        companyAgreesToPayTaxes: true,
+        warning: true,
+        syncInProgress: false,
+        message: { type: 'error', shortTitle: 'Не привязан к компании' },
+      },
       lastApprovedIdentification: { status: 'APPROVED', isVerified: true },
       payments: { totalCount: 1, edges: [{ node: { amount: '700.00', status: 'PROCESSING', contractor: { id: String(id) } } }] },
       company: null,
@@ -167,7 +206,13 @@ describe('payouts queries: batching, connections and money', () => {
     const a = jump.addPayment({ contractorId: id, amount: '0.10' });
     const b = jump.addPayment({ contractorId: id, amount: '0.20' });
     const c = jump.addPayment({ contractorId: id, amount: '99999999.99' });
-    const result = await subgraph.gql(`{ a: payment(id: "${a}") { amount } b: payment(id: "${b}") { amount } c: payment(id: "${c}") { amount amountPaid taxAmount } }`);
-    expect(result.data).toEqual({ a: { amount: '0.10' }, b: { amount: '0.20' }, c: { amount: '99999999.99', amountPaid: '0.00', taxAmount: '0.00' } });
+    const result = await subgraph.gql(
+      `{ a: payment(id: "${a}") { amount } b: payment(id: "${b}") { amount } c: payment(id: "${c}") { amount amountPaid taxAmount } }`,
+    );
+    expect(result.data).toEqual({
+      a: { amount: '0.10' },
+      b: { amount: '0.20' },
+      c: { amount: '99999999.99', amountPaid: '0.00', taxAmount: '0.00' },
+    });
   });
 });

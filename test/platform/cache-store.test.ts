@@ -13,7 +13,10 @@ function memoryStore(maxEntries = 10) {
 describe('cache store', () => {
   it('drops an entry when its TTL passes', async () => {
     const store = memoryStore();
-    await store.setMany([{ key: 'short', value: { n: 1 }, ttlMs: 80 }, { key: 'long', value: { n: 2 }, ttlMs: 60_000 }]);
+    await store.setMany([
+      { key: 'short', value: { n: 1 }, ttlMs: 80 },
+      { key: 'long', value: { n: 2 }, ttlMs: 60_000 },
+    ]);
     expect(await store.getMany(['short', 'long'])).toEqual([{ n: 1 }, { n: 2 }]);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await store.getMany(['short', 'long'])).toEqual([undefined, { n: 2 }]);
@@ -21,7 +24,10 @@ describe('cache store', () => {
 
   it('is bounded: the least recently used entry goes first', async () => {
     const store = memoryStore(2);
-    await store.setMany([{ key: 'a', value: 1, ttlMs: 60_000 }, { key: 'b', value: 2, ttlMs: 60_000 }]);
+    await store.setMany([
+      { key: 'a', value: 1, ttlMs: 60_000 },
+      { key: 'b', value: 2, ttlMs: 60_000 },
+    ]);
     await store.getMany(['a']);
     await store.setMany([{ key: 'c', value: 3, ttlMs: 60_000 }]);
     expect(await store.getMany(['a', 'b', 'c'])).toEqual([1, undefined, 3]);
@@ -32,7 +38,12 @@ describe('cache store', () => {
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const store = new CacheStore(
-      { url: `redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, namespace: 'hung', maxEntries: 10, operationTimeoutMs: 200 },
+      {
+        url: `redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+        namespace: 'hung',
+        maxEntries: 10,
+        operationTimeoutMs: 200,
+      },
       createLogger('silent'),
     );
     const started = performance.now();
@@ -45,8 +56,16 @@ describe('cache store', () => {
 
   it('with Redis unreachable, reads are misses and writes are dropped, without throwing', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
-    const store = new CacheStore({ url: 'redis://127.0.0.1:1', namespace: 'x', maxEntries: 10, operationTimeoutMs: 500 }, createLogger('warn', sink));
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const store = new CacheStore(
+      { url: 'redis://127.0.0.1:1', namespace: 'x', maxEntries: 10, operationTimeoutMs: 500 },
+      createLogger('warn', sink),
+    );
     expect(await store.connect(1_000)).toBe(false);
     await store.setMany([{ key: 'a', value: 1, ttlMs: 1000 }]);
     expect(await store.getMany(['a', 'b'])).toEqual([undefined, undefined]);
@@ -73,7 +92,10 @@ describe('cached values of the wrong shape', () => {
 
 describe('cache store memory bound', () => {
   it('evicts the least recently used values once their total size passes the bound', async () => {
-    const store = new CacheStore({ url: undefined, namespace: 'size', maxEntries: 1000, maxMemoryBytes: 64 * 1024, operationTimeoutMs: 500 }, createLogger('silent'));
+    const store = new CacheStore(
+      { url: undefined, namespace: 'size', maxEntries: 1000, maxMemoryBytes: 64 * 1024, operationTimeoutMs: 500 },
+      createLogger('silent'),
+    );
     const big = 'x'.repeat(10_000); // about 20 kB once stored
     await store.setMany([0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: big, ttlMs: 60_000 })));
     const present = (await store.getMany(['k0', 'k1', 'k2', 'k3'])).map((value) => value !== undefined);

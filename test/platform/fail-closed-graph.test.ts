@@ -4,7 +4,7 @@ import { TEST_FOCUS_KEY, withSubgraph } from '../support/subgraph.ts';
 
 const COMPANY = `query ($inn: String!) { company(inn: $inn) { inn shortName } }`;
 
-describe('a response that is not the vendor\'s shape is an error, never an answer', () => {
+describe("a response that is not the vendor's shape is an error, never an answer", () => {
   const env = withSubgraph({ env: { FOCUS_BREAKER_MIN_CALLS: '100', FOCUS_RETRIES: '0' } });
 
   it.each([
@@ -31,7 +31,9 @@ describe('a response that is not the vendor\'s shape is an error, never an answe
 });
 
 describe('errors that match the fault', () => {
-  const env = withSubgraph({ env: { FOCUS_BREAKER_MIN_CALLS: '100', FOCUS_RETRIES: '0', FOCUS_TIMEOUT: '500ms', REFRESH_MIN_INTERVAL: '0' } });
+  const env = withSubgraph({
+    env: { FOCUS_BREAKER_MIN_CALLS: '100', FOCUS_RETRIES: '0', FOCUS_TIMEOUT: '500ms', REFRESH_MIN_INTERVAL: '0' },
+  });
 
   it.each([
     ['fsspProceedings(first: -1)', 'first'],
@@ -64,7 +66,7 @@ describe('errors that match the fault', () => {
     expect(env.emulator.calls.map((call) => call.method)).toEqual(['req']);
   });
 
-  it('refreshCompany keeps the vendor\'s code: a timeout stays VENDOR_TIMEOUT, malformed JSON VENDOR_BAD_RESPONSE', async () => {
+  it("refreshCompany keeps the vendor's code: a timeout stays VENDOR_TIMEOUT, malformed JSON VENDOR_BAD_RESPONSE", async () => {
     const [inn] = legalEntityInns(1, 72) as [string];
     const refresh = `mutation { refreshCompany(inn: "${inn}") { inn } }`;
     // Cached first: a failed refresh could then answer the cached entry as stale, and must refuse to, with the vendor's code.
@@ -74,7 +76,9 @@ describe('errors that match the fault', () => {
     expect(malformed.errors!.map((error) => error.extensions!.code)).toEqual(['VENDOR_BAD_RESPONSE']);
     env.emulator.injectFault({ fault: { kind: 'hang' }, methods: ['req'], times: 1 });
     const hung = await env.subgraph.gql(refresh);
-    expect(hung.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['VENDOR_TIMEOUT', 'Kontur.Focus req did not answer within 500 ms; the data could not be refreshed (cached data kept)']]);
+    expect(hung.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([
+      ['VENDOR_TIMEOUT', 'Kontur.Focus req did not answer within 500 ms; the data could not be refreshed (cached data kept)'],
+    ]);
   });
 
   it('a 1 MB INN is refused with an error under 4 KB, echoing only a prefix; all-zero INNs and OGRNs cost no call', async () => {
@@ -93,7 +97,9 @@ describe('errors that match the fault', () => {
     );
     expect(body.errors[0]!.extensions.invalid).toEqual([`${'7'.repeat(39)}…`]);
 
-    const zeros = await env.subgraph.gql(`{ a: company(inn: "0000000000") { inn } b: company(inn: "000000000000") { inn } c: company(ogrn: "0000000000000") { inn } }`);
+    const zeros = await env.subgraph.gql(
+      `{ a: company(inn: "0000000000") { inn } b: company(inn: "000000000000") { inn } c: company(ogrn: "0000000000000") { inn } }`,
+    );
     expect(zeros.errors!.map((error) => error.message)).toEqual([
       'Invalid INN in "inn": "0000000000" (all zeros is not a taxpayer number)',
       'Invalid INN in "inn": "000000000000" (all zeros is not a taxpayer number)',
@@ -172,8 +178,12 @@ describe('readiness while draining', () => {
 
 describe('GraphiQL and introspection with a real Jump.Finance key', () => {
   const secret = 'router-secret-for-introspection';
-  const live = withSubgraph({ env: { JUMP_API_KEY: 'live-jump-key-0123456789', JUMP_BASE_URL: 'http://127.0.0.1:9', ROUTER_SECRET: secret } });
-  const opted = withSubgraph({ env: { JUMP_API_KEY: 'live-jump-key-0123456789', JUMP_BASE_URL: 'http://127.0.0.1:9', ROUTER_SECRET: secret, GRAPHIQL: 'on' } });
+  const live = withSubgraph({
+    env: { JUMP_API_KEY: 'live-jump-key-0123456789', JUMP_BASE_URL: 'http://127.0.0.1:9', ROUTER_SECRET: secret },
+  });
+  const opted = withSubgraph({
+    env: { JUMP_API_KEY: 'live-jump-key-0123456789', JUMP_BASE_URL: 'http://127.0.0.1:9', ROUTER_SECRET: secret, GRAPHIQL: 'on' },
+  });
   const headers = { 'router-authorization': secret };
 
   it('are off by default even outside production; GRAPHIQL=on turns them on, still behind ROUTER_SECRET', async () => {
@@ -199,7 +209,10 @@ describe('review findings: holes closed', () => {
 
   it('a vendor echoing only part of the key (20 characters, mid-text) leaks it nowhere', async () => {
     const [inn] = legalEntityInns(1, 91) as [string];
-    env.emulator.injectFault({ fault: { kind: 'status', status: 400, body: `key ${TEST_FOCUS_KEY.slice(0, 20)} is not valid here` }, methods: ['req'] });
+    env.emulator.injectFault({
+      fault: { kind: 'status', status: 400, body: `key ${TEST_FOCUS_KEY.slice(0, 20)} is not valid here` },
+      methods: ['req'],
+    });
     let answer: string;
     try {
       answer = await (
@@ -260,7 +273,10 @@ describe('review findings: holes closed', () => {
       const watch = await env.subgraph.gql(`mutation { watchCompanies(inns: ["6663003127"]) { watched unknown } }`);
       expect([watch.data.watchCompanies, watch.errors!.map((error) => error.extensions!.code)]).toEqual([null, ['VENDOR_BAD_RESPONSE']]);
       const changed = await env.subgraph.gql(`{ changedCompanies(date: "2026-11-20") { inn } }`);
-      expect([changed.data.changedCompanies, changed.errors!.map((error) => error.extensions!.code)]).toEqual([null, ['VENDOR_BAD_RESPONSE']]);
+      expect([changed.data.changedCompanies, changed.errors!.map((error) => error.extensions!.code)]).toEqual([
+        null,
+        ['VENDOR_BAD_RESPONSE'],
+      ]);
     } finally {
       env.emulator.clearFaults();
     }
@@ -279,6 +295,9 @@ describe('review findings: holes closed', () => {
 
   it('an undecodable document URL is a plain 400, not a JSON-body complaint', async () => {
     const response = await fetch(`${env.subgraph.url}/documents/%E0%A4%A.pdf`);
-    expect([response.status, await response.json()]).toEqual([400, { errors: [{ message: 'Bad request', extensions: { code: 'BAD_REQUEST' } }] }]);
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { errors: [{ message: 'Bad request', extensions: { code: 'BAD_REQUEST' } }] },
+    ]);
   });
 });

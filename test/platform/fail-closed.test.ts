@@ -18,7 +18,9 @@ describe('fail closed at start-up', () => {
   it('a router secret of 16 spaces refuses to start', async () => {
     const { code, output } = await runUntilExit({ ...CLEAN, ROUTER_SECRET: ' '.repeat(16) });
     expect(code).toBe(1);
-    expect(output.trim()).toBe('Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET is blank (only whitespace); set a real value or leave it unset');
+    expect(output.trim()).toBe(
+      'Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET is blank (only whitespace); set a real value or leave it unset',
+    );
   });
 
   it('production without FOCUS_API_KEY starts no emulator (one listening port), says which vendors are live, and company answers notConfigured', async () => {

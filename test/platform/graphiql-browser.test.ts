@@ -41,7 +41,7 @@ const chromiumPath = findChromium();
 if (!chromiumPath) {
   console.warn(
     `test/graphiql-browser.test.ts SKIPPED: no Chromium binary found (looked for ${CANDIDATES.join(', ')}). ` +
-      'Install Debian\'s `chromium` or set CHROMIUM_PATH to run it.',
+      "Install Debian's `chromium` or set CHROMIUM_PATH to run it.",
   );
 }
 

@@ -3,7 +3,6 @@ import { legalEntityInns } from '../support/inns.ts';
 import { TEST_FOCUS_KEY, withSubgraph } from '../support/subgraph.ts';
 import { metricsText, sample } from '../support/metrics.ts';
 
-
 const NAMES = `query CrmList($inns: [String!]!) { companies(inns: $inns) { inn shortName } }`;
 
 describe('health, readiness and metrics', () => {
@@ -73,9 +72,17 @@ describe('access control', () => {
     const denied = await fetch(`${env.subgraph.url}/graphql`, { method: 'POST', headers, body: query });
     expect(denied.status).toBe(401);
     expect(((await denied.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const wrong = await fetch(`${env.subgraph.url}/graphql`, { method: 'POST', headers: { ...headers, 'router-authorization': 'nope' }, body: query });
+    const wrong = await fetch(`${env.subgraph.url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'router-authorization': 'nope' },
+      body: query,
+    });
     expect(wrong.status).toBe(401);
-    const allowed = await fetch(`${env.subgraph.url}/graphql`, { method: 'POST', headers: { ...headers, 'router-authorization': ROUTER_SECRET }, body: query });
+    const allowed = await fetch(`${env.subgraph.url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'router-authorization': ROUTER_SECRET },
+      body: query,
+    });
     expect(allowed.status).toBe(200);
     expect(((await allowed.json()) as any).data.company.shortName).toBe('АО "ПФ "СКБ Контур"');
   });
@@ -96,10 +103,14 @@ describe('access control', () => {
     // A vendor error body echoing an INN, an operation named after an INN, a crafted request id.
     const [failing] = legalEntityInns(1, 58);
     env.emulator.injectFault({ fault: { kind: 'status', status: 400, body: `Invalid parameter inn=${failing}` }, times: 1 });
-    await env.subgraph.gql(`query Inn_${failing!.slice(0, 4)}_${failing!.slice(4)} { company(inn: "${failing}") { inn } }`, {}, {
-      ...auth,
-      'x-request-id': `https://x/?key=${TEST_FOCUS_KEY}&inn=${failing}`,
-    });
+    await env.subgraph.gql(
+      `query Inn_${failing!.slice(0, 4)}_${failing!.slice(4)} { company(inn: "${failing}") { inn } }`,
+      {},
+      {
+        ...auth,
+        'x-request-id': `https://x/?key=${TEST_FOCUS_KEY}&inn=${failing}`,
+      },
+    );
     inns.push(failing!);
     const metrics = await metricsText(env.subgraph.url, { authorization: `Bearer ${METRICS_TOKEN}` });
     const logs = env.subgraph.logs.join('\n');
@@ -117,7 +128,7 @@ describe('access control', () => {
 describe('query limits, before any vendor call', () => {
   const env = withSubgraph();
 
-  it('a query asking 10 000 companies\' analytics is rejected with the estimate in the message', async () => {
+  it("a query asking 10 000 companies' analytics is rejected with the estimate in the message", async () => {
     env.emulator.resetCalls();
     const inns = legalEntityInns(10_000, 55);
     const result = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { analytics { revenue } } }`, { inns });

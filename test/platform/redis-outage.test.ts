@@ -25,7 +25,8 @@ function failures(response: GraphQLResponse, inns: string[]): string[] {
   const companies = (response.data?.companies ?? []) as Array<{ inn: string; shortName: string | null } | null>;
   if (companies.length !== inns.length) problems.push(`${companies.length} companies for ${inns.length} INNs`);
   companies.forEach((company, index) => {
-    if (company?.inn !== inns[index] || typeof company?.shortName !== 'string') problems.push(`companies[${index}] = ${JSON.stringify(company)}`);
+    if (company?.inn !== inns[index] || typeof company?.shortName !== 'string')
+      problems.push(`companies[${index}] = ${JSON.stringify(company)}`);
   });
   return problems;
 }
@@ -75,7 +76,12 @@ describe.skipIf(!hasRedisServer)('Redis killed in the middle of a run', () => {
     expect(problems).toEqual([]);
     // Before the kill Redis did its job: queries 0–4 each met one new INN pair member (5 calls), queries 5–9 cost nothing.
     expect(callsAtKill).toBe(5);
-    expect(emulator.calls.slice(0, callsAtKill).flatMap((call) => call.ids).sort()).toEqual([...pool].sort());
+    expect(
+      emulator.calls
+        .slice(0, callsAtKill)
+        .flatMap((call) => call.ids)
+        .sort(),
+    ).toEqual([...pool].sort());
     // After it, nothing is cached anywhere, so every later query went to the vendor: the answers are real, not cached.
     const queriesAfterKill = RUN_LENGTH - KILL_AFTER - 1;
     expect(callsAfter.at(-1)! - callsAfter[KILL_AFTER]!).toBe(queriesAfterKill);

@@ -40,7 +40,9 @@ describe('graceful shutdown', () => {
     });
     try {
       const operations = Array.from({ length: 50 }, (_, index) => legalEntityInns(11, 600 + index));
-      const answers = operations.map((inns) => postGraphQL(server.url, `query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns }));
+      const answers = operations.map((inns) =>
+        postGraphQL(server.url, `query ($inns: [String!]!) { companies(inns: $inns) { inn } }`, { inns }),
+      );
       while (slow.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise((resolve) => setTimeout(resolve, 200));
       const stoppedAt = performance.now();

@@ -14,23 +14,29 @@ describe('vendor-cost estimate', () => {
 
   it('batches across aliases: 11 single-company lookups with every group cost 5 calls, not 55', () => {
     const aliases = legalEntityInns(11, 71)
-      .map((inn, i) => `c${i}: company(inn: "${inn}") { activities { code } analytics { revenue } licences { number } financials { year } }`)
+      .map(
+        (inn, i) => `c${i}: company(inn: "${inn}") { activities { code } analytics { revenue } licences { number } financials { year } }`,
+      )
       .join(' ');
     expect(estimate(`{ ${aliases} }`)).toBe(5);
   });
 
   it('counts paged fields per company and page, and the companies their purchases name', () => {
     expect(estimate(`{ company(inn: "6663003127") { fsspProceedings(first: 1000) { totalCount } } }`)).toBe(2);
-    expect(estimate(`{ company(inn: "6663003127") { purchases(role: CUSTOMER, first: 100) { edges { node { participants { company { shortName } } } } } } }`)).toBe(
-      1 + 1 + 2,
-    );
+    expect(
+      estimate(
+        `{ company(inn: "6663003127") { purchases(role: CUSTOMER, first: 100) { edges { node { participants { company { shortName } } } } } } }`,
+      ),
+    ).toBe(1 + 1 + 2);
   });
 });
 
 describe('the estimate never undercounts a field', () => {
   const env = withSubgraph();
   // @apollo/subgraph builds with graphql's CommonJS copy: inspect its types structurally, not with graphql's predicates.
-  const company = buildSchema(MODULES).getType('Company') as unknown as { getFields(): Record<string, { type: unknown; args: Array<{ name: string }> }> };
+  const company = buildSchema(MODULES).getType('Company') as unknown as {
+    getFields(): Record<string, { type: unknown; args: Array<{ name: string }> }>;
+  };
   const namedType = (type: any): any => (type.ofType ? namedType(type.ofType) : type);
   let seed = 0;
 

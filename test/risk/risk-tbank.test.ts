@@ -21,10 +21,17 @@ describe('risk with T-Bank configured', () => {
     await focus.close();
   });
 
-  it('T-Bank\'s frozen-account decisions become a TBANK factor next to Kontur\'s blocked-accounts marker', async () => {
-    const result = await subgraph.gql(`{ company(inn: "366512608416") { tbankCheck { __typename } risk { level requiresReview factors { code severity source details { name value } } } } }`);
+  it("T-Bank's frozen-account decisions become a TBANK factor next to Kontur's blocked-accounts marker", async () => {
+    const result = await subgraph.gql(
+      `{ company(inn: "366512608416") { tbankCheck { __typename } risk { level requiresReview factors { code severity source details { name value } } } } }`,
+    );
     expect(result.errors).toBeUndefined();
-    const factors = result.data.company.risk.factors as Array<{ code: string; severity: string; source: string; details: Array<{ name: string; value: string }> }>;
+    const factors = result.data.company.risk.factors as Array<{
+      code: string;
+      severity: string;
+      source: string;
+      details: Array<{ name: string; value: string }>;
+    }>;
     const frozen = factors.find((factor) => factor.code === 'TBANK_FROZEN_ACCOUNTS');
     expect(frozen).toMatchObject({ severity: 'RED', source: 'TBANK' });
     expect(Number(frozen!.details.find((detail) => detail.name === 'decisions')!.value)).toBeGreaterThanOrEqual(1);
@@ -57,7 +64,11 @@ describe('risk with T-Bank configured', () => {
     try {
       const result = await subgraph.gql(query);
       // Consulted (sources) but failed (unavailableSources): the profile asks for review instead of looking clean.
-      expect(result.data.company.risk).toMatchObject({ requiresReview: true, sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: ['TBANK'] });
+      expect(result.data.company.risk).toMatchObject({
+        requiresReview: true,
+        sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'],
+        unavailableSources: ['TBANK'],
+      });
       expect(result.data.company.risk.factors.filter((factor: { source: string }) => factor.source === 'TBANK')).toEqual([]);
     } finally {
       tbank.clearFaults();

@@ -22,7 +22,12 @@ function policyFile(name: string, text: string): string {
 }
 
 /** Replaces what the emulator's analytics answers for a company (keeping its identity) and its express report flags. */
-async function shape(env: ReturnType<typeof withSubgraph>, inn: string, analytics: Record<string, unknown>, summary?: Record<string, boolean>) {
+async function shape(
+  env: ReturnType<typeof withSubgraph>,
+  inn: string,
+  analytics: Record<string, unknown>,
+  summary?: Record<string, boolean>,
+) {
   const url = `${env.emulator.url}/req?key=${TEST_FOCUS_KEY}&inn=${inn}`;
   const [record] = (await (await fetch(url)).json()) as Array<Record<string, any>>;
   env.emulator.setRecords('analytics', inn, [{ inn, ogrn: record!.ogrn, focusHref: record!.focusHref, analytics }]);
@@ -55,7 +60,11 @@ describe('risk profile with the default policy', () => {
     const risk = (await env.subgraph.gql(RISK, { inn })).data.company.risk;
     expect(risk).toMatchObject({ level: 'CRITICAL', requiresReview: true, score: 100 });
     const byCode = Object.fromEntries(risk.factors.map((factor: { code: string }) => [factor.code, factor]));
-    expect(byCode.MASS_ADDRESS).toMatchObject({ severity: 'RED', source: 'ANALYTICS', details: [{ name: 'sameAddressActiveCompanies', value: '120' }] });
+    expect(byCode.MASS_ADDRESS).toMatchObject({
+      severity: 'RED',
+      source: 'ANALYTICS',
+      details: [{ name: 'sameAddressActiveCompanies', value: '120' }],
+    });
     expect(byCode.DISQUALIFIED_HEAD).toMatchObject({ severity: 'RED', title: 'Дисквалифицированный руководитель' });
   });
 
@@ -80,9 +89,21 @@ describe('risk profile with the default policy', () => {
     const [small, large] = legalEntityInns(2, 95) as [string, string];
     await shape(env, small, { q6001: 2025, s6004: 10_000_000, s1001: 200_000, q1001: 2 });
     await shape(env, large, { q6001: 2025, s6004: 10_000_000, s1001: 2_000_000, q1001: 9 });
-    const yellow = (await env.subgraph.gql(RISK, { inn: small })).data.company.risk.factors.find((f: { code: string }) => f.code === 'ENFORCEMENT_DEBT');
-    const red = (await env.subgraph.gql(RISK, { inn: large })).data.company.risk.factors.find((f: { code: string }) => f.code === 'ENFORCEMENT_DEBT');
-    expect(yellow).toMatchObject({ severity: 'YELLOW', details: [{ name: 'amount', value: '200 000 ₽' }, { name: 'count', value: '2' }, { name: 'revenue', value: '10 000 000 ₽' }, { name: 'percentOfRevenue', value: '2.0' }] });
+    const yellow = (await env.subgraph.gql(RISK, { inn: small })).data.company.risk.factors.find(
+      (f: { code: string }) => f.code === 'ENFORCEMENT_DEBT',
+    );
+    const red = (await env.subgraph.gql(RISK, { inn: large })).data.company.risk.factors.find(
+      (f: { code: string }) => f.code === 'ENFORCEMENT_DEBT',
+    );
+    expect(yellow).toMatchObject({
+      severity: 'YELLOW',
+      details: [
+        { name: 'amount', value: '200 000 ₽' },
+        { name: 'count', value: '2' },
+        { name: 'revenue', value: '10 000 000 ₽' },
+        { name: 'percentOfRevenue', value: '2.0' },
+      ],
+    });
     expect(red).toMatchObject({ severity: 'RED' });
   });
 
@@ -91,8 +112,18 @@ describe('risk profile with the default policy', () => {
       factors { code weight enabled critical } thresholds { enforcementDebt { minAmount percentOfRevenue } sameAddressCompanies } } }`);
     const policy = result.data.riskPolicy;
     expect(policy).toMatchObject({ source: 'defaults', reviewThreshold: 50, levels: { medium: 20, high: 50, critical: 80 } });
-    expect(policy.factors.find((factor: { code: string }) => factor.code === 'MASS_ADDRESS')).toEqual({ code: 'MASS_ADDRESS', weight: 40, enabled: true, critical: true });
-    expect(policy.factors.find((factor: { code: string }) => factor.code === 'YOUNG_COMPANY')).toEqual({ code: 'YOUNG_COMPANY', weight: 15, enabled: true, critical: false });
+    expect(policy.factors.find((factor: { code: string }) => factor.code === 'MASS_ADDRESS')).toEqual({
+      code: 'MASS_ADDRESS',
+      weight: 40,
+      enabled: true,
+      critical: true,
+    });
+    expect(policy.factors.find((factor: { code: string }) => factor.code === 'YOUNG_COMPANY')).toEqual({
+      code: 'YOUNG_COMPANY',
+      weight: 15,
+      enabled: true,
+      critical: false,
+    });
     expect(policy.thresholds).toEqual({ enforcementDebt: { minAmount: 100_000, percentOfRevenue: 1 }, sameAddressCompanies: 50 });
   });
 
@@ -106,7 +137,15 @@ describe('risk profile with the default policy', () => {
     expect(env.emulator.callsTo('req')).toHaveLength(10);
     expect(env.emulator.callsTo('analytics')).toHaveLength(10);
     expect(env.emulator.calls).toHaveLength(20);
-    expect(cold.data.screenCounterparties[999]).toEqual({ inn: inns[999], statusCode: null, riskLevel: null, requiresReview: null, factorCodes: [], error: null, company: null });
+    expect(cold.data.screenCounterparties[999]).toEqual({
+      inn: inns[999],
+      statusCode: null,
+      riskLevel: null,
+      requiresReview: null,
+      factorCodes: [],
+      error: null,
+      company: null,
+    });
     expect(cold.data.screenCounterparties[0].riskLevel).toMatch(/^(LOW|MEDIUM|HIGH|CRITICAL)$/);
     env.emulator.resetCalls();
     const warm = await env.subgraph.gql(query, { inns });
@@ -118,7 +157,14 @@ describe('risk profile with the default policy', () => {
 describe('a policy file changes the levels', () => {
   const strict = policyFile(
     'strict.yaml',
-    ['reviewThreshold: 30', 'levels: { medium: 10, high: 30, critical: 60 }', 'criticalFactors: []', 'factors:', '  MASS_ADDRESS: { weight: 70 }', ''].join('\n'),
+    [
+      'reviewThreshold: 30',
+      'levels: { medium: 10, high: 30, critical: 60 }',
+      'criticalFactors: []',
+      'factors:',
+      '  MASS_ADDRESS: { weight: 70 }',
+      '',
+    ].join('\n'),
   );
   const env = withSubgraph({ env: { RISK_POLICY_PATH: strict } });
 
@@ -136,7 +182,7 @@ describe('a policy file changes the levels', () => {
   });
 });
 
-describe('the README\'s policy example', () => {
+describe("the README's policy example", () => {
   it('is a valid policy with the documented values', () => {
     const readme = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const example = /\*\*The policy\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
@@ -159,9 +205,9 @@ describe('an invalid policy', () => {
     const emulator = await startEmulator();
     const bad = policyFile('bad.yaml', 'levels: { medium: 60, high: 50, critical: 80 }\n');
     try {
-      await expect(startServerProcess({ FOCUS_BASE_URL: emulator.url, FOCUS_API_KEY: TEST_FOCUS_KEY, RISK_POLICY_PATH: bad })).rejects.toThrow(
-        /server exited with 1:[\s\S]*Invalid risk policy[\s\S]*levels: levels must rise: medium ≤ high ≤ critical/,
-      );
+      await expect(
+        startServerProcess({ FOCUS_BASE_URL: emulator.url, FOCUS_API_KEY: TEST_FOCUS_KEY, RISK_POLICY_PATH: bad }),
+      ).rejects.toThrow(/server exited with 1:[\s\S]*Invalid risk policy[\s\S]*levels: levels must rise: medium ≤ high ≤ critical/);
     } finally {
       await emulator.close();
     }

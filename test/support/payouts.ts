@@ -85,8 +85,21 @@ export const CREATE_PAYMENT = /* GraphQL */ `
     createPayment(input: $input) {
       customerPaymentId
       replayed
-      warnings { code message source }
-      payment { id customerPaymentId amount status isFinal contractor { id } }
+      warnings {
+        code
+        message
+        source
+      }
+      payment {
+        id
+        customerPaymentId
+        amount
+        status
+        isFinal
+        contractor {
+          id
+        }
+      }
     }
   }
 `;
@@ -104,7 +117,14 @@ export function fakeCalls(client: Partial<JumpClient>, maxConcurrency = 4): Jump
 }
 
 /** A payout as Jump.Finance answers it, with only what the units look at filled in. */
-export function jumpPayment(fields: { id: number; statusId?: number; isFinal?: boolean; amount?: string; contractorId?: number; key?: string }): JumpPayment {
+export function jumpPayment(fields: {
+  id: number;
+  statusId?: number;
+  isFinal?: boolean;
+  amount?: string;
+  contractorId?: number;
+  key?: string;
+}): JumpPayment {
   return {
     id: fields.id,
     customer_payment_id: fields.key ?? null,

@@ -92,7 +92,11 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
       const callerSetsSecret = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'router-authorization');
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(routerSecret && !callerSetsSecret ? { 'router-authorization': routerSecret } : {}), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(routerSecret && !callerSetsSecret ? { 'router-authorization': routerSecret } : {}),
+          ...headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse;

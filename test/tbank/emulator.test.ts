@@ -24,25 +24,44 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
     for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: TEST_TBANK_TOKEN }] as Array<Record<string, string>>) {
       const answer = await get('excerpt/by-inn?inn=7700000009', headers);
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ errorId: expect.stringMatching(/^[0-9a-f]{16}$/), errorCode: 'UNAUTHORIZED', errorMessage: 'Токен недействителен' });
+      expect(answer.body).toEqual({
+        errorId: expect.stringMatching(/^[0-9a-f]{16}$/),
+        errorCode: 'UNAUTHORIZED',
+        errorMessage: 'Токен недействителен',
+      });
       expect(answer.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
     const echoed = await get('excerpt/by-inn?inn=7700000009', { authorization: `Bearer ${TEST_TBANK_TOKEN}`, 'x-request-id': 'trace-42' });
     expect(echoed.requestId).toBe('trace-42');
-    expect(emulator.calls.at(-1)).toMatchObject({ method: 'excerpt/by-inn', ids: ['7700000009'], status: 200, authorized: true, requestId: 'trace-42' });
+    expect(emulator.calls.at(-1)).toMatchObject({
+      method: 'excerpt/by-inn',
+      ids: ['7700000009'],
+      status: 200,
+      authorized: true,
+      requestId: 'trace-42',
+    });
     expect(JSON.stringify(emulator.calls)).not.toContain(TEST_TBANK_TOKEN);
   });
 
   it('400 INVALID for malformed or checksum-invalid identifiers and a bad limit/offset; 422 NO_DATA when unknown', async () => {
-    expect(await get('excerpt/by-inn?inn=770000000')).toMatchObject({ status: 400, body: { errorCode: 'INVALID', errorMessage: 'Некорректный ИНН: 770000000' } });
+    expect(await get('excerpt/by-inn?inn=770000000')).toMatchObject({
+      status: 400,
+      body: { errorCode: 'INVALID', errorMessage: 'Некорректный ИНН: 770000000' },
+    });
     expect((await get('excerpt/by-inn?inn=7700000008')).body.errorCode).toBe('INVALID');
-    expect(await get('excerpt?ogrn=1117746000009')).toMatchObject({ status: 400, body: { errorCode: 'INVALID', errorMessage: 'Некорректный ОГРН: 1117746000009' } });
+    expect(await get('excerpt?ogrn=1117746000009')).toMatchObject({
+      status: 400,
+      body: { errorCode: 'INVALID', errorMessage: 'Некорректный ОГРН: 1117746000009' },
+    });
     expect((await get('excerpt?ogrn=11177460000')).body.errorCode).toBe('INVALID');
     for (const paging of ['', '&limit=0&offset=0', '&limit=101&offset=0', '&limit=10', '&limit=10&offset=-1', '&limit=x&offset=0']) {
       expect((await get(`contracts?ogrn=1117746000008${paging}`)).status, paging).toBe(400);
     }
     const unknown = unknownInn(5);
-    expect(await get(`excerpt/by-inn?inn=${unknown}`)).toMatchObject({ status: 422, body: { errorCode: 'NO_DATA', errorMessage: `Данные не найдены: ИНН ${unknown}` } });
+    expect(await get(`excerpt/by-inn?inn=${unknown}`)).toMatchObject({
+      status: 422,
+      body: { errorCode: 'NO_DATA', errorMessage: `Данные не найдены: ИНН ${unknown}` },
+    });
   });
 
   it('serves excerpts with "+03:00" SPARK dates and money strings, by INN and by OGRN, and the contracts by limit/offset', async () => {
@@ -78,7 +97,10 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await get('excerpt/by-inn?inn=7700000009')).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
-      expect((await get('excerpt/by-inn?inn=7700000009')).body).toMatchObject({ errorCode: 'TOO_MANY_REQUESTS', errorMessage: 'Слишком много запросов. Попробуйте позже' });
+      expect((await get('excerpt/by-inn?inn=7700000009')).body).toMatchObject({
+        errorCode: 'TOO_MANY_REQUESTS',
+        errorMessage: 'Слишком много запросов. Попробуйте позже',
+      });
       await new Promise((resolve) => setTimeout(resolve, 450));
       expect((await get('excerpt/by-inn?inn=7700000009')).status).toBe(200);
     } finally {
@@ -88,9 +110,14 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
 
   it('misbehaves on demand: error statuses with a T-Bank body, truncated JSON, a reset connection', async () => {
     emulator.injectFault({ fault: { kind: 'status', status: 500 }, times: 1, methods: ['excerpt/by-inn'] });
-    expect(await get('excerpt/by-inn?inn=7700000009')).toMatchObject({ status: 500, body: { errorCode: 'INTERNAL_ERROR', errorMessage: 'Непредвиденная ошибка. Попробуйте позже' } });
+    expect(await get('excerpt/by-inn?inn=7700000009')).toMatchObject({
+      status: 500,
+      body: { errorCode: 'INTERNAL_ERROR', errorMessage: 'Непредвиденная ошибка. Попробуйте позже' },
+    });
     emulator.injectFault({ fault: { kind: 'malformedJson' }, times: 1 });
-    const truncated = await fetch(`${emulator.url}/api/v1/counterparty/excerpt/by-inn?inn=7700000009`, { headers: { authorization: `Bearer ${TEST_TBANK_TOKEN}` } });
+    const truncated = await fetch(`${emulator.url}/api/v1/counterparty/excerpt/by-inn?inn=7700000009`, {
+      headers: { authorization: `Bearer ${TEST_TBANK_TOKEN}` },
+    });
     await expect(truncated.json()).rejects.toThrow();
     emulator.injectFault({ fault: { kind: 'reset' }, times: 1 });
     await expect(get('excerpt/by-inn?inn=7700000009')).rejects.toThrow();
@@ -105,17 +132,33 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
       const response = await fetch(`${emulator.url}/api/v1/counterparty/excerpt/by-inn?inn=7700000009`, {
         headers: { authorization: `Bearer ${TEST_TBANK_TOKEN}`, 'x-request-id': 'trace-1' },
       });
-      return { status: response.status, requestId: response.headers.get('x-request-id'), contentType: response.headers.get('content-type'), body: (await response.json()) as any };
+      return {
+        status: response.status,
+        requestId: response.headers.get('x-request-id'),
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()) as any,
+      };
     };
     const message = await echo('errorMessage');
     expect(message.status).toBe(400);
     expect(message.body.errorCode).toBe('INVALID');
     expect(message.body.errorMessage.indexOf(TEST_TBANK_TOKEN)).toBe(190);
-    expect(message.body.errorMessage.slice(0, 200)).toBe(`${'Недействительные данные авторизации, получено: '.padEnd(190, '.')}${TEST_TBANK_TOKEN.slice(0, 10)}`);
-    expect((await echo('errorCode', 403)).body).toEqual({ errorId: expect.stringMatching(/^[0-9a-f]{16}$/), errorCode: TEST_TBANK_TOKEN, errorMessage: 'Ошибка' });
+    expect(message.body.errorMessage.slice(0, 200)).toBe(
+      `${'Недействительные данные авторизации, получено: '.padEnd(190, '.')}${TEST_TBANK_TOKEN.slice(0, 10)}`,
+    );
+    expect((await echo('errorCode', 403)).body).toEqual({
+      errorId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      errorCode: TEST_TBANK_TOKEN,
+      errorMessage: 'Ошибка',
+    });
     expect((await echo('errorId', 500)).body).toEqual({ errorId: TEST_TBANK_TOKEN, errorCode: 'INTERNAL_ERROR', errorMessage: 'Ошибка' });
     expect(await echo('requestId', 200)).toMatchObject({ status: 200, requestId: TEST_TBANK_TOKEN, body: { companyType: 'company' } });
-    expect(await echo('contentType', 200)).toMatchObject({ status: 200, contentType: `text/${TEST_TBANK_TOKEN}`, requestId: 'trace-1', body: { companyType: 'company' } });
+    expect(await echo('contentType', 200)).toMatchObject({
+      status: 200,
+      contentType: `text/${TEST_TBANK_TOKEN}`,
+      requestId: 'trace-1',
+      body: { companyType: 'company' },
+    });
     // Its own call log still never holds the token.
     expect(emulator.calls.at(-4)).toMatchObject({ status: 403, errorCode: 'ECHOED_TOKEN' });
     expect(JSON.stringify(emulator.calls)).not.toContain(TEST_TBANK_TOKEN);

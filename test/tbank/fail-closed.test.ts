@@ -4,7 +4,14 @@ import type { TbankEchoPlace, TbankEmulator } from '../../src/modules/tbank/emul
 import { companyFacts, syntheticExcerpt } from '../../src/modules/tbank/emulator/synthetic.ts';
 import { legalEntityInns } from '../support/inns.ts';
 import { startEmulator, type GraphQLResponse } from '../support/subgraph.ts';
-import { TEST_TBANK_TOKEN, leakedFragments, logLines, startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from '../support/tbank.ts';
+import {
+  TEST_TBANK_TOKEN,
+  leakedFragments,
+  logLines,
+  startTbankSubgraph,
+  startTestTbankEmulator,
+  type TbankSubgraph,
+} from '../support/tbank.ts';
 
 /**
  * "Fail closed" for T-Bank: vendor-supplied text reaches answers and logs only through an allow-list, a vendor echoing
@@ -54,7 +61,14 @@ describe('vendor-supplied fields pass only through the allow-list', () => {
   it('token-shaped errorCode, errorId and X-Request-Id are passed on as they are', async () => {
     const [inn] = legalEntityInns(1, 60);
     tbank.injectFault({
-      fault: { kind: 'status', status: 400, errorCode: 'INVALID_PARAMS', errorId: '1b3c8ae867bc100d', requestId: 'tb-7f3e:42', errorMessage: `Некорректный ИНН: ${inn}` },
+      fault: {
+        kind: 'status',
+        status: 400,
+        errorCode: 'INVALID_PARAMS',
+        errorId: '1b3c8ae867bc100d',
+        requestId: 'tb-7f3e:42',
+        errorMessage: `Некорректный ИНН: ${inn}`,
+      },
       times: 1,
       whenIdsInclude: [inn!],
     });
@@ -70,13 +84,23 @@ describe('vendor-supplied fields pass only through the allow-list', () => {
       vendorCode: 'INVALID_PARAMS',
     });
     const [sent] = sentIds(inn!);
-    expect(logLines(both, 'T-Bank call').find((line) => line.vendorRequestId === sent)).toMatchObject({ vendorAnsweredRequestId: 'tb-7f3e:42', status: 400 });
+    expect(logLines(both, 'T-Bank call').find((line) => line.vendorRequestId === sent)).toMatchObject({
+      vendorAnsweredRequestId: 'tb-7f3e:42',
+      status: 400,
+    });
   });
 
   it('anything not token-shaped is dropped, and our own X-Request-Id stands for the vendor’s', async () => {
     const [inn] = legalEntityInns(1, 61);
     tbank.injectFault({
-      fault: { kind: 'status', status: 400, errorCode: 'INVALID <b>PARAMS</b>', errorId: 'e'.repeat(65), requestId: 'trace 42; drop table', errorMessage: 'Ошибка' },
+      fault: {
+        kind: 'status',
+        status: 400,
+        errorCode: 'INVALID <b>PARAMS</b>',
+        errorId: 'e'.repeat(65),
+        requestId: 'trace 42; drop table',
+        errorMessage: 'Ошибка',
+      },
       times: 1,
       whenIdsInclude: [inn!],
     });
@@ -102,13 +126,20 @@ describe('vendor-supplied fields pass only through the allow-list', () => {
     const detail = 'Отказ: ИНН #, карта •••• 1111, заголовок Authorization: Bearer *** отклонён';
     expect(error.message).toBe(`T-Bank excerpt/by-inn refused the request (HTTP 400 INVALID: ${detail})`);
     const [sent] = sentIds(inn!);
-    expect(logLines(both, 'T-Bank call failed').find((line) => line.vendorRequestId === sent)).toMatchObject({ detail, vendorCode: 'INVALID' });
+    expect(logLines(both, 'T-Bank call failed').find((line) => line.vendorRequestId === sent)).toMatchObject({
+      detail,
+      vendorCode: 'INVALID',
+    });
   });
 
   it('errorMessage is redacted before it is cut at 200: a token at character 190 leaves no prefix behind', async () => {
     const [inn] = legalEntityInns(1, 63);
     const lead = 'Ошибка авторизации, получено: '.padEnd(190, '.');
-    tbank.injectFault({ fault: { kind: 'status', status: 400, errorMessage: `${lead}${TEST_TBANK_TOKEN} (заголовок Authorization)` }, times: 1, whenIdsInclude: [inn!] });
+    tbank.injectFault({
+      fault: { kind: 'status', status: 400, errorMessage: `${lead}${TEST_TBANK_TOKEN} (заголовок Authorization)` },
+      times: 1,
+      whenIdsInclude: [inn!],
+    });
     const error = await tbankCheckError(inn!);
     // 190 + "***" + 6 characters = 199, then the cut mark.
     const detail = `${lead}*** (заго…`;
@@ -133,7 +164,8 @@ describe('a vendor echoing the token back leaks no piece of it', () => {
   async function provoke(subgraph: TbankSubgraph, inn: string, into: TbankEchoPlace, status: number) {
     tbank.injectFault({ fault: { kind: 'echoToken', into, status }, whenIdsInclude: [inn] });
     try {
-      const query = subgraph === both ? `{ company(inn: "${inn}") { tbankCheck { inn } } }` : `{ company(inn: "${inn}") { inn shortName } }`;
+      const query =
+        subgraph === both ? `{ company(inn: "${inn}") { tbankCheck { inn } } }` : `{ company(inn: "${inn}") { inn shortName } }`;
       const result: GraphQLResponse = await subgraph.gql(query);
       return { result, sent: sentIds(inn) };
     } finally {
@@ -144,33 +176,41 @@ describe('a vendor echoing the token back leaks no piece of it', () => {
   it.each([
     ['with Kontur.Focus (tbankCheck)', () => both, 64],
     ['on T-Bank alone (company requisites)', () => tbankOnly, 65],
-  ] as const)('%s: in errorMessage, errorCode, errorId, X-Request-Id and Content-Type, at 400, 403, 500 and 200', async (_name, subgraphOf, seed) => {
-    const subgraph = subgraphOf();
-    const inns = legalEntityInns(cases.length, seed);
-    for (const [index, { into, status }] of cases.entries()) {
-      const inn = inns[index]!;
-      const { result, sent } = await provoke(subgraph, inn, into, status);
-      const label = `${into} ${status}`;
-      expect(leakedFragments([...subgraph.responses, ...subgraph.logs], TEST_TBANK_TOKEN), label).toEqual([]);
-      expect(sent, label).toHaveLength(1);
-      if (into === 'requestId' && status === 200) {
-        expect(result.errors, label).toBeUndefined();
-        expect(logLines(subgraph, 'T-Bank call').find((line) => line.vendorRequestId === sent[0]), label).toMatchObject({ vendorRequestIdRefused: true, status: 200 });
-        continue;
+  ] as const)(
+    '%s: in errorMessage, errorCode, errorId, X-Request-Id and Content-Type, at 400, 403, 500 and 200',
+    async (_name, subgraphOf, seed) => {
+      const subgraph = subgraphOf();
+      const inns = legalEntityInns(cases.length, seed);
+      for (const [index, { into, status }] of cases.entries()) {
+        const inn = inns[index]!;
+        const { result, sent } = await provoke(subgraph, inn, into, status);
+        const label = `${into} ${status}`;
+        expect(leakedFragments([...subgraph.responses, ...subgraph.logs], TEST_TBANK_TOKEN), label).toEqual([]);
+        expect(sent, label).toHaveLength(1);
+        if (into === 'requestId' && status === 200) {
+          expect(result.errors, label).toBeUndefined();
+          expect(
+            logLines(subgraph, 'T-Bank call').find((line) => line.vendorRequestId === sent[0]),
+            label,
+          ).toMatchObject({ vendorRequestIdRefused: true, status: 200 });
+          continue;
+        }
+        expect(result.errors, label).toHaveLength(1);
+        const { message, extensions } = result.errors![0]!;
+        expect(extensions!.code, label).toBe(status === 200 ? BAD : CODES[status]);
+        // An echoed request id is dropped: the id we sent names the call.
+        expect(extensions!.vendorRequestId, label).toBe(sent[0]);
+        if (into === 'errorCode') expect(extensions, label).not.toHaveProperty('vendorCode');
+        if (into === 'errorId') expect(extensions, label).not.toHaveProperty('errorId');
+        if (into === 'contentType') expect(message, label).toBe('T-Bank excerpt/by-inn answered with another content type instead of JSON');
+        if (into === 'errorMessage' && status === 400) {
+          expect(message, label).toBe(
+            `T-Bank excerpt/by-inn refused the request (HTTP 400 INVALID: ${'Недействительные данные авторизации, получено: '.padEnd(190, '.')}*** (заго…)`,
+          );
+        }
       }
-      expect(result.errors, label).toHaveLength(1);
-      const { message, extensions } = result.errors![0]!;
-      expect(extensions!.code, label).toBe(status === 200 ? BAD : CODES[status]);
-      // An echoed request id is dropped: the id we sent names the call.
-      expect(extensions!.vendorRequestId, label).toBe(sent[0]);
-      if (into === 'errorCode') expect(extensions, label).not.toHaveProperty('vendorCode');
-      if (into === 'errorId') expect(extensions, label).not.toHaveProperty('errorId');
-      if (into === 'contentType') expect(message, label).toBe('T-Bank excerpt/by-inn answered with another content type instead of JSON');
-      if (into === 'errorMessage' && status === 400) {
-        expect(message, label).toBe(`T-Bank excerpt/by-inn refused the request (HTTP 400 INVALID: ${'Недействительные данные авторизации, получено: '.padEnd(190, '.')}*** (заго…)`);
-      }
-    }
-  });
+    },
+  );
 });
 
 describe('an answer about another company is an error, and nothing is cached', () => {
@@ -186,7 +226,13 @@ describe('an answer about another company is an error, and nothing is cached', (
         const error = await tbankCheckError(inn);
         expect(callsFor(inn), `attempt ${attempt}`).toBe(before + 1);
         expect(error.message).toBe(message);
-        expect(error.extensions).toEqual({ code: BAD, vendor: 'tbank', method: 'excerpt/by-inn', status: 200, vendorRequestId: sentIds(inn).at(-1) });
+        expect(error.extensions).toEqual({
+          code: BAD,
+          vendor: 'tbank',
+          method: 'excerpt/by-inn',
+          status: 200,
+          vendorRequestId: sentIds(inn).at(-1),
+        });
       }
     } finally {
       tbank.clearFaults();
@@ -200,7 +246,11 @@ describe('an answer about another company is an error, and nothing is cached', (
 
   it('another company’s excerpt for the INN asked (wrongCompany) → VENDOR_BAD_RESPONSE, logged with the reason', async () => {
     const [inn] = legalEntityInns(1, 66);
-    await refusedThenAnswered(inn!, { kind: 'wrongCompany' }, 'T-Bank excerpt/by-inn answered with an excerpt that names another INN than the one asked');
+    await refusedThenAnswered(
+      inn!,
+      { kind: 'wrongCompany' },
+      'T-Bank excerpt/by-inn answered with an excerpt that names another INN than the one asked',
+    );
     expect(logLines(both, 'T-Bank answer refused: not the company asked').at(-1)).toMatchObject({
       vendor: 'tbank',
       method: 'excerpt/by-inn',
@@ -220,14 +270,22 @@ describe('an answer about another company is an error, and nothing is cached', (
     body.companyCard.requisites.inn = null;
     body.companyExcerpt.inn = null;
     body.companyExcerpt.expressExcerpt.inn = null;
-    await refusedThenAnswered(inn!, { kind: 'body', body }, 'T-Bank excerpt/by-inn answered with an excerpt that names no INN, so it cannot be told from another company’s');
+    await refusedThenAnswered(
+      inn!,
+      { kind: 'body', body },
+      'T-Bank excerpt/by-inn answered with an excerpt that names no INN, so it cannot be told from another company’s',
+    );
   });
 
   it('an excerpt whose card is the INN asked but whose SPARK block is another company’s → VENDOR_BAD_RESPONSE', async () => {
     const [inn] = legalEntityInns(4, 66).slice(3);
     const body = excerptOf(inn!);
     body.companyExcerpt = excerptOf('7700000376').companyExcerpt;
-    await refusedThenAnswered(inn!, { kind: 'body', body }, 'T-Bank excerpt/by-inn answered with an excerpt that names another INN than the one asked');
+    await refusedThenAnswered(
+      inn!,
+      { kind: 'body', body },
+      'T-Bank excerpt/by-inn answered with an excerpt that names another INN than the one asked',
+    );
   });
 
   it('the INN only in the SPARK block (card INN null) is still the company asked: answered', async () => {
@@ -241,7 +299,7 @@ describe('an answer about another company is an error, and nothing is cached', (
 
   it('company(ogrn) on T-Bank alone: another company’s excerpt for the OGRN asked → VENDOR_BAD_RESPONSE; cleared, it answers', async () => {
     const [inn] = legalEntityInns(6, 66).slice(5);
-    const ogrn = (excerptOf(inn!).companyCard.requisites.ogrn as string);
+    const ogrn = excerptOf(inn!).companyCard.requisites.ogrn as string;
     const query = `{ company(ogrn: "${ogrn}") { inn ogrn } }`;
     tbank.injectFault({ fault: { kind: 'wrongCompany' }, whenIdsInclude: [ogrn] });
     try {

@@ -6,7 +6,8 @@ import { postGraphQL, startServerProcess } from '../support/processes.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from '../support/subgraph.ts';
 import { TEST_TBANK_TOKEN, startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from '../support/tbank.ts';
 
-const CARD = 'inn kind shortName fullName ogrn kpp status { code isActive } legalAddress { oneLine zipCode } registrationDate dissolutionDate';
+const CARD =
+  'inn kind shortName fullName ogrn kpp status { code isActive } legalAddress { oneLine zipCode } registrationDate dissolutionDate';
 
 describe('no FOCUS_API_KEY but a TBANK_TOKEN: company(inn) answers requisites and status from T-Bank', () => {
   let tbank: TbankEmulator;
@@ -40,11 +41,25 @@ describe('no FOCUS_API_KEY but a TBANK_TOKEN: company(inn) answers requisites an
       status: { code: 'ACTIVE' },
       legalAddress: { oneLine: '119031, г Москва, ул Заводская, д 32, оф 137' },
     });
-    expect(tbank.calls.slice(before).map((call) => [call.method, call.ids[0], call.status])).toEqual([['excerpt/by-inn', '7700000009', 200]]);
+    expect(tbank.calls.slice(before).map((call) => [call.method, call.ids[0], call.status])).toEqual([
+      ['excerpt/by-inn', '7700000009', 200],
+    ]);
   });
 
   it('agrees with Kontur.Focus on the requisites both have, for every status and a sole proprietor', async () => {
-    const inns = ['7700000376', '7700000016', '7700000129', '6600000074', '6663003127', '4401006984', '7736050003', ...legalEntityInns(5, 88), ...soleProprietorInns(3, 88), "366512608416", "770000000156"];
+    const inns = [
+      '7700000376',
+      '7700000016',
+      '7700000129',
+      '6600000074',
+      '6663003127',
+      '4401006984',
+      '7736050003',
+      ...legalEntityInns(5, 88),
+      ...soleProprietorInns(3, 88),
+      '366512608416',
+      '770000000156',
+    ];
     for (const inn of inns) {
       const query = `{ company(inn: "${inn}") { ${CARD} } }`;
       const [fromTbank, fromFocus] = await Promise.all([subgraph.gql(query), focusSubgraph.gql(query)]);
@@ -63,8 +78,17 @@ describe('no FOCUS_API_KEY but a TBANK_TOKEN: company(inn) answers requisites an
   });
 
   it('fields only Kontur.Focus has answer null; Focus-only groups fail as not configured, and nothing is sent to Kontur.Focus', async () => {
-    const result = await subgraph.gql('{ company(inn: "7700000009") { shortName okfs oktmo expressReport { red } focusUrl analytics { revenue } } }');
-    expect(result.data.company).toEqual({ shortName: 'АО "Альянс-М"', okfs: null, oktmo: null, expressReport: null, focusUrl: null, analytics: null });
+    const result = await subgraph.gql(
+      '{ company(inn: "7700000009") { shortName okfs oktmo expressReport { red } focusUrl analytics { revenue } } }',
+    );
+    expect(result.data.company).toEqual({
+      shortName: 'АО "Альянс-М"',
+      okfs: null,
+      oktmo: null,
+      expressReport: null,
+      focusUrl: null,
+      analytics: null,
+    });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]!.path).toEqual(['company', 'analytics']);
     expect(result.errors![0]!.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'kontur-focus', notConfigured: true });
@@ -79,7 +103,12 @@ describe('no FOCUS_API_KEY but a TBANK_TOKEN: company(inn) answers requisites an
     const before = tbank.calls.length;
     const byOgrn = await subgraph.gql('{ company(ogrn: "1117746000008") { inn shortName status { code } tbankCheck { ogrn } } }');
     expect(byOgrn.errors).toBeUndefined();
-    expect(byOgrn.data.company).toEqual({ inn: '7700000009', shortName: 'АО "Альянс-М"', status: { code: 'ACTIVE' }, tbankCheck: { ogrn: '1117746000008' } });
+    expect(byOgrn.data.company).toEqual({
+      inn: '7700000009',
+      shortName: 'АО "Альянс-М"',
+      status: { code: 'ACTIVE' },
+      tbankCheck: { ogrn: '1117746000008' },
+    });
     expect(tbank.calls.slice(before).map((call) => [call.method, call.ids[0]])).toEqual([['excerpt', '1117746000008']]);
   });
 
@@ -93,9 +122,16 @@ describe('start-up modes (src/main.ts)', () => {
     const server = await startServerProcess({ FOCUS_API_KEY: '', TBANK_TOKEN: '' });
     try {
       expect(server.output()).toContain('sandbox mode: T-Bank emulator started');
-      const result = await postGraphQL(server.url, '{ company(inn: "7700000376") { shortName status { code } tbankCheck { status frozenAccounts { count } } } }');
+      const result = await postGraphQL(
+        server.url,
+        '{ company(inn: "7700000376") { shortName status { code } tbankCheck { status frozenAccounts { count } } } }',
+      );
       expect(result.errors).toBeUndefined();
-      expect(result.data.company).toEqual({ shortName: 'ООО "Пересвет"', status: { code: 'BANKRUPT' }, tbankCheck: { status: 'BANKRUPT', frozenAccounts: { count: 2 } } });
+      expect(result.data.company).toEqual({
+        shortName: 'ООО "Пересвет"',
+        status: { code: 'BANKRUPT' },
+        tbankCheck: { status: 'BANKRUPT', frozenAccounts: { count: 2 } },
+      });
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -108,7 +144,10 @@ describe('start-up modes (src/main.ts)', () => {
       expect(server.output()).toContain('Kontur.Focus is not configured');
       expect(server.output()).not.toMatch(/sandbox mode: (Kontur\.Focus|T-Bank) emulator started/);
       expect(server.output()).toContain('Vendors: Kontur.Focus not configured, T-Bank live');
-      const result = await postGraphQL(server.url, '{ company(inn: "7700000009") { shortName ogrn kpp status { code } legalAddress { oneLine } } }');
+      const result = await postGraphQL(
+        server.url,
+        '{ company(inn: "7700000009") { shortName ogrn kpp status { code } legalAddress { oneLine } } }',
+      );
       expect(result).toEqual({
         data: {
           company: {

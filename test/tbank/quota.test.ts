@@ -42,8 +42,12 @@ describe('T-Bank quota is spent only on someone who waits', () => {
   }, 20_000);
 
   it('stateContracts failing (a bad argument) nulls only itself: the company and its other fields answer', async () => {
-    const result = await subgraph.gql(`{ company(inn: "7700000009") { shortName tbankCheck { status } stateContracts(first: -1) { totalCount } } }`);
+    const result = await subgraph.gql(
+      `{ company(inn: "7700000009") { shortName tbankCheck { status } stateContracts(first: -1) { totalCount } } }`,
+    );
     expect(result.data.company).toEqual({ shortName: expect.any(String), tbankCheck: { status: 'ACTIVE' }, stateContracts: null });
-    expect(result.errors!.map((error) => [error.path, error.extensions!.code])).toEqual([[['company', 'stateContracts'], 'BAD_USER_INPUT']]);
+    expect(result.errors!.map((error) => [error.path, error.extensions!.code])).toEqual([
+      [['company', 'stateContracts'], 'BAD_USER_INPUT'],
+    ]);
   });
 });

@@ -120,7 +120,9 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
       ['4401006984', 'LIQUIDATED'],
     ];
     for (const [inn, code] of cases) {
-      const result = await subgraph.gql(`{ company(inn: "${inn}") { shortName kpp status { code } tbankCheck { shortName kpp status inn } } }`);
+      const result = await subgraph.gql(
+        `{ company(inn: "${inn}") { shortName kpp status { code } tbankCheck { shortName kpp status inn } } }`,
+      );
       expect(result.errors, inn).toBeUndefined();
       const { company } = result.data;
       expect(company.status.code, inn).toBe(code);
@@ -133,13 +135,17 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     expect(result.errors).toBeUndefined();
     const tbankCheck = result.data.company.tbankCheck;
     expect(tbankCheck.status).toBe('BANKRUPT');
-    expect(tbankCheck.negativeLists).toEqual([{ id: 16, name: 'Задолженность по налогам свыше 1000 рублей', isNegative: true, since: null }]);
+    expect(tbankCheck.negativeLists).toEqual([
+      { id: 16, name: 'Задолженность по налогам свыше 1000 рублей', isNegative: true, since: null },
+    ]);
     expect(tbankCheck.frozenAccounts.count).toBe(2);
     expect(tbankCheck.frozenAccounts.decisions).toHaveLength(2);
     expect(tbankCheck.frozenAccounts.banks.length).toBeGreaterThan(0);
     for (const bank of tbankCheck.frozenAccounts.banks) expect(bank.bik).toMatch(/^\d{9}$/);
     expect(tbankCheck.frozenAccounts.latestDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(tbankCheck.frozenAccounts.latestDate).toBe([...tbankCheck.frozenAccounts.decisions.map((d: { date: string }) => d.date)].sort().at(-1));
+    expect(tbankCheck.frozenAccounts.latestDate).toBe(
+      [...tbankCheck.frozenAccounts.decisions.map((d: { date: string }) => d.date)].sort().at(-1),
+    );
     expect(tbankCheck.bankruptcyMessage.type).toBe('Сообщение о судебном акте');
     expect(tbankCheck.bankruptcyMessage.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(tbankCheck.bankruptcyMessage.caseNumber).toMatch(/^А\d{2}-\d+\/\d{4}$/);
@@ -166,14 +172,22 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
       expect(edge.node.contractId).toMatch(/^\d{19}$/);
       expect(edge.node.price).toBe(raw.price);
     });
-    expect(contracts().slice(before).map((call) => [call.ids[0], call.limit, call.offset])).toEqual([[first.data.company.ogrn, '100', '0']]);
+    expect(
+      contracts()
+        .slice(before)
+        .map((call) => [call.ids[0], call.limit, call.offset]),
+    ).toEqual([[first.data.company.ogrn, '100', '0']]);
 
     // Items 90…109 span pages 0 (cached) and 100 (one more call).
     const middle = await subgraph.gql(query, { first: 20, after: encodeCursor('stateContracts', 89) });
     expect(middle.data.company.stateContracts.edges.map((edge: any) => edge.node.contractId)).toEqual(
       Array.from({ length: 20 }, (_, i) => (syntheticContract(inn, 90 + i) as { contractId: string }).contractId),
     );
-    expect(contracts().slice(before).map((call) => call.offset)).toEqual(['0', '100']);
+    expect(
+      contracts()
+        .slice(before)
+        .map((call) => call.offset),
+    ).toEqual(['0', '100']);
 
     const again = await subgraph.gql(query, { first: 20, after: encodeCursor('stateContracts', 89) });
     expect(again.data).toEqual(middle.data);
@@ -182,7 +196,11 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     const last = await subgraph.gql(query, { first: 100, after: encodeCursor('stateContracts', 239) });
     expect(last.data.company.stateContracts.edges).toHaveLength(10);
     expect(last.data.company.stateContracts.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
-    expect(contracts().slice(before).map((call) => call.offset)).toEqual(['0', '100', '200']);
+    expect(
+      contracts()
+        .slice(before)
+        .map((call) => call.offset),
+    ).toEqual(['0', '100', '200']);
 
     const tooMany = await subgraph.gql(query, { first: 101 });
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -200,9 +218,36 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
       totalCount: 164,
       pageInfo: { hasNextPage: true },
       edges: [
-        { node: { contractId: '0173200000000000071', counterpartyOgrn: '1000000000000', role: 'SUPPLIER', stage: 'COMPLETED', purchaseObjectType: 'Услуги', price: 612000 } },
-        { node: { contractId: '1490000000000000006', counterpartyOgrn: '1000000000000', role: 'SUPPLIER', stage: 'EXECUTION', purchaseObjectType: 'Услуги', price: 664976 } },
-        { node: { contractId: '1870000000000000002', counterpartyOgrn: '1000000000000', role: 'SUPPLIER', stage: 'EXECUTION', purchaseObjectType: 'Услуги', price: 6000000 } },
+        {
+          node: {
+            contractId: '0173200000000000071',
+            counterpartyOgrn: '1000000000000',
+            role: 'SUPPLIER',
+            stage: 'COMPLETED',
+            purchaseObjectType: 'Услуги',
+            price: 612000,
+          },
+        },
+        {
+          node: {
+            contractId: '1490000000000000006',
+            counterpartyOgrn: '1000000000000',
+            role: 'SUPPLIER',
+            stage: 'EXECUTION',
+            purchaseObjectType: 'Услуги',
+            price: 664976,
+          },
+        },
+        {
+          node: {
+            contractId: '1870000000000000002',
+            counterpartyOgrn: '1000000000000',
+            role: 'SUPPLIER',
+            stage: 'EXECUTION',
+            purchaseObjectType: 'Услуги',
+            price: 6000000,
+          },
+        },
       ],
     });
     const other = legalEntityInns(3, 94)[2]!;
@@ -214,7 +259,10 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     const stages = await subgraph.gql(`{ company(inn: "${other}") { stateContracts { totalCount edges { node { stage role price } } } } }`);
     expect(stages.data.company.stateContracts).toEqual({
       totalCount: 2,
-      edges: [{ node: { stage: 'TERMINATED', role: 'CUSTOMER', price: null } }, { node: { stage: 'INVALIDATED', role: 'SUPPLIER', price: null } }],
+      edges: [
+        { node: { stage: 'TERMINATED', role: 'CUSTOMER', price: null } },
+        { node: { stage: 'INVALIDATED', role: 'SUPPLIER', price: null } },
+      ],
     });
   });
 
@@ -226,14 +274,18 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     expect(result.errors).toBeUndefined();
     expect(result.data.company.shortName).toBeTruthy();
     expect(result.data.company.tbankCheck).toBeNull();
-    expect(tbank.calls.slice(before).map((call) => [call.method, call.status, call.errorCode])).toEqual([['excerpt/by-inn', 422, 'NO_DATA']]);
+    expect(tbank.calls.slice(before).map((call) => [call.method, call.status, call.errorCode])).toEqual([
+      ['excerpt/by-inn', 422, 'NO_DATA'],
+    ]);
     const again = await subgraph.gql(`{ company(inn: "${inn}") { tbankCheck { ogrn } } }`);
     expect(again.data.company.tbankCheck).toBeNull();
     expect(tbank.calls.length).toBe(before + 1);
 
     const { data } = await subgraph.gql(`{ company(inn: "${inn}") { ogrn } }`);
     tbank.setExcerpt(data.company.ogrn, null);
-    const contracts = await subgraph.gql(`{ company(inn: "${inn}") { stateContracts { totalCount edges { cursor } pageInfo { hasNextPage } } } }`);
+    const contracts = await subgraph.gql(
+      `{ company(inn: "${inn}") { stateContracts { totalCount edges { cursor } pageInfo { hasNextPage } } } }`,
+    );
     expect(contracts.errors).toBeUndefined();
     expect(contracts.data.company.stateContracts).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });
     expect(tbank.calls.at(-1)).toMatchObject({ method: 'contracts', status: 422, errorCode: 'NO_DATA' });
@@ -242,7 +294,9 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
   it('coalesces concurrent lookups of one INN into one call, and sends a fresh UUID X-Request-Id per call', async () => {
     const [inn] = legalEntityInns(1, 96);
     const before = tbank.calls.length;
-    const results = await Promise.all(Array.from({ length: 5 }, () => subgraph.gql(`{ company(inn: "${inn}") { tbankCheck { ogrn status } } }`)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => subgraph.gql(`{ company(inn: "${inn}") { tbankCheck { ogrn status } } }`)),
+    );
     for (const result of results) expect(result.data.company.tbankCheck.ogrn).toMatch(/^\d{13}$/);
     expect(tbank.calls.slice(before)).toHaveLength(1);
     const ids = tbank.calls.map((call) => call.requestId);
@@ -270,17 +324,31 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
 
     tbank.injectFault({ fault: { kind: 'status', status: 503 }, times: 10, whenIdsInclude: [inns[1]!] });
     const unavailable = await tbankError(inns[1]!);
-    expect(unavailable.extensions).toMatchObject({ code: 'VENDOR_UNAVAILABLE', vendor: 'tbank', method: 'excerpt/by-inn', status: 503, vendorCode: 'INTERNAL_ERROR' });
+    expect(unavailable.extensions).toMatchObject({
+      code: 'VENDOR_UNAVAILABLE',
+      vendor: 'tbank',
+      method: 'excerpt/by-inn',
+      status: 503,
+      vendorCode: 'INTERNAL_ERROR',
+    });
     expect(unavailable.extensions!.vendorRequestId).toMatch(UUID);
     expect(callsFor(inns[1]!).map((call) => call.status)).toEqual([503, 503, 503]);
     // The error names the call the vendor saw, so support can trace it.
     expect(callsFor(inns[1]!).map((call) => call.requestId)).toContain(unavailable.extensions!.vendorRequestId);
 
-    tbank.injectFault({ fault: { kind: 'status', status: 401, errorCode: 'UNAUTHORIZED', errorMessage: 'Токен недействителен' }, times: 1, whenIdsInclude: [inns[2]!] });
+    tbank.injectFault({
+      fault: { kind: 'status', status: 401, errorCode: 'UNAUTHORIZED', errorMessage: 'Токен недействителен' },
+      times: 1,
+      whenIdsInclude: [inns[2]!],
+    });
     expect((await tbankError(inns[2]!)).extensions).toMatchObject({ code: 'VENDOR_AUTH_FAILED', status: 401, vendorCode: 'UNAUTHORIZED' });
     expect(callsFor(inns[2]!)).toHaveLength(1);
 
-    tbank.injectFault({ fault: { kind: 'status', status: 400, errorCode: 'INVALID', errorMessage: `Некорректный ИНН: ${inns[3]}` }, times: 1, whenIdsInclude: [inns[3]!] });
+    tbank.injectFault({
+      fault: { kind: 'status', status: 400, errorCode: 'INVALID', errorMessage: `Некорректный ИНН: ${inns[3]}` },
+      times: 1,
+      whenIdsInclude: [inns[3]!],
+    });
     const invalid = await tbankError(inns[3]!);
     expect(invalid.extensions).toMatchObject({ code: 'VENDOR_BAD_RESPONSE', status: 400, vendorCode: 'INVALID' });
     expect(invalid.message).toBe('T-Bank excerpt/by-inn refused the request (HTTP 400 INVALID: Некорректный ИНН: #)');
@@ -301,7 +369,12 @@ describe('Company.tbankCheck and Company.stateContracts against the T-Bank emula
     try {
       const [inn] = legalEntityInns(1, 98);
       const result = await other.gql(`{ company(inn: "${inn}") { tbankCheck { ogrn } } }`);
-      expect(result.errors![0]!.extensions).toMatchObject({ code: 'VENDOR_AUTH_FAILED', vendor: 'tbank', status: 401, vendorCode: 'UNAUTHORIZED' });
+      expect(result.errors![0]!.extensions).toMatchObject({
+        code: 'VENDOR_AUTH_FAILED',
+        vendor: 'tbank',
+        status: 401,
+        vendorCode: 'UNAUTHORIZED',
+      });
       expect(result.errors![0]!.message).toMatch(/check TBANK_TOKEN/);
       expect(tbank.calls.at(-1)).toMatchObject({ authorized: false, status: 401 });
       const everything = [...other.logs, ...other.responses, await metricsText(other.url)].join('\n');
@@ -397,7 +470,9 @@ describe('without TBANK_TOKEN', () => {
   const env = withSubgraph();
 
   it('tbankCheck is null and stateContracts empty, without errors or calls', async () => {
-    const result = await env.subgraph.gql('{ company(inn: "7700000009") { shortName tbankCheck { ogrn } stateContracts { totalCount edges { cursor } } } }');
+    const result = await env.subgraph.gql(
+      '{ company(inn: "7700000009") { shortName tbankCheck { ogrn } stateContracts { totalCount edges { cursor } } } }',
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.company).toEqual({ shortName: 'АО "Альянс-М"', tbankCheck: null, stateContracts: { totalCount: null, edges: [] } });
   });
@@ -411,7 +486,11 @@ describe('T-Bank call budget: timeouts, retries and the rate limit together', ()
   beforeAll(async () => {
     focus = await startEmulator();
     tbank = await startTestTbankEmulator({ rateLimit: null });
-    subgraph = await startTbankSubgraph({ tbank, focus, env: { TBANK_RATE_LIMIT: '3/min', TBANK_MAX_WAIT: '100ms', TBANK_TIMEOUT: '400ms' } });
+    subgraph = await startTbankSubgraph({
+      tbank,
+      focus,
+      env: { TBANK_RATE_LIMIT: '3/min', TBANK_MAX_WAIT: '100ms', TBANK_TIMEOUT: '400ms' },
+    });
   });
   afterAll(async () => {
     await subgraph?.close();

@@ -123,9 +123,7 @@ describe('schema/analytics.graphql', () => {
     expect(sdl).not.toMatch(/^scalar Date/m);
 
     const doc = parse(`scalar Date\n${sdl}`);
-    const types = doc.definitions.filter(
-      (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION,
-    );
+    const types = doc.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
     expect(types.map((t) => t.name.value)).toEqual(['CompanyAnalytics', 'AnalyticsIndicator']);
 
     const companyAnalytics = types[0]!;

@@ -46,12 +46,14 @@ describe('configuration', () => {
 
 describe('payouts fail closed', () => {
   it.each(['production', 'development', 'test'])(
-    'NODE_ENV=%s: a Jump.Finance key without ROUTER_SECRET refuses to start (the scope header would be anyone\'s to send)',
+    "NODE_ENV=%s: a Jump.Finance key without ROUTER_SECRET refuses to start (the scope header would be anyone's to send)",
     (mode) => {
       expect(() => loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key' })).toThrow(
         "Invalid configuration:\n  ROUTER_SECRET: required when JUMP_API_KEY is set, whatever NODE_ENV is (payout mutations trust the router's scope header)",
       );
-      expect(loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).payouts.apiKey).toBe('live-key');
+      expect(loadConfig({ NODE_ENV: mode, JUMP_API_KEY: 'live-key', ROUTER_SECRET: 'router-secret-0123456789' }).payouts.apiKey).toBe(
+        'live-key',
+      );
     },
   );
 
@@ -72,7 +74,9 @@ describe('secrets', () => {
       'Invalid configuration:\n  METRICS_TOKEN: METRICS_TOKEN is blank (only whitespace); set a real value or leave it unset\n' +
         '  TBANK_TOKEN: TBANK_TOKEN is blank (only whitespace); set a real value or leave it unset',
     );
-    expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow('Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET must have at least 16 characters');
+    expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow(
+      'Invalid configuration:\n  ROUTER_SECRET: ROUTER_SECRET must have at least 16 characters',
+    );
   });
 
   it('bounds CACHE_MAX_ENTRIES (the in-memory LRU preallocates its index)', () => {

@@ -5,7 +5,12 @@ import { createLogger, redactUrl } from '../../src/observability/logger.ts';
 describe('log redaction', () => {
   it('removes credentials from URLs in the message, nested fields and errors', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logger = createLogger('info', sink);
     logger.warn({}, 'GET https://focus-api.kontur.ru/api3/req?inn=1&key=SECRET1 failed');
     logger.warn({ nested: { url: 'https://x/api3/req?key=SECRET2&inn=2' } }, 'nested');

@@ -54,8 +54,11 @@ describe('money without binary floats', () => {
 
   it('lossless JSON: 0.1 + 0.2 sums and 17-digit amounts keep their digits both ways', () => {
     const parsed = JumpPaymentSchema.parse(
-      (parseJson('{"item":{"id":1,"amount":99999999999999999.99,"amount_paid":0.30000000000000004,"is_final":false,"status":{"id":3,"title":"в обработке"}}}') as { item: unknown })
-        .item,
+      (
+        parseJson(
+          '{"item":{"id":1,"amount":99999999999999999.99,"amount_paid":0.30000000000000004,"is_final":false,"status":{"id":3,"title":"в обработке"}}}',
+        ) as { item: unknown }
+      ).item,
     );
     expect(parsed.amount).toBe('99999999999999999.99');
     expect(parsed.amount_paid).toBe('0.30');
@@ -85,17 +88,38 @@ describe('the Decimal scalar', () => {
     expect(literal(Kind.STRING, '0.5')).toBe('0.50');
     // Never a parse-time throw: literals and variables both end on the field, which names the argument.
     const refused: Array<[unknown, string]> = [
-      [' 10', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got " 10"'],
-      ['10 ', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "10 "'],
-      ['-5', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "-5"'],
-      ['+1', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "+1"'],
-      ['1e3', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "1e3"'],
-      ['12,50', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "12,50"'],
+      [
+        ' 10',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got " 10"',
+      ],
+      [
+        '10 ',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "10 "',
+      ],
+      [
+        '-5',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "-5"',
+      ],
+      [
+        '+1',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "+1"',
+      ],
+      [
+        '1e3',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "1e3"',
+      ],
+      [
+        '12,50',
+        '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got "12,50"',
+      ],
       ['', '"input.amount" must be a sum written as digits with at most two decimals, e.g. "100.10" (no spaces, sign or exponent), got ""'],
       ['10.123', '"input.amount" allows at most two decimals (kopecks), got "10.123"'],
       ['10.100', '"input.amount" allows at most two decimals (kopecks), got "10.100"'],
       [1.5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 1.5 was already rounded by JSON parsing'],
-      [2 ** 53, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing'],
+      [
+        2 ** 53,
+        '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 9007199254740992 was already rounded by JSON parsing',
+      ],
       [-5, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number -5 was already rounded by JSON parsing'],
       [100, '"input.amount" must be a string in variables (e.g. "100.10"): the JSON number 100 was already rounded by JSON parsing'],
       [true, '"input.amount" must be a string like "100.10", got a boolean'],
@@ -107,7 +131,9 @@ describe('the Decimal scalar', () => {
     }
     const floatLiteral = literal(Kind.FLOAT, '1.5');
     expect(floatLiteral).toBeInstanceOf(InvalidDecimal);
-    expect(() => exactMoney(floatLiteral, 'input.amount')).toThrow('"input.amount" must be a string (e.g. "100.10") or an integer, not the float literal 1.5');
+    expect(() => exactMoney(floatLiteral, 'input.amount')).toThrow(
+      '"input.amount" must be a string (e.g. "100.10") or an integer, not the float literal 1.5',
+    );
     expect(literal(Kind.INT, '-5')).toBeInstanceOf(InvalidDecimal);
     // A long input is echoed only as a short, cut prefix.
     expect(() => exactMoney('9'.repeat(100) + 'x', 'input.amount')).toThrow(`got "${'9'.repeat(39)}…"`);
@@ -126,10 +152,12 @@ describe('the Decimal scalar', () => {
       if (!('fields' in definition) || !definition.fields || !('name' in definition)) continue;
       for (const field of definition.fields) {
         // Input object fields, and arguments of object fields.
-        if (field.kind === Kind.INPUT_VALUE_DEFINITION && named(field.type) === 'Decimal') decimalInputs.push(`${definition.name.value}.${field.name.value}`);
+        if (field.kind === Kind.INPUT_VALUE_DEFINITION && named(field.type) === 'Decimal')
+          decimalInputs.push(`${definition.name.value}.${field.name.value}`);
         if (field.kind !== Kind.FIELD_DEFINITION) continue;
         for (const argument of field.arguments ?? []) {
-          if (named(argument.type) === 'Decimal') decimalInputs.push(`${definition.name.value}.${field.name.value}(${argument.name.value})`);
+          if (named(argument.type) === 'Decimal')
+            decimalInputs.push(`${definition.name.value}.${field.name.value}(${argument.name.value})`);
         }
       }
     }
@@ -156,17 +184,33 @@ describe('input rules', () => {
     expect(normalizePhone(input)).toBe(phone);
   });
 
-  it.each(['+89031112233', '+7903111223', '903111223', '+1 202 555 0100', '8903111223344', 'tel:89031112233', ''])('normalizePhone(%j) is BAD_USER_INPUT', (input) => {
-    expect(() => normalizePhone(input)).toThrow(GraphQLError);
-  });
+  it.each(['+89031112233', '+7903111223', '903111223', '+1 202 555 0100', '8903111223344', 'tel:89031112233', ''])(
+    'normalizePhone(%j) is BAD_USER_INPUT',
+    (input) => {
+      expect(() => normalizePhone(input)).toThrow(GraphQLError);
+    },
+  );
 
   it('card numbers: 13–19 digits, grouped or not, passing Luhn', () => {
     expect(luhnValid('4111111111111111')).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
-    for (const text of ['4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111', 'card:5469550053219652!', '2202 2010 8043 1519']) {
+    for (const text of [
+      '4111111111111111',
+      '4111 1111 1111 1111',
+      '4111-1111-1111-1111',
+      'card:5469550053219652!',
+      '2202 2010 8043 1519',
+    ]) {
       expect(looksLikeCardNumber(text)).toBe(true);
     }
-    for (const text of ['4111 1111 1111 1112', '+79031112233', '7707083893', '40817810099910004312', '9f0bb7b7-e5cd-4725-8080-4c230ec702ad', 'Договор 12/2024']) {
+    for (const text of [
+      '4111 1111 1111 1112',
+      '+79031112233',
+      '7707083893',
+      '40817810099910004312',
+      '9f0bb7b7-e5cd-4725-8080-4c230ec702ad',
+      'Договор 12/2024',
+    ]) {
       expect(looksLikeCardNumber(text)).toBe(false);
     }
   });
@@ -208,20 +252,41 @@ describe('input rules', () => {
     ]);
   });
 
-  it('the vendor\'s timestamps: Moscow time with offset, to the second', () => {
+  it("the vendor's timestamps: Moscow time with offset, to the second", () => {
     expect(moscowIso(Date.parse('2026-03-02T09:00:00.999Z'))).toBe('2026-03-02T12:00:00+03:00');
   });
 });
 
 describe('paging onto the per_page enum', () => {
   it.each([
-    [{ first: 20, start: 0 }, { perPage: 20, pages: [1] }],
-    [{ first: 2, start: 2 }, { perPage: 2, pages: [2] }],
-    [{ first: 100, start: 50 }, { perPage: 150, pages: [1] }],
-    [{ first: 40, start: 10 }, { perPage: 50, pages: [1] }],
-    [{ first: 7, start: 0 }, { perPage: 10, pages: [1] }],
-    [{ first: 200, start: 100 }, { perPage: 200, pages: [1, 2] }],
-    [{ first: 0, start: 0 }, { perPage: 1, pages: [] }],
+    [
+      { first: 20, start: 0 },
+      { perPage: 20, pages: [1] },
+    ],
+    [
+      { first: 2, start: 2 },
+      { perPage: 2, pages: [2] },
+    ],
+    [
+      { first: 100, start: 50 },
+      { perPage: 150, pages: [1] },
+    ],
+    [
+      { first: 40, start: 10 },
+      { perPage: 50, pages: [1] },
+    ],
+    [
+      { first: 7, start: 0 },
+      { perPage: 10, pages: [1] },
+    ],
+    [
+      { first: 200, start: 100 },
+      { perPage: 200, pages: [1, 2] },
+    ],
+    [
+      { first: 0, start: 0 },
+      { perPage: 1, pages: [] },
+    ],
   ])('planPages(%j) = %j', (window, plan) => {
     expect(planPages(window)).toEqual(plan);
   });
@@ -254,8 +319,20 @@ describe('payouts configuration and sandbox', () => {
       guard: 'warn',
       scopesHeader: 'x-user-scopes',
     });
-    const custom = loadConfig({ PAYOUT_GUARD: 'block', AUTH_SCOPES_HEADER: 'X-Scopes', JUMP_AGENT_ID: '61', JUMP_STATUS_REFRESH: '5m', JUMP_BASE_URL: 'http://jump.test/api/' });
-    expect(custom.payouts).toMatchObject({ guard: 'block', scopesHeader: 'x-scopes', agentId: 61, statusRefreshMs: 300_000, baseUrl: 'http://jump.test/api' });
+    const custom = loadConfig({
+      PAYOUT_GUARD: 'block',
+      AUTH_SCOPES_HEADER: 'X-Scopes',
+      JUMP_AGENT_ID: '61',
+      JUMP_STATUS_REFRESH: '5m',
+      JUMP_BASE_URL: 'http://jump.test/api/',
+    });
+    expect(custom.payouts).toMatchObject({
+      guard: 'block',
+      scopesHeader: 'x-scopes',
+      agentId: 61,
+      statusRefreshMs: 300_000,
+      baseUrl: 'http://jump.test/api',
+    });
   });
 
   it('refuses a status refresh faster than the vendor allows, and unknown guard modes', () => {
@@ -282,7 +359,10 @@ describe('payouts configuration and sandbox', () => {
     expect(production.config.payouts).toMatchObject({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: undefined });
     // A real key needs ROUTER_SECRET in every NODE_ENV (payout mutations trust the router's scope header).
     expect(() => loadConfig({ JUMP_API_KEY: 'k-123456' })).toThrow(/ROUTER_SECRET: required when JUMP_API_KEY is set/);
-    const real = await startSandboxes(loadConfig({ JUMP_API_KEY: 'k-123456', ROUTER_SECRET: TEST_ROUTER_SECRET, FOCUS_API_KEY: 'focus-key-0123' }), logger);
+    const real = await startSandboxes(
+      loadConfig({ JUMP_API_KEY: 'k-123456', ROUTER_SECRET: TEST_ROUTER_SECRET, FOCUS_API_KEY: 'focus-key-0123' }),
+      logger,
+    );
     expect(real.vendors['jump-finance']).toBe('live');
     expect(real.config.payouts).toMatchObject({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: 'k-123456' });
   });

@@ -4,7 +4,12 @@ import { parseRateLimit } from '../../src/config/env.ts';
 import { companyRecordOf } from '../../src/modules/tbank/requisites.ts';
 import { riskSignals } from '../../src/modules/tbank/signals.ts';
 import { RateLimiter } from '../../src/modules/tbank/vendor/rate-limiter.ts';
-import { ContractsResponseSchema, ExcerptResponseSchema, normalizeMoney, normalizeVendorDate } from '../../src/modules/tbank/vendor/schemas.ts';
+import {
+  ContractsResponseSchema,
+  ExcerptResponseSchema,
+  normalizeMoney,
+  normalizeVendorDate,
+} from '../../src/modules/tbank/vendor/schemas.ts';
 import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../../src/modules/tbank/emulator/example.ts';
 import { vendorDetail, vendorMediaType } from '../../src/modules/tbank/vendor/client.ts';
 import { excerptMismatch } from '../../src/modules/tbank/vendor/identity.ts';
@@ -93,7 +98,8 @@ describe('T-Bank data formats (§6)', () => {
     // A late-evening date far east of UTC is still that day (new Date() would make it the 23rd in UTC).
     expect(normalizeVendorDate('2023-04-24+14:00')).toBe('2023-04-24');
     expect(normalizeVendorDate('2000-01-01+04:00')).toBe('2000-01-01');
-    for (const bad of ['2023-02-30+03:00', '24.04.2023', '2023-04-24T10:00:00Z', '', null, 20230424]) expect(normalizeVendorDate(bad)).toBeUndefined();
+    for (const bad of ['2023-02-30+03:00', '24.04.2023', '2023-04-24T10:00:00Z', '', null, 20230424])
+      expect(normalizeVendorDate(bad)).toBeUndefined();
   });
 
   it('keeps money strings digit for digit and refuses numbers that may have lost digits', () => {
@@ -108,11 +114,25 @@ describe('T-Bank data formats (§6)', () => {
   it('parses the vendor example: 19-digit contract ids stay strings, int64 and doubles stay numbers', () => {
     const contracts = ContractsResponseSchema.parse(EXAMPLE_CONTRACTS);
     expect(contracts.data.total).toBe(164);
-    expect(contracts.data.items.map((item) => item.contractId)).toEqual(['0173200000000000071', '1490000000000000006', '1870000000000000002']);
-    expect(ContractsResponseSchema.safeParse({ ...EXAMPLE_CONTRACTS, data: { total: 1, items: [{ contractId: Number('1490000000000000006'), role: 'supplier', counterpartyOgrn: '1' }] } }).success).toBe(false);
+    expect(contracts.data.items.map((item) => item.contractId)).toEqual([
+      '0173200000000000071',
+      '1490000000000000006',
+      '1870000000000000002',
+    ]);
+    expect(
+      ContractsResponseSchema.safeParse({
+        ...EXAMPLE_CONTRACTS,
+        data: { total: 1, items: [{ contractId: Number('1490000000000000006'), role: 'supplier', counterpartyOgrn: '1' }] },
+      }).success,
+    ).toBe(false);
 
     const excerpt = ExcerptResponseSchema.parse(EXAMPLE_EXCERPT);
-    expect(excerpt.companyExcerpt?.expressExcerpt?.netIncome).toEqual({ periodName: '2020', dateBegin: '2020-01-01', dateEnd: '2020-12-31', sum: '-96527133000' });
+    expect(excerpt.companyExcerpt?.expressExcerpt?.netIncome).toEqual({
+      periodName: '2020',
+      dateBegin: '2020-01-01',
+      dateEnd: '2020-12-31',
+      sum: '-96527133000',
+    });
     expect(excerpt.companyExcerpt?.status?.date).toBe('2023-04-24');
     expect(excerpt.companyExcerpt?.charterCapital).toEqual({ value: '1110616000', date: '2000-01-01' });
     expect(excerpt.excerpt?.contractSummary?.totalValue).toBe(32823479357.625);
@@ -124,14 +144,21 @@ describe('T-Bank data formats (§6)', () => {
     const sparse = ExcerptResponseSchema.parse({
       companyType: 'entrepreneur',
       companyCard: { statusType: 'something-new', requisites: { ogrn: '304500116000157', inn: null, status: '' }, pages: null },
-      entrepreneurExcerpt: { status: { date: 'junk' }, includeInList: null, okved: [{ code: '47.11', isMain: true }], bankruptcyMessage: [] },
+      entrepreneurExcerpt: {
+        status: { date: 'junk' },
+        includeInList: null,
+        okved: [{ code: '47.11', isMain: true }],
+        bankruptcyMessage: [],
+      },
       excerpt: null,
     });
     expect(sparse.companyCard.statusType).toBe('unknown');
     expect(sparse.companyCard.requisites.inn).toBeUndefined();
     expect(sparse.entrepreneurExcerpt?.status?.date).toBeUndefined();
     expect(ExcerptResponseSchema.safeParse({ companyCard: EXAMPLE_EXCERPT.companyCard, excerpt: {} }).success).toBe(false);
-    expect(ExcerptResponseSchema.safeParse({ companyType: 'company', companyCard: { statusType: 'active', requisites: {}, pages: [] } }).success).toBe(false);
+    expect(
+      ExcerptResponseSchema.safeParse({ companyType: 'company', companyCard: { statusType: 'active', requisites: {}, pages: [] } }).success,
+    ).toBe(false);
   });
 });
 
@@ -145,11 +172,20 @@ describe('T-Bank excerpt readings', () => {
       companyCard: { ...EXAMPLE_EXCERPT.companyCard, statusType: 'bankrupting' },
       companyExcerpt: {
         ...EXAMPLE_EXCERPT.companyExcerpt,
-        includeInList: [...EXAMPLE_EXCERPT.companyExcerpt.includeInList, { isNegative: true, id: 11, listName: 'Реестр недобросовестных поставщиков' }],
+        includeInList: [
+          ...EXAMPLE_EXCERPT.companyExcerpt.includeInList,
+          { isNegative: true, id: 11, listName: 'Реестр недобросовестных поставщиков' },
+        ],
         expressExcerpt: {
           ...EXAMPLE_EXCERPT.companyExcerpt.expressExcerpt,
-          negativeLists: [{ isNegative: true, id: 11, listName: 'Реестр недобросовестных поставщиков' }, { isNegative: true, id: 12 }],
-          frozenAccountDecisions: [{ date: '2024-02-01+03:00', bank: { bik: '044525974', name: 'АО "ТБАНК"' } }, { date: '2024-05-01+03:00' }],
+          negativeLists: [
+            { isNegative: true, id: 11, listName: 'Реестр недобросовестных поставщиков' },
+            { isNegative: true, id: 12 },
+          ],
+          frozenAccountDecisions: [
+            { date: '2024-02-01+03:00', bank: { bik: '044525974', name: 'АО "ТБАНК"' } },
+            { date: '2024-05-01+03:00' },
+          ],
         },
       },
     });
@@ -164,7 +200,7 @@ describe('T-Bank excerpt readings', () => {
     });
   });
 
-  it('maps the excerpt into the graph\'s company, leaving what T-Bank lacks null', () => {
+  it("maps the excerpt into the graph's company, leaving what T-Bank lacks null", () => {
     const record = companyRecordOf(excerpt, '7707083893');
     expect(record.inn).toBe('000000000000');
     expect(record.ogrn).toBe('1000000000000');
@@ -189,12 +225,19 @@ describe('fail closed: is the excerpt the company asked for?', () => {
     expect(excerptMismatch(excerpt, { inn: '7736050003' })).toBe('names another INN than the one asked');
     // The bare vendor example names its placeholder INN.
     expect(excerptMismatch(ExcerptResponseSchema.parse(EXAMPLE_EXCERPT), { inn })).toBe('names another INN than the one asked');
-    const blockOnly = ExcerptResponseSchema.parse({ ...exampleExcerptFor(inn), companyCard: { ...EXAMPLE_EXCERPT.companyCard, requisites: { ...EXAMPLE_EXCERPT.companyCard.requisites, inn: null } } });
+    const blockOnly = ExcerptResponseSchema.parse({
+      ...exampleExcerptFor(inn),
+      companyCard: { ...EXAMPLE_EXCERPT.companyCard, requisites: { ...EXAMPLE_EXCERPT.companyCard.requisites, inn: null } },
+    });
     expect(excerptMismatch(blockOnly, { inn })).toBeUndefined();
     const none = ExcerptResponseSchema.parse({
       ...exampleExcerptFor(inn),
       companyCard: { ...EXAMPLE_EXCERPT.companyCard, requisites: { ...EXAMPLE_EXCERPT.companyCard.requisites, inn: null } },
-      companyExcerpt: { ...EXAMPLE_EXCERPT.companyExcerpt, inn: null, expressExcerpt: { ...EXAMPLE_EXCERPT.companyExcerpt.expressExcerpt, inn: null } },
+      companyExcerpt: {
+        ...EXAMPLE_EXCERPT.companyExcerpt,
+        inn: null,
+        expressExcerpt: { ...EXAMPLE_EXCERPT.companyExcerpt.expressExcerpt, inn: null },
+      },
     });
     expect(excerptMismatch(none, { inn })).toBe('names no INN, so it cannot be told from another company’s');
   });

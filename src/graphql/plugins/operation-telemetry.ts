@@ -23,7 +23,9 @@ export function operationTelemetryPlugin(metrics: Metrics): ApolloServerPlugin<G
           const outcome = outcomeOf(errors, body?.data);
           const operation = operationLabel(operationName);
           const seconds = (performance.now() - started) / 1000;
-          const codes = (errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR'));
+          const codes = (errors ?? []).map((error) =>
+            typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR',
+          );
           metrics.operations.inc({ operation, outcome });
           metrics.operationDuration.observe({ operation, outcome }, seconds);
           for (const code of codes) metrics.errors.inc({ code });

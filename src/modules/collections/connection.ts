@@ -9,8 +9,16 @@ const MAX_POSITION = 50_000;
  * fetched only when the requested window reaches into it; a page shorter than 1000 is the last one, which is also
  * when the total becomes known.
  */
-export async function focusListConnection<T>(list: string, page: PageWindow, fetchPage: (skip: number) => Promise<T[]>): Promise<Connection<T>> {
-  const window = checkWindow(list, page, { defaultFirst: FOCUS_LIST_DEFAULT_FIRST, maxFirst: FOCUS_LIST_MAX_FIRST, maxPosition: MAX_POSITION });
+export async function focusListConnection<T>(
+  list: string,
+  page: PageWindow,
+  fetchPage: (skip: number) => Promise<T[]>,
+): Promise<Connection<T>> {
+  const window = checkWindow(list, page, {
+    defaultFirst: FOCUS_LIST_DEFAULT_FIRST,
+    maxFirst: FOCUS_LIST_MAX_FIRST,
+    maxPosition: MAX_POSITION,
+  });
   const end = window.start + window.first;
   const edges: Connection<T>['edges'] = [];
   let totalCount: number | null = null;

@@ -16,13 +16,20 @@ export async function loadCompany(inn: string, ctx: GraphQLContext): Promise<Com
 }
 
 /** This Company's registration, from data young enough for status fields when `forStatus`. */
-export async function registrationOf(company: CompanyRef, ctx: GraphQLContext, { forStatus = false } = {}): Promise<CompanyRecord | undefined> {
+export async function registrationOf(
+  company: CompanyRef,
+  ctx: GraphQLContext,
+  { forStatus = false } = {},
+): Promise<CompanyRecord | undefined> {
   const entry = await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).load(company.inn);
   return recordForRegistration(entry.registrations, company.ogrn);
 }
 
 /** This Company's record from one Kontur.Focus method, matched to its registration by OGRN. */
-export async function recordOf<M extends FocusBatchMethod>(company: CompanyRef, loader: FocusLoader<M>): Promise<FocusRecordOf<M> | undefined> {
+export async function recordOf<M extends FocusBatchMethod>(
+  company: CompanyRef,
+  loader: FocusLoader<M>,
+): Promise<FocusRecordOf<M> | undefined> {
   const entry = await loader.load(company.inn);
   return recordForRegistration(entry.value, company.ogrn);
 }

@@ -39,7 +39,9 @@ export class CompanyService {
   private async refreshNow(inn: string, stats?: OperationStats): Promise<FreshEntries> {
     const cached = await this.cache.getMany(PER_INN_METHODS.map((method) => this.batchers[method].key(inn)));
     const methods = PER_INN_METHODS.filter((method, index) => method === 'req' || cached[index] !== undefined);
-    const results = await Promise.all(methods.map((method) => (this.batchers[method] as FocusBatchers['req']).getMany([inn], { maxAgeMs: this.minIntervalMs, stats })));
+    const results = await Promise.all(
+      methods.map((method) => (this.batchers[method] as FocusBatchers['req']).getMany([inn], { maxAgeMs: this.minIntervalMs, stats })),
+    );
     const fresh: FreshEntries = new Map();
     methods.forEach((method, index) => {
       const [result] = results[index]!;

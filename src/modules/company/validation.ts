@@ -28,7 +28,8 @@ export function assertValidInns(inns: readonly string[], argument: string): void
 
 export function assertValidOgrn(ogrn: string, argument: string): void {
   const problem = ogrnProblem(ogrn);
-  if (problem) throw badUserInput(`Invalid OGRN in "${argument}": ${describe([{ value: ogrn, problem }])}`, { argument, invalid: [echoInput(ogrn)] });
+  if (problem)
+    throw badUserInput(`Invalid OGRN in "${argument}": ${describe([{ value: ogrn, problem }])}`, { argument, invalid: [echoInput(ogrn)] });
 }
 
 export function assertInnCount(inns: readonly string[], argument: string): void {

@@ -5,7 +5,6 @@ import { redact } from '../../observability/redaction.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { DocumentService } from './service.ts';
 
-
 /**
  * GET /documents/<token>.pdf: the PDF a signed link names. Mounted outside the router-secret guard: browsers follow
  * these links directly, and the signed, expiring token is the authorisation. Tampered or unknown token → 403,

@@ -20,7 +20,6 @@ export interface DownloadedDocument {
   fetchedAt: number;
 }
 
-
 /**
  * PDFs from Kontur.Focus (excerpt, finan, briefReport with pdf=true) behind signed, expiring links.
  * Selecting a link costs nothing; following it downloads the PDF once per CACHE_TTL_DOCUMENTS: the bytes are kept,

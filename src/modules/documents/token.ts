@@ -36,7 +36,9 @@ export class DocumentSigner {
     private readonly now: () => number = Date.now,
   ) {
     // Derived, so the same secret reused elsewhere never yields the same MACs.
-    this.key = createHmac('sha256', secret ?? randomBytes(32)).update('counterparty-subgraph/document-links').digest();
+    this.key = createHmac('sha256', secret ?? randomBytes(32))
+      .update('counterparty-subgraph/document-links')
+      .digest();
   }
 
   sign(kind: DocumentKind, inn: string, expiresAt: number = this.now() + this.ttlMs): string {

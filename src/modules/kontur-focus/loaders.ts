@@ -36,11 +36,18 @@ export interface FocusLoaders {
   requisites: RequisitesLoaders;
 }
 
-function loaderOver<M extends FocusBatchMethod & PerInnMethod>(batcher: FocusBatcher<M>, maxAgeMs: number, stats?: OperationStats): FocusLoader<M> {
+function loaderOver<M extends FocusBatchMethod & PerInnMethod>(
+  batcher: FocusBatcher<M>,
+  maxAgeMs: number,
+  stats?: OperationStats,
+): FocusLoader<M> {
   return new DataLoader<string, FocusEntry<M>>((ids) => batcher.getMany(ids, { maxAgeMs, stats }), { maxBatchSize: 100 });
 }
 
-function uncachedLoaderOver(fetch: FocusUncachedSources['briefReport'], stats?: OperationStats): DataLoader<string, FocusRecordOf<'briefReport'>[]> {
+function uncachedLoaderOver(
+  fetch: FocusUncachedSources['briefReport'],
+  stats?: OperationStats,
+): DataLoader<string, FocusRecordOf<'briefReport'>[]> {
   return new DataLoader(
     async (inns) => {
       if (stats) stats.vendorCalls += 1;

@@ -97,9 +97,22 @@ export const focusModule = defineModule({
     const slice = config.focus;
     // Without a key (outside the sandbox) every call fails at once as not configured, and nothing is sent.
     const client = new FocusClient({ ...slice, connections: Math.max(slice.maxConcurrency, 4) }, logger, metrics);
-    const gate = new VendorGate({ vendor: 'kontur-focus', concurrency: slice.maxConcurrency, maxQueue: slice.maxQueue, maxQueueVariable: 'FOCUS_MAX_QUEUE', metrics });
+    const gate = new VendorGate({
+      vendor: 'kontur-focus',
+      concurrency: slice.maxConcurrency,
+      maxQueue: slice.maxQueue,
+      maxQueueVariable: 'FOCUS_MAX_QUEUE',
+      metrics,
+    });
     const { ttl, staleIfErrorMs, listsTtlMs } = config.cache;
-    const deps: FocusBatcherDeps = { client, cache, gate, metrics, now, ttl: { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, staleIfErrorMs } };
+    const deps: FocusBatcherDeps = {
+      client,
+      cache,
+      gate,
+      metrics,
+      now,
+      ttl: { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, staleIfErrorMs },
+    };
     const batchers = {
       ...Object.fromEntries(PER_INN_METHODS.map((method) => [method, focusBatcher(method, 'inn', deps)])),
       reqByOgrn: focusBatcher('req', 'ogrn', deps),
@@ -109,11 +122,22 @@ export const focusModule = defineModule({
       briefReport: (inns, stats) => {
         gate.admit(inns.length, 'briefReport');
         const lifetime = stats?.lifetime;
-        const call = gate.run(() => client.getBatch('briefReport', 'inn', inns), () => lifetime?.ended !== undefined);
+        const call = gate.run(
+          () => client.getBatch('briefReport', 'inn', inns),
+          () => lifetime?.ended !== undefined,
+        );
         return lifetime ? lifetime.race(call, 'Kontur.Focus briefReport', 'kontur-focus') : call;
       },
     };
-    return { configured: slice.apiKey !== undefined, client, gate, batchers, pages: new FocusPages(client, keyed, listsTtlMs), keyed, uncached };
+    return {
+      configured: slice.apiKey !== undefined,
+      client,
+      gate,
+      batchers,
+      pages: new FocusPages(client, keyed, listsTtlMs),
+      keyed,
+      uncached,
+    };
   },
   context: (focus, { context, config }) => ({
     focus: createFocusLoaders(focus.configured, focus.batchers, focus.pages, focus.uncached, config.cache.ttl, context.now, context.stats),

@@ -82,7 +82,10 @@ export type PageLoader = DataLoader<PageKey, Fetched<FocusPage<unknown>>, string
 
 /** Per-request memo of pages, so fields that read the same page in one operation share it. */
 export function createPageLoader(pages: FocusPages, stats?: OperationStats): PageLoader {
-  return new DataLoader((keys: readonly PageKey[]) => Promise.all(keys.map((key) => pages.page(key, stats).catch((error: Error) => error))), {
-    cacheKeyFn: (key) => `${key.method}:${key.inn}:${key.skip}`,
-  });
+  return new DataLoader(
+    (keys: readonly PageKey[]) => Promise.all(keys.map((key) => pages.page(key, stats).catch((error: Error) => error))),
+    {
+      cacheKeyFn: (key) => `${key.method}:${key.inn}:${key.skip}`,
+    },
+  );
 }

@@ -109,7 +109,13 @@ export function requisitesEntryOf(entry: FocusEntry<'req'>, fallbackInn?: string
 
 /** Kontur.Focus as the requisites source: the req batchers, by INN and by OGRN. */
 export function focusRequisitesSource(byInn: FocusBatcher<'req'>, byOgrn: FocusBatcher<'req'>): RequisitesSource {
-  const load = async (batcher: FocusBatcher<'req'>, ids: readonly string[], maxAgeMs: number, stats: OperationStats | undefined, byInnLookup: boolean) => {
+  const load = async (
+    batcher: FocusBatcher<'req'>,
+    ids: readonly string[],
+    maxAgeMs: number,
+    stats: OperationStats | undefined,
+    byInnLookup: boolean,
+  ) => {
     const entries = await batcher.getMany(ids, { maxAgeMs, stats });
     return entries.map((entry, index) => (entry instanceof Error ? entry : requisitesEntryOf(entry, byInnLookup ? ids[index] : undefined)));
   };

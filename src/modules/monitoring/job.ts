@@ -115,4 +115,3 @@ export class MonitoringJob {
     await this.cache.setMany([{ key: STATE_KEY, value: state, ttlMs: STATE_TTL_MS }]);
   }
 }
-

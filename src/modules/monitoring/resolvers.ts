@@ -16,9 +16,7 @@ const Query: QueryResolvers = {
     const entries = await ctx.requisites.req.loadMany(inns);
     // A failed lookup nulls only its own item (with its error); INNs the registry no longer knows are left out.
     const companies = entries.map((entry, index) => (entry instanceof Error ? entry : companyFromEntry(inns[index]!, entry)));
-    return companies
-      .filter((company) => company !== null)
-      .map((company) => (company instanceof Error ? Promise.reject(company) : (company)));
+    return companies.filter((company) => company !== null).map((company) => (company instanceof Error ? Promise.reject(company) : company));
   },
 };
 

@@ -7,7 +7,6 @@ import { PER_INN_METHODS } from '../kontur-focus/vendor/methods.ts';
 
 export type ChangeScope = 'req' | 'egrDetails';
 
-
 export interface WatchOutcome {
   /** Requested INNs now on the monitored list. */
   watched: string[];

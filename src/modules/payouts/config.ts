@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { baseUrl, breakerEnv, breakerOf, duration, optionalPositiveInt, positiveInt, retries, secret, type EnvOf } from '../../config/env.ts';
+import {
+  baseUrl,
+  breakerEnv,
+  breakerOf,
+  duration,
+  optionalPositiveInt,
+  positiveInt,
+  retries,
+  secret,
+  type EnvOf,
+} from '../../config/env.ts';
 
 const atLeastAMinute = 'must be at least 1m: Jump.Finance allows one status read per payout per minute';
 

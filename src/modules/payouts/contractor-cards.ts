@@ -51,7 +51,10 @@ export class ContractorCards {
   /** Cards just read or written by another call, stamped now: their next reads cost nothing. */
   async remember(cards: readonly JumpContractor[]): Promise<void> {
     const at = this.now();
-    await this.fetch.putMany(cards.map((card) => [String(card.id), card] as const), at);
+    await this.fetch.putMany(
+      cards.map((card) => [String(card.id), card] as const),
+      at,
+    );
   }
 
   /** A deleted contractor: its next read asks the vendor. */

@@ -36,7 +36,8 @@ async function findingsFor(contractor: JumpContractor, ctx: GraphQLContext): Pro
 async function soleProprietorFindings(contractor: JumpContractor, ctx: GraphQLContext): Promise<PayoutFinding[]> {
   const inn = contractor.inn?.trim();
   if (!inn) return [{ code: 'INN_MISSING', message: 'The sole proprietor has no INN at Jump.Finance', source: 'JUMP_FINANCE' }];
-  if (!isValidInn(inn)) return [{ code: 'INN_INVALID', message: `The sole proprietor's INN ${inn} is not a valid INN`, source: 'JUMP_FINANCE' }];
+  if (!isValidInn(inn))
+    return [{ code: 'INN_INVALID', message: `The sole proprietor's INN ${inn} is not a valid INN`, source: 'JUMP_FINANCE' }];
   let registrations;
   try {
     ({ registrations } = await ctx.requisites.reqForStatus.load(inn));
@@ -44,7 +45,8 @@ async function soleProprietorFindings(contractor: JumpContractor, ctx: GraphQLCo
     return [unavailable('KONTUR_FOCUS', error)];
   }
   const current = pickCurrent(registrations);
-  if (!current) return [{ code: 'NOT_IN_REGISTRY', message: `INN ${inn} is not in the registry of sole proprietors (EGRIP)`, source: 'KONTUR_FOCUS' }];
+  if (!current)
+    return [{ code: 'NOT_IN_REGISTRY', message: `INN ${inn} is not in the registry of sole proprietors (EGRIP)`, source: 'KONTUR_FOCUS' }];
   const { status } = current;
   const { code } = status;
   if (status.isActive) return [];
@@ -61,12 +63,20 @@ async function selfEmployedFindings(contractor: JumpContractor, ctx: GraphQLCont
   } catch (error) {
     return [unavailable('JUMP_FINANCE', error)];
   }
-  if (!state) return [{ code: 'SELF_EMPLOYED_STATUS_UNKNOWN', message: 'Jump.Finance has no self-employed status for the contractor', source: 'JUMP_FINANCE' }];
+  if (!state)
+    return [
+      {
+        code: 'SELF_EMPLOYED_STATUS_UNKNOWN',
+        message: 'Jump.Finance has no self-employed status for the contractor',
+        source: 'JUMP_FINANCE',
+      },
+    ];
   const findings: PayoutFinding[] = [];
   if (!state.is_verified) {
     findings.push({
       code: 'SELF_EMPLOYED_NOT_VERIFIED',
-      message: 'The tax service has not confirmed that the self-employed contractor is bound to the company (syncSelfEmployedStatus checks again)',
+      message:
+        'The tax service has not confirmed that the self-employed contractor is bound to the company (syncSelfEmployedStatus checks again)',
       source: 'JUMP_FINANCE',
     });
   }
@@ -79,7 +89,11 @@ async function selfEmployedFindings(contractor: JumpContractor, ctx: GraphQLCont
   }
   if (state.has_warning && findings.length === 0) {
     const hint = state.messages.status?.short_title ?? state.messages.status?.detail;
-    findings.push({ code: 'SELF_EMPLOYED_WARNING', message: `Jump.Finance flags the self-employed status${hint ? `: ${hint}` : ''}`, source: 'JUMP_FINANCE' });
+    findings.push({
+      code: 'SELF_EMPLOYED_WARNING',
+      message: `Jump.Finance flags the self-employed status${hint ? `: ${hint}` : ''}`,
+      source: 'JUMP_FINANCE',
+    });
   }
   return findings;
 }

@@ -94,11 +94,22 @@ export function selfEmployedOf(state: JumpSelfEmployed): SelfEmployedStatus {
   };
 }
 
-const IDENTIFICATION_STATUSES = new Set<IdentificationStatus>(['PENDING', 'AUTO_CHECK', 'MANUAL_CHECK', 'CONTRACTOR_APPROVE', 'REJECTED', 'APPROVED']);
+const IDENTIFICATION_STATUSES = new Set<IdentificationStatus>([
+  'PENDING',
+  'AUTO_CHECK',
+  'MANUAL_CHECK',
+  'CONTRACTOR_APPROVE',
+  'REJECTED',
+  'APPROVED',
+]);
 
 export function identificationOf(identification: JumpIdentification): Identification {
   const status = (identification.status ?? '').toUpperCase() as IdentificationStatus;
-  return { id: String(identification.id), status: IDENTIFICATION_STATUSES.has(status) ? status : 'UNKNOWN', isVerified: identification.is_verified };
+  return {
+    id: String(identification.id),
+    status: IDENTIFICATION_STATUSES.has(status) ? status : 'UNKNOWN',
+    isVerified: identification.is_verified,
+  };
 }
 
 export function paymentErrorOf(error: JumpPayment['error']): PaymentError | null {

@@ -88,7 +88,10 @@ export class PaymentStore {
   /** Stores a page of payouts read from a list call (each counts as read now). */
   async putMany(payments: readonly JumpPayment[]): Promise<PaymentModel[]> {
     const at = this.deps.now();
-    await this.fetch.putMany(payments.map((payment) => [String(payment.id), payment] as const), at);
+    await this.fetch.putMany(
+      payments.map((payment) => [String(payment.id), payment] as const),
+      at,
+    );
     return payments.map((value) => ({ value, fetchedAt: at }));
   }
 

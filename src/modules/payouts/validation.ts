@@ -49,7 +49,9 @@ export function checkCustomerPaymentId(value: string, argument = 'customerPaymen
     throw badUserInput(`"${argument}" must have 1 to ${MAX_CUSTOMER_PAYMENT_ID} characters, got ${value.length}`, { argument });
   }
   if (!CUSTOMER_PAYMENT_ID.test(value)) {
-    throw badUserInput(`"${argument}" may hold only Latin letters, digits, spaces and - _ . ! : * ( ) [ ] @ $ ~ \` ^ , ; = < > | { } ‘`, { argument });
+    throw badUserInput(`"${argument}" may hold only Latin letters, digits, spaces and - _ . ! : * ( ) [ ] @ $ ~ \` ^ , ; = < > | { } ‘`, {
+      argument,
+    });
   }
   assertNoCardNumber(value, argument);
   return value;
@@ -65,7 +67,9 @@ export function checkCustomerPaymentId(value: string, argument = 'customerPaymen
  */
 export function derivedCustomerPaymentId(requestId: string, path: string): string {
   for (let round = 0; ; round++) {
-    const hex = createHash('sha256').update(round === 0 ? `${requestId}:${path}` : `${requestId}:${path}:${round}`).digest('hex');
+    const hex = createHash('sha256')
+      .update(round === 0 ? `${requestId}:${path}` : `${requestId}:${path}:${round}`)
+      .digest('hex');
     const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
     const key = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     if (!looksLikeCardNumber(key)) return key;

@@ -132,7 +132,8 @@ export function assessRisk(inputs: RiskInputs, policy: RiskPolicy): RiskProfile 
 function collectFactors(inputs: RiskInputs, policy: RiskPolicy): RiskFactor[] {
   const factors: RiskFactor[] = [];
   const add = (code: RiskFactorCode, severity: RiskSeverity, source: RiskSource, title: string, details: RiskDetail[] = []) => {
-    if (!factors.some((factor) => factor.code === code)) factors.push({ code, severity, source, title, details, checkedAt: inputs.checkedAt });
+    if (!factors.some((factor) => factor.code === code))
+      factors.push({ code, severity, source, title, details, checkedAt: inputs.checkedAt });
   };
   statusFactors(inputs, add);
   analyticsFactors(inputs, policy, add);
@@ -156,7 +157,7 @@ function statusFactors({ company }: RiskInputs, add: Add): void {
 function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy: RiskPolicy, add: Add): void {
   if (!analytics) return;
   const flag = (key: string) => analytics[key] === true;
-  const num = (key: string) => (typeof analytics[key] === 'number' ? (analytics[key]) : undefined);
+  const num = (key: string) => (typeof analytics[key] === 'number' ? analytics[key] : undefined);
   const revenue = num('s6004');
   const { thresholds } = policy;
 
@@ -173,7 +174,8 @@ function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy:
   } else if (flag('m7015')) {
     add('BANKRUPTCY', 'YELLOW', 'ANALYTICS', 'Сообщения о намерении обратиться в суд с заявлением о банкротстве');
   }
-  if (flag('m7037') || flag('m7042')) add('PLANNED_LIQUIDATION', 'RED', 'ANALYTICS', 'Поданы документы на ликвидацию или прекращение деятельности');
+  if (flag('m7037') || flag('m7042'))
+    add('PLANNED_LIQUIDATION', 'RED', 'ANALYTICS', 'Поданы документы на ликвидацию или прекращение деятельности');
 
   if (flag('m5003')) {
     add('MASS_ADDRESS', 'RED', 'ANALYTICS', 'Адрес массовой регистрации', detail('sameAddressActiveCompanies', num('q7007')));
@@ -198,18 +200,49 @@ function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy:
   }
   if (flag('m7001')) add('NOMINEE_RISK', 'YELLOW', 'ANALYTICS', 'Рекомендована дополнительная проверка: признаки номинальности');
 
-  scaledAmountFactor(add, 'ENFORCEMENT_DEBT', 'Исполнительные производства за 12 месяцев', num('s1001'), num('q1001'), revenue, thresholds.enforcementDebt);
-  scaledAmountFactor(add, 'ARBITRATION_DEFENDANT', 'Иски к компании (ответчик) за 12 месяцев', num('s2001'), num('q2001'), revenue, thresholds.arbitrationDefendant);
+  scaledAmountFactor(
+    add,
+    'ENFORCEMENT_DEBT',
+    'Исполнительные производства за 12 месяцев',
+    num('s1001'),
+    num('q1001'),
+    revenue,
+    thresholds.enforcementDebt,
+  );
+  scaledAmountFactor(
+    add,
+    'ARBITRATION_DEFENDANT',
+    'Иски к компании (ответчик) за 12 месяцев',
+    num('s2001'),
+    num('q2001'),
+    revenue,
+    thresholds.arbitrationDefendant,
+  );
 
   if (flag('m5004') || (num('s6012') ?? 0) > 0) {
-    add('TAX_DEBT', 'YELLOW', 'ANALYTICS', 'Налоговая задолженность', detail('taxArrears', num('s6012') !== undefined ? rub(num('s6012')!) : undefined));
+    add(
+      'TAX_DEBT',
+      'YELLOW',
+      'ANALYTICS',
+      'Налоговая задолженность',
+      detail('taxArrears', num('s6012') !== undefined ? rub(num('s6012')!) : undefined),
+    );
   }
   if (flag('m7010')) add('BLOCKED_ACCOUNTS', 'RED', 'ANALYTICS', 'Блокировка счетов ФНС', detail('checkedOn', analytics.d7010));
   if (flag('m4001')) add('UNRELIABLE_SUPPLIER', 'RED', 'ANALYTICS', 'В реестре недобросовестных поставщиков');
-  const sanctions = Object.entries(SANCTION_KEYS).filter(([key]) => flag(key)).map(([, name]) => name);
+  const sanctions = Object.entries(SANCTION_KEYS)
+    .filter(([key]) => flag(key))
+    .map(([, name]) => name);
   if (sanctions.length > 0) add('SANCTIONS', 'RED', 'ANALYTICS', 'Санкционные списки', [{ name: 'lists', value: sanctions.join(', ') }]);
   const months = flag('m7002') ? 3 : flag('m7003') ? 6 : flag('m7004') ? 12 : undefined;
-  if (months) add('YOUNG_COMPANY', 'YELLOW', 'ANALYTICS', `Компания зарегистрирована менее ${months} месяцев назад`, detail('registeredWithinMonths', months));
+  if (months)
+    add(
+      'YOUNG_COMPANY',
+      'YELLOW',
+      'ANALYTICS',
+      `Компания зарегистрирована менее ${months} месяцев назад`,
+      detail('registeredWithinMonths', months),
+    );
 
   const latestYear = num('q6001');
   const oldestAcceptable = now.getUTCFullYear() - 1 - thresholds.financialReportsMaxAgeYears;
@@ -273,9 +306,21 @@ function tbankFactors({ tbank }: RiskInputs, policy: RiskPolicy, add: Add): void
     ]);
   }
   if (tbank.frozenAccountDecisions > 0) {
-    add('TBANK_FROZEN_ACCOUNTS', 'RED', 'TBANK', 'Т-Банк: решения о приостановке операций по счетам', detail('decisions', tbank.frozenAccountDecisions));
+    add(
+      'TBANK_FROZEN_ACCOUNTS',
+      'RED',
+      'TBANK',
+      'Т-Банк: решения о приостановке операций по счетам',
+      detail('decisions', tbank.frozenAccountDecisions),
+    );
   }
   if ((tbank.sameAddressCompanies ?? 0) >= policy.thresholds.sameAddressCompanies) {
-    add('TBANK_SAME_ADDRESS', 'YELLOW', 'TBANK', 'Т-Банк: много компаний по тому же адресу', detail('sameAddressCompanies', tbank.sameAddressCompanies));
+    add(
+      'TBANK_SAME_ADDRESS',
+      'YELLOW',
+      'TBANK',
+      'Т-Банк: много компаний по тому же адресу',
+      detail('sameAddressCompanies', tbank.sameAddressCompanies),
+    );
   }
 }

@@ -82,7 +82,11 @@ export const RiskPolicySchema = z
     reviewThreshold: z.number().min(0).max(100).default(50),
     /** Scores at or above these are MEDIUM, HIGH and CRITICAL; below MEDIUM is LOW. */
     levels: z
-      .object({ medium: z.number().min(0).max(100).default(20), high: z.number().min(0).max(100).default(50), critical: z.number().min(0).max(100).default(80) })
+      .object({
+        medium: z.number().min(0).max(100).default(20),
+        high: z.number().min(0).max(100).default(50),
+        critical: z.number().min(0).max(100).default(80),
+      })
       .default({ medium: 20, high: 50, critical: 80 })
       .refine((levels) => levels.medium <= levels.high && levels.high <= levels.critical, 'levels must rise: medium ≤ high ≤ critical'),
     /** Any of these present makes the level CRITICAL and the company need review, whatever the score. */
@@ -109,11 +113,19 @@ export const RiskPolicySchema = z
          * At `redPercentOfRevenue` (or with no revenue known) the factor is red.
          */
         enforcementDebt: z
-          .object({ minAmount: z.number().min(0).default(100_000), percentOfRevenue: z.number().min(0).default(1), redPercentOfRevenue: z.number().min(0).default(10) })
+          .object({
+            minAmount: z.number().min(0).default(100_000),
+            percentOfRevenue: z.number().min(0).default(1),
+            redPercentOfRevenue: z.number().min(0).default(10),
+          })
           .default({ minAmount: 100_000, percentOfRevenue: 1, redPercentOfRevenue: 10 }),
         /** Claims as defendant over 12 months, judged against revenue the same way. */
         arbitrationDefendant: z
-          .object({ minAmount: z.number().min(0).default(1_000_000), percentOfRevenue: z.number().min(0).default(10), redPercentOfRevenue: z.number().min(0).default(50) })
+          .object({
+            minAmount: z.number().min(0).default(1_000_000),
+            percentOfRevenue: z.number().min(0).default(10),
+            redPercentOfRevenue: z.number().min(0).default(50),
+          })
           .default({ minAmount: 1_000_000, percentOfRevenue: 10, redPercentOfRevenue: 50 }),
         /** Active entities at the same address (ignoring office) from which the address counts as a mass address. */
         sameAddressCompanies: z.number().int().min(1).default(50),
@@ -173,7 +185,9 @@ export function loadRiskPolicy(path: string | undefined): RiskPolicy {
   try {
     input = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new RiskPolicyError(`The risk policy at ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new RiskPolicyError(
+      `The risk policy at ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
   }
   return buildRiskPolicy(input, path);
 }

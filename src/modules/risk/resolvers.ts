@@ -1,6 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { fieldsOf } from '../../common/ast.ts';
-import type { CompanyResolvers, QueryResolvers, Resolvers, RiskPolicyResolvers, ScreeningResultResolvers } from '../../generated/graphql.ts';
+import type {
+  CompanyResolvers,
+  QueryResolvers,
+  Resolvers,
+  RiskPolicyResolvers,
+  ScreeningResultResolvers,
+} from '../../generated/graphql.ts';
 import { companyFromEntry } from '../company/lookup.ts';
 import { assertInnCount, assertValidInns } from '../company/validation.ts';
 import { RISK_FACTOR_CODES } from './policy.ts';

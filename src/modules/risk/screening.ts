@@ -19,7 +19,10 @@ export interface ScreeningOutcome {
  * is configured and asked for, its excerpt — so 100 companies cost one req and one analytics call.
  */
 export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { withTbank = true } = {}): Promise<RiskProfile | null> {
-  const [requisites, analyticsEntry] = await Promise.all([ctx.requisites.reqForStatus.load(company.inn), ctx.focus.analytics.load(company.inn)]);
+  const [requisites, analyticsEntry] = await Promise.all([
+    ctx.requisites.reqForStatus.load(company.inn),
+    ctx.focus.analytics.load(company.inn),
+  ]);
   const record = await registrationOf(company, ctx, { forStatus: true });
   if (!record) return null;
   const analytics = await recordOf(company, ctx.focus.analytics);

@@ -23,7 +23,11 @@ export async function offsetConnection<T>(
   pageSize: number,
   fetchPage: (offset: number) => Promise<OffsetPage<T> | null>,
 ): Promise<Connection<T>> {
-  const window = checkWindow(list, page, { defaultFirst: DEFAULT_CONTRACTS_FIRST, maxFirst: MAX_CONTRACTS_FIRST, maxPosition: MAX_POSITION });
+  const window = checkWindow(list, page, {
+    defaultFirst: DEFAULT_CONTRACTS_FIRST,
+    maxFirst: MAX_CONTRACTS_FIRST,
+    maxPosition: MAX_POSITION,
+  });
   const end = window.start + window.first;
   const edges: Connection<T>['edges'] = [];
   let total = 0;

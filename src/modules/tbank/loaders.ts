@@ -35,7 +35,15 @@ export function createTbankLoaders(service: TbankService, stats?: OperationStats
     (await tbankExcerptEntry.loadMany(inns)).map((entry) => (entry instanceof Error ? entry : entry.value)),
   );
   const tbankContractsPage = new DataLoader<TbankPageKey, TbankContractsPage | null, string>(
-    (keys) => Promise.all(keys.map(({ ogrn, offset }) => service.contractsPage(ogrn, offset, stats).then((page) => page.value, (error: Error) => error))),
+    (keys) =>
+      Promise.all(
+        keys.map(({ ogrn, offset }) =>
+          service.contractsPage(ogrn, offset, stats).then(
+            (page) => page.value,
+            (error: Error) => error,
+          ),
+        ),
+      ),
     { cacheKeyFn: ({ ogrn, offset }) => `${ogrn}:${offset}` },
   );
   return { tbankExcerpt, tbankExcerptEntry, tbankContractsPage };

@@ -170,7 +170,12 @@ export function bankruptcyMessage(excerpt: TbankExcerpt): TbankBankruptcyMessage
     [...messages].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))[0];
   const message = expressOf(excerpt)?.bankruptcyMessage ?? latest(registryBlock(excerpt)?.bankruptcyMessage ?? []);
   if (!message || (message.date === undefined && message.caseNumber === undefined && message.messageType === undefined)) return null;
-  return { type: message.messageType ?? null, date: message.date ?? null, decisionDate: message.decisionDate ?? null, caseNumber: message.caseNumber ?? null };
+  return {
+    type: message.messageType ?? null,
+    date: message.date ?? null,
+    decisionDate: message.decisionDate ?? null,
+    caseNumber: message.caseNumber ?? null,
+  };
 }
 
 export function mainActivity(excerpt: TbankExcerpt): TbankActivity | null {
@@ -185,7 +190,11 @@ export function mainActivity(excerpt: TbankExcerpt): TbankActivity | null {
 export function netIncome(excerpt: TbankExcerpt): TbankNetIncome | null {
   const income = expressOf(excerpt)?.netIncome;
   if (!income?.sum) return null;
-  const year = /^\d{4}$/.test(income.periodName ?? '') ? Number(income.periodName) : income.dateEnd ? Number(income.dateEnd.slice(0, 4)) : null;
+  const year = /^\d{4}$/.test(income.periodName ?? '')
+    ? Number(income.periodName)
+    : income.dateEnd
+      ? Number(income.dateEnd.slice(0, 4))
+      : null;
   return { amount: income.sum, year, periodStart: income.dateBegin ?? null, periodEnd: income.dateEnd ?? null };
 }
 

@@ -19,7 +19,7 @@ export interface TbankRequest extends TbankLoaders {
 
 declare module '../../errors.ts' {
   interface VendorNames {
-    'tbank': true;
+    tbank: true;
   }
 }
 

@@ -58,7 +58,9 @@ export function companyRecordOf(excerpt: TbankExcerpt, requestedInn = ''): Compa
     ogrn: card.ogrn,
     kind: entrepreneur ? 'SOLE_PROPRIETOR' : 'LEGAL_ENTITY',
     kpp: entrepreneur || kpp === '0' ? null : (kpp ?? null),
-    shortName: (entrepreneur ? fio && `ИП ${fio}` : (card.shortName ?? ul?.shortNameRus ?? ul?.shortName ?? card.fullName ?? ul?.fullNameRus)) ?? null,
+    shortName:
+      (entrepreneur ? fio && `ИП ${fio}` : (card.shortName ?? ul?.shortNameRus ?? ul?.shortName ?? card.fullName ?? ul?.fullNameRus)) ??
+      null,
     fullName: (entrepreneur ? fio : (card.fullName ?? ul?.fullNameRus)) ?? null,
     opf: (entrepreneur ? ip?.okopf?.name : (excerpt.excerpt?.legalFormText ?? excerpt.excerpt?.requisites?.legalForm)) ?? null,
     okpo: block?.okpo ?? null,
@@ -68,12 +70,21 @@ export function companyRecordOf(excerpt: TbankExcerpt, requestedInn = ''): Compa
     okogu: null,
     okopf: (entrepreneur ? ip?.okopf?.code : undefined) ?? null,
     registrationDate:
-      (entrepreneur ? (ip?.dateReg ?? card.dateReg) : (card.dateReg ?? ul?.dateFirstReg ?? excerpt.excerpt?.requisites?.entityRegistrationDate)) ?? null,
+      (entrepreneur
+        ? (ip?.dateReg ?? card.dateReg)
+        : (card.dateReg ?? ul?.dateFirstReg ?? excerpt.excerpt?.requisites?.entityRegistrationDate)) ?? null,
     dissolutionDate: (excerpt.companyCard.statusType === 'liquidated' ? (card.terminationDt ?? block?.status?.date) : undefined) ?? null,
     status: statusModel(excerpt),
     legalAddress: address,
     region: entrepreneur ? null : (formatToponym(ul?.okato?.regionName ? { topoValue: ul.okato.regionName } : undefined) ?? null),
-    heads: entrepreneur ? [] : leaders(excerpt).map((leader) => ({ fio: leader.name ?? null, innfl: null, position: leader.position ?? null, since: leader.since ?? null })),
+    heads: entrepreneur
+      ? []
+      : leaders(excerpt).map((leader) => ({
+          fio: leader.name ?? null,
+          innfl: null,
+          position: leader.position ?? null,
+          since: leader.since ?? null,
+        })),
     managementCompanies: [],
     branches: [],
     focusUrl: null,

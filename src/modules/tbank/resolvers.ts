@@ -62,11 +62,13 @@ export const resolvers: Resolvers = {
     fullName: ({ excerpt }) =>
       excerpt.companyCard.requisites.fullName ?? companyBlock(excerpt)?.fullNameRus ?? entrepreneurBlock(excerpt)?.fullNameRus ?? null,
     status: ({ excerpt }) => statusCodeOf(excerpt),
-    statusText: ({ excerpt }) => excerpt.companyCard.requisites.status ?? registryBlock(excerpt)?.status?.text ?? registryBlock(excerpt)?.status?.type ?? null,
+    statusText: ({ excerpt }) =>
+      excerpt.companyCard.requisites.status ?? registryBlock(excerpt)?.status?.text ?? registryBlock(excerpt)?.status?.type ?? null,
     statusDate: ({ excerpt }) => registryBlock(excerpt)?.status?.date ?? null,
     registrationDate: ({ excerpt }) =>
       excerpt.companyCard.requisites.dateReg ?? companyBlock(excerpt)?.dateFirstReg ?? entrepreneurBlock(excerpt)?.dateReg ?? null,
-    terminationDate: ({ excerpt }) => (excerpt.companyCard.statusType === 'liquidated' ? (excerpt.companyCard.requisites.terminationDt ?? null) : null),
+    terminationDate: ({ excerpt }) =>
+      excerpt.companyCard.statusType === 'liquidated' ? (excerpt.companyCard.requisites.terminationDt ?? null) : null,
     legalAddress: ({ excerpt }) => excerpt.companyCard.requisites.legalAddress ?? companyBlock(excerpt)?.address[0]?.address ?? null,
     negativeLists: ({ excerpt }) => negativeLists(excerpt),
     sameInfo: ({ excerpt }) => sameInfo(excerpt),
@@ -80,7 +82,12 @@ export const resolvers: Resolvers = {
     contractSummary: ({ excerpt }) => {
       const summary = excerpt.excerpt?.contractSummary;
       return summary
-        ? { count: summary.count ?? null, admittedCount: summary.admittedCount ?? null, notAdmittedCount: summary.notAdmittedCount ?? null, totalValue: summary.totalValue ?? null }
+        ? {
+            count: summary.count ?? null,
+            admittedCount: summary.admittedCount ?? null,
+            notAdmittedCount: summary.notAdmittedCount ?? null,
+            totalValue: summary.totalValue ?? null,
+          }
         : null;
     },
     trafficLight: ({ excerpt }) => trafficLight(excerpt),

@@ -38,7 +38,13 @@ export class TbankService {
     readonly ttl: TbankTtl,
   ) {
     const excerpts = (label: string, kind: 'inn' | 'ogrn', fetch: (id: string, abandoned: () => boolean) => Promise<TbankExcerpt | null>) =>
-      this.fetch<TbankExcerpt | null>(label, deps, (id) => this.excerptKey(kind, id), fetch, (excerpt) => (excerpt ? ttl.foundMs : ttl.notFoundMs));
+      this.fetch<TbankExcerpt | null>(
+        label,
+        deps,
+        (id) => this.excerptKey(kind, id),
+        fetch,
+        (excerpt) => (excerpt ? ttl.foundMs : ttl.notFoundMs),
+      );
     this.excerptsByInn = excerpts('tbank:excerpt/by-inn', 'inn', (inn, abandoned) => client.getExcerptByInn(inn, abandoned));
     this.excerptsByOgrn = excerpts('tbank:excerpt', 'ogrn', (ogrn, abandoned) => client.getExcerptByOgrn(ogrn, abandoned));
     this.contracts = this.fetch<TbankContractsPage | null>(

@@ -9,10 +9,17 @@ export const FsspProceeding: FsspProceedingResolvers = {
   subject: (item) => item.topic ?? null,
   executoryDocument: (item) =>
     item.executoryDocument || item.executoryDocumentNumber || item.executoryDocumentDate
-      ? { description: item.executoryDocument ?? null, number: item.executoryDocumentNumber ?? null, date: item.executoryDocumentDate ?? null }
+      ? {
+          description: item.executoryDocument ?? null,
+          number: item.executoryDocumentNumber ?? null,
+          date: item.executoryDocumentDate ?? null,
+        }
       : null,
   // "643" (a country code) occurs as a debtor address: a bare number is no address.
-  debtor: (item) => ({ name: item.debtorName ?? null, address: item.debtorAddress && /\D/.test(item.debtorAddress) ? item.debtorAddress : null }),
+  debtor: (item) => ({
+    name: item.debtorName ?? null,
+    address: item.debtorAddress && /\D/.test(item.debtorAddress) ? item.debtorAddress : null,
+  }),
   bailiffDepartment: (item) => ({ name: item.bailiffDepartment ?? null, address: item.bailiffDepartmentAddress ?? null }),
   isActive: (item) => fsspIsActive(item),
   endReason: (item) => {

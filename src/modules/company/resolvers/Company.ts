@@ -44,7 +44,8 @@ export const Company: CompanyResolvers = {
   async __resolveReference(reference, ctx) {
     // A representation is client JSON: its inn may be missing or not a string at all.
     const inn: unknown = (reference as { inn?: unknown }).inn;
-    if (typeof inn !== 'string') throw badUserInput('A Company representation needs "inn" as a string', { argument: 'representations.inn' });
+    if (typeof inn !== 'string')
+      throw badUserInput('A Company representation needs "inn" as a string', { argument: 'representations.inn' });
     assertValidInns([inn], 'representations.inn');
     return loadCompany(reference.inn, ctx);
   },
@@ -71,7 +72,9 @@ export const Company: CompanyResolvers = {
   managementCompanies: reqField((record) => record.managementCompanies),
   branches: reqField((record) => record.branches),
   focusUrl: reqField((record) => record.focusUrl),
-  expressReport: reqField((record) => (record.expressReport ? { inn: record.inn, ogrn: record.ogrn, summary: record.expressReport } : null)),
+  expressReport: reqField((record) =>
+    record.expressReport ? { inn: record.inn, ogrn: record.ogrn, summary: record.expressReport } : null,
+  ),
   contactPhonesCount: reqField((record) => record.contactPhonesCount),
 
   // Statuses change fast during liquidation: status fields refetch entries older than CACHE_TTL_STATUS.
@@ -123,7 +126,9 @@ export const Company: CompanyResolvers = {
   founders: async (company, _args, ctx) => (await egrUL(company, ctx)) ?? null,
   async statedCapital(company, _args, ctx) {
     const capital = (await egrUL(company, ctx))?.statedCapital;
-    return capital && (capital.sum !== undefined || capital.date !== undefined) ? { amount: capital.sum ?? null, date: capital.date ?? null } : null;
+    return capital && (capital.sum !== undefined || capital.date !== undefined)
+      ? { amount: capital.sum ?? null, date: capital.date ?? null }
+      : null;
   },
   taxAuthority: async (company, _args, ctx) => (await egr(company, ctx))?.nalogRegBody ?? null,
   registrationAuthority: async (company, _args, ctx) => (await egr(company, ctx))?.regBody ?? null,

@@ -9,9 +9,44 @@
  */
 
 const TRANSLIT: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
-  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', '«': '"', '»': '"', '№': 'No.', '—': '-', '–': '-',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  '«': '"',
+  '»': '"',
+  '№': 'No.',
+  '—': '-',
+  '–': '-',
 };
 
 /** Russian text in ASCII (GOST-like); anything else outside ASCII becomes "?". */
@@ -63,7 +98,11 @@ export function renderPdf(content: PdfContent): Buffer {
     ...content.lines.flatMap((line, i) => [...(i > 0 ? ['0 -16 Td'] : []), `${literal(line)} Tj`]),
     'ET',
   ].join('\n');
-  const info = [`/Title ${utf16Hex(content.title)}`, ...(content.subject ? [`/Subject ${utf16Hex(content.subject)}`] : []), '/Producer (Kontur.Focus emulator)'];
+  const info = [
+    `/Title ${utf16Hex(content.title)}`,
+    ...(content.subject ? [`/Subject ${utf16Hex(content.subject)}`] : []),
+    '/Producer (Kontur.Focus emulator)',
+  ];
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -181,7 +181,10 @@ const METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec>([
   ['finan', { maxIds: 1, answer: (request, state) => pdfAnswer('finan', request, state), limitType: 'Requests' }],
   ['stat', { maxIds: 0, answer: statAnswer }],
   ['req/mon', { maxIds: 0, validate: validateDate, answer: (request, state) => monAnswer('req', request, state), limitType: 'Requests' }],
-  ['egrDetails/mon', { maxIds: 0, validate: validateDate, answer: (request, state) => monAnswer('egrDetails', request, state), limitType: 'Requests' }],
+  [
+    'egrDetails/mon',
+    { maxIds: 0, validate: validateDate, answer: (request, state) => monAnswer('egrDetails', request, state), limitType: 'Requests' },
+  ],
   ['monList', { maxIds: 0, httpMethods: ['GET', 'POST'], answer: monListAnswer, limitType: 'Requests' }],
 ]);
 
@@ -229,7 +232,12 @@ function listParam(query: URLSearchParams, name: string): string[] {
     .filter((value) => value.length > 0);
 }
 
-function parseApiRequest(method: string, spec: MethodSpec, query: URLSearchParams, http: { method: string; body: string; contentType: string }): ApiRequest {
+function parseApiRequest(
+  method: string,
+  spec: MethodSpec,
+  query: URLSearchParams,
+  http: { method: string; body: string; contentType: string },
+): ApiRequest {
   // Identifier-less methods ignore inn/ogrn entirely: no 400, and the call log shows no ids.
   const rawInns = spec.maxIds === 0 ? [] : listParam(query, 'inn');
   const rawOgrns = spec.maxIds === 0 ? [] : listParam(query, 'ogrn');
@@ -404,7 +412,9 @@ class EmulatorState {
         const capturedDate = captured?.find((r) => r.ogrn === record.ogrn)?.updateDate as string | undefined;
         const isUl = (record.inn ?? '').length === 10;
         const updateDate =
-          method !== 'fssp' ? undefined : (capturedDate ?? (isUl || (record === carrier && items.length > 0) ? fsspUpdateDate(record.inn ?? '') : undefined));
+          method !== 'fssp'
+            ? undefined
+            : (capturedDate ?? (isUl || (record === carrier && items.length > 0) ? fsspUpdateDate(record.inn ?? '') : undefined));
         return pagedRecord(record, key, own, updateDate);
       });
     }
@@ -449,7 +459,10 @@ function collectRecords(request: ApiRequest, lookup: (identifier: string) => rea
 
 /** The default answer of batch methods: every identifier's records in one flat array. */
 function batchAnswer(request: ApiRequest, state: EmulatorState): Reply {
-  return json(200, collectRecords(request, (identifier) => state.lookup(request.method, identifier)));
+  return json(
+    200,
+    collectRecords(request, (identifier) => state.lookup(request.method, identifier)),
+  );
 }
 
 // ─── contacts ───────────────────────────────────────────────────────────────────────────────────
@@ -564,7 +577,11 @@ function pdfContent(kind: PdfKind, record: FocusRecord, state: EmulatorState): P
   }
   if (kind === 'finan') {
     const buh = state.lookup('buh', record.inn ?? '').find((r) => r.ogrn === record.ogrn);
-    const forms = (buh?.buhForms ?? []) as { year?: number; form1?: { code?: number; endValue?: number }[]; form2?: { code?: number; endValue?: number }[] }[];
+    const forms = (buh?.buhForms ?? []) as {
+      year?: number;
+      form1?: { code?: number; endValue?: number }[];
+      form2?: { code?: number; endValue?: number }[];
+    }[];
     const latest = forms.at(-1);
     const line = (code: number): string => {
       const found = [...(latest?.form1 ?? []), ...(latest?.form2 ?? [])].find((l) => l.code === code);
@@ -577,14 +594,19 @@ function pdfContent(kind: PdfKind, record: FocusRecord, state: EmulatorState): P
         ...identity,
         '',
         ...(latest
-          ? [`Отчетный год: ${latest.year ?? '-'}`, `Выручка (2110): ${line(2110)}`, `Чистая прибыль (2400): ${line(2400)}`, `Баланс (1600): ${line(1600)}`]
+          ? [
+              `Отчетный год: ${latest.year ?? '-'}`,
+              `Выручка (2110): ${line(2110)}`,
+              `Чистая прибыль (2400): ${line(2400)}`,
+              `Баланс (1600): ${line(1600)}`,
+            ]
           : ['Бухгалтерская отчетность не найдена']),
         '',
         footer,
       ],
     };
   }
-  const summary = ((record.briefReport as { summary?: Record<string, boolean> } | undefined)?.summary ?? {});
+  const summary = (record.briefReport as { summary?: Record<string, boolean> } | undefined)?.summary ?? {};
   const mark = (flag: string): string => (summary[flag] ? 'есть' : 'нет');
   return {
     title: `Экспресс-отчет: ${name}`,
@@ -628,7 +650,16 @@ function statAnswer(_request: ApiRequest, state: EmulatorState): Reply {
   const rows = [...METHODS].flatMap(([methodName, spec]) =>
     spec.limitType === undefined
       ? []
-      : [{ methodName, limit: STAT_LIMIT, spent: state.spent.get(methodName) ?? 0, limitType: spec.limitType, periodStartDate: state.period.start, periodEndDate: state.period.end }],
+      : [
+          {
+            methodName,
+            limit: STAT_LIMIT,
+            spent: state.spent.get(methodName) ?? 0,
+            limitType: spec.limitType,
+            periodStartDate: state.period.start,
+            periodEndDate: state.period.end,
+          },
+        ],
   );
   return json(200, rows);
 }
@@ -654,8 +685,15 @@ function validateDate(request: ApiRequest): Reply | undefined {
 function monAnswer(scope: MonitoringScope, request: ApiRequest, state: EmulatorState): Reply {
   const date = request.query.get('date')!;
   const dictated = state.changesOn(scope, date);
-  if (dictated) return json(200, dictated.flatMap((identifier) => state.pairsFor(identifier, true)));
-  return json(200, state.monitored.filter((pair) => fnv1a(`${pair.inn ?? pair.ogrn ?? ''}${date}${scope}`) % 4 === 0));
+  if (dictated)
+    return json(
+      200,
+      dictated.flatMap((identifier) => state.pairsFor(identifier, true)),
+    );
+  return json(
+    200,
+    state.monitored.filter((pair) => fnv1a(`${pair.inn ?? pair.ogrn ?? ''}${date}${scope}`) % 4 === 0),
+  );
 }
 
 // ─── monList ────────────────────────────────────────────────────────────────────────────────────
@@ -896,7 +934,8 @@ function handleApi(req: IncomingMessage, url: URL, state: EmulatorState, body: s
   const request = spec ? parseApiRequest(method, spec, url.searchParams, { method: httpMethod, body: body ?? '', contentType }) : undefined;
   let outcome: Outcome;
   if (!spec || !request) outcome = { kind: 'reply', reply: text(404, 'Not Found'), extraDelayMs: 0 };
-  else if (!(spec.httpMethods ?? ['GET']).includes(httpMethod)) outcome = { kind: 'reply', reply: text(405, 'Method Not Allowed'), extraDelayMs: 0 };
+  else if (!(spec.httpMethods ?? ['GET']).includes(httpMethod))
+    outcome = { kind: 'reply', reply: text(405, 'Method Not Allowed'), extraDelayMs: 0 };
   else if (body === undefined) outcome = { kind: 'reply', reply: text(413, 'Payload Too Large'), extraDelayMs: 0 };
   else outcome = answerApi(request, state);
   // Logged at arrival, faulted calls included; a hung or reset call never gets a status (0).

@@ -6,7 +6,14 @@ import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
 import { mediaType, vendorDetail, VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import { parseRetryAfter } from '../../../vendors/resilience.ts';
-import { FOCUS_BATCH_METHODS, FOCUS_PAGED_METHODS, type FocusBatchMethod, type FocusDocumentMethod, type FocusPagedMethod, type FocusRecordOf } from './methods.ts';
+import {
+  FOCUS_BATCH_METHODS,
+  FOCUS_PAGED_METHODS,
+  type FocusBatchMethod,
+  type FocusDocumentMethod,
+  type FocusPagedMethod,
+  type FocusRecordOf,
+} from './methods.ts';
 import { IdentifierPairsSchema, StatSchema, type FocusIdentifierPair, type FocusStat } from './schemas.ts';
 
 export interface FocusClientOptions {
@@ -80,7 +87,8 @@ export class FocusClient {
   /** One batch call: up to 100 INNs or OGRNs, answered with every matching record (several per INN possible). */
   async getBatch<M extends FocusBatchMethod>(method: M, idParam: FocusIdParam, ids: readonly string[]): Promise<FocusRecordOf<M>[]> {
     if (ids.length === 0) return [];
-    if (ids.length > FOCUS_MAX_IDS_PER_CALL) throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
+    if (ids.length > FOCUS_MAX_IDS_PER_CALL)
+      throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
     const spec = this.get(method, { [idParam]: ids.join(',') }, ids.length);
     return this.http.call(spec, (answer) => {
       const records = this.http.parse(z.array(FOCUS_BATCH_METHODS[method]), this.http.json(answer, spec), spec) as FocusRecordOf<M>[];
@@ -122,7 +130,9 @@ export class FocusClient {
   /** Monitored companies whose req or egrDetails data changed on a date (req/mon, egrDetails/mon). */
   async getChanges(scope: 'req' | 'egrDetails', date: string): Promise<FocusIdentifierPair[]> {
     const spec = this.get(`${scope}/mon`, { date }, 0);
-    return this.http.call(spec, (answer) => this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)));
+    return this.http.call(spec, (answer) =>
+      this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)),
+    );
   }
 
   /** Adds INNs to the monitored list (monList POST with append=true, never replacing it); answers the list. Never retried. */
@@ -136,7 +146,9 @@ export class FocusClient {
       body: inns.join(','),
       identifiers: inns.length,
     };
-    return this.http.call(spec, (answer) => this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)));
+    return this.http.call(spec, (answer) =>
+      this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)),
+    );
   }
 
   close(): Promise<void> {
@@ -163,11 +175,19 @@ export class FocusClient {
    * without it, or with one we did not ask for, means the answer is not the vendor's shape (a proxy's page, a broken
    * release): VENDOR_BAD_RESPONSE, so nothing of it is cached — least of all "not in the registry" for the rest.
    */
-  private expectAsked(spec: CallSpec, idParam: FocusIdParam, ids: readonly string[], records: ReadonlyArray<Partial<Record<FocusIdParam, string>>>): void {
+  private expectAsked(
+    spec: CallSpec,
+    idParam: FocusIdParam,
+    ids: readonly string[],
+    records: ReadonlyArray<Partial<Record<FocusIdParam, string>>>,
+  ): void {
     const asked = new Set(ids);
     const stray = records.filter((record) => record[idParam] === undefined || !asked.has(record[idParam])).length;
     if (stray === 0) return;
-    this.logger.warn({ vendor: 'kontur-focus', method: spec.operation, records: records.length, stray }, 'Kontur.Focus answered records for identifiers it was not asked');
+    this.logger.warn(
+      { vendor: 'kontur-focus', method: spec.operation, records: records.length, stray },
+      'Kontur.Focus answered records for identifiers it was not asked',
+    );
     throw this.http.badResponse(spec, `answered ${stray} record(s) without an identifier that was asked for`);
   }
 
@@ -179,7 +199,13 @@ export class FocusClient {
   private expectPage(spec: CallSpec, inn: string, items: string, body: unknown): void {
     const bad =
       !Array.isArray(body) ||
-      body.some((record) => typeof record !== 'object' || record === null || (record as { inn?: unknown }).inn !== inn || !Array.isArray((record as Record<string, unknown>)[items]));
+      body.some(
+        (record) =>
+          typeof record !== 'object' ||
+          record === null ||
+          (record as { inn?: unknown }).inn !== inn ||
+          !Array.isArray((record as Record<string, unknown>)[items]),
+      );
     if (!bad) return;
     this.logger.warn({ vendor: 'kontur-focus', method: spec.operation }, 'Kontur.Focus answered a page that is not about the INN asked');
     throw this.http.badResponse(spec, 'answered a page that is not about the INN asked');
@@ -189,7 +215,10 @@ export class FocusClient {
   private expectPairs(spec: CallSpec, pairs: FocusIdentifierPair[]): FocusIdentifierPair[] {
     const bad = pairs.filter((pair) => !(pair.inn && isValidInn(pair.inn)) && !(pair.ogrn && isValidOgrn(pair.ogrn))).length;
     if (bad === 0) return pairs;
-    this.logger.warn({ vendor: 'kontur-focus', method: spec.operation, bad }, 'Kontur.Focus answered monitoring records without a valid identifier');
+    this.logger.warn(
+      { vendor: 'kontur-focus', method: spec.operation, bad },
+      'Kontur.Focus answered monitoring records without a valid identifier',
+    );
     throw this.http.badResponse(spec, `answered ${bad} record(s) without a valid INN or OGRN`);
   }
 
@@ -199,7 +228,8 @@ export class FocusClient {
     const detail = vendorDetail(answer.text());
     const context = { status };
     this.logger.warn({ vendor: 'kontur-focus', method: spec.operation, status, detail }, 'Kontur.Focus call failed');
-    if (status === 401 || status === 403) return this.http.error('VENDOR_AUTH_FAILED', spec, `${DISPLAY} rejected the API key (HTTP ${status}); check FOCUS_API_KEY`, context);
+    if (status === 401 || status === 403)
+      return this.http.error('VENDOR_AUTH_FAILED', spec, `${DISPLAY} rejected the API key (HTTP ${status}); check FOCUS_API_KEY`, context);
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
       return this.http.error('VENDOR_RATE_LIMITED', spec, `${DISPLAY} rate limit reached for ${spec.operation}; try again later`, {
@@ -207,8 +237,20 @@ export class FocusClient {
         ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
-    if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `${DISPLAY} ${spec.operation} is unavailable (HTTP ${status})`, context);
-    if (status === 404) return this.http.error('VENDOR_BAD_RESPONSE', spec, `${DISPLAY} ${spec.operation} has nothing for this identifier (HTTP 404)`, context);
-    return this.http.error('VENDOR_BAD_RESPONSE', spec, `${DISPLAY} ${spec.operation} refused the request (HTTP ${status}: ${detail})`, context);
+    if (status >= 500)
+      return this.http.error('VENDOR_UNAVAILABLE', spec, `${DISPLAY} ${spec.operation} is unavailable (HTTP ${status})`, context);
+    if (status === 404)
+      return this.http.error(
+        'VENDOR_BAD_RESPONSE',
+        spec,
+        `${DISPLAY} ${spec.operation} has nothing for this identifier (HTTP 404)`,
+        context,
+      );
+    return this.http.error(
+      'VENDOR_BAD_RESPONSE',
+      spec,
+      `${DISPLAY} ${spec.operation} refused the request (HTTP ${status}: ${detail})`,
+      context,
+    );
   }
 }

@@ -57,7 +57,13 @@ export const FOCUS_METHODS = {
   buh: { kind: 'batch', schema: BuhRecordSchema, perInn: true, billing: 'Requests', companyFields: ['financials'] },
   contacts: { kind: 'batch', schema: ContactsRecordSchema, perInn: true, billing: 'Requests', companyFields: ['contactPhones'] },
   // One-time personal links: batched per request, never cached.
-  briefReport: { kind: 'batch', schema: BriefReportRecordSchema, perInn: false, billing: 'LegalEntities', nestedFields: { expressReport: ['url'] } },
+  briefReport: {
+    kind: 'batch',
+    schema: BriefReportRecordSchema,
+    perInn: false,
+    billing: 'LegalEntities',
+    nestedFields: { expressReport: ['url'] },
+  },
   fssp: { kind: 'paged', schema: FsspRecordSchema, items: 'fssp', billing: 'Requests', companyFields: ['fsspProceedings'] },
   govPurchasesOfParticipant: {
     kind: 'paged',
@@ -91,7 +97,14 @@ export type FocusPagedMethod = MethodsOfKind<'paged'>;
 export type FocusDocumentMethod = MethodsOfKind<'document'> | 'briefReport';
 
 /** Batch methods cached per INN: what refreshCompany refetches and the monitoring job evicts. */
-export const PER_INN_METHODS = ['req', 'egrDetails', 'analytics', 'licences', 'buh', 'contacts'] as const satisfies readonly FocusBatchMethod[];
+export const PER_INN_METHODS = [
+  'req',
+  'egrDetails',
+  'analytics',
+  'licences',
+  'buh',
+  'contacts',
+] as const satisfies readonly FocusBatchMethod[];
 export type PerInnMethod = (typeof PER_INN_METHODS)[number];
 
 export const FOCUS_BATCH_METHODS = Object.fromEntries(
@@ -112,7 +125,9 @@ export const FOCUS_PAGED_METHODS = Object.fromEntries(
  */
 export function companyFieldMethods(): Record<string, FocusBatchMethod[]> {
   const fields: Record<string, FocusBatchMethod[]> = {};
-  for (const [method, spec] of Object.entries(FOCUS_METHODS) as Array<[FocusMethodName, { kind: string; companyFields?: readonly string[] }]>) {
+  for (const [method, spec] of Object.entries(FOCUS_METHODS) as Array<
+    [FocusMethodName, { kind: string; companyFields?: readonly string[] }]
+  >) {
     if (spec.kind !== 'batch') continue;
     for (const field of spec.companyFields ?? []) (fields[field] ??= []).push(method as FocusBatchMethod);
   }
@@ -123,7 +138,9 @@ export function companyFieldMethods(): Record<string, FocusBatchMethod[]> {
 export function pagedCompanyFields(): string[] {
   return [
     ...new Set(
-      Object.values(FOCUS_METHODS).flatMap((spec) => (spec.kind === 'paged' ? (spec as { companyFields: readonly string[] }).companyFields : [])),
+      Object.values(FOCUS_METHODS).flatMap((spec) =>
+        spec.kind === 'paged' ? (spec as { companyFields: readonly string[] }).companyFields : [],
+      ),
     ),
   ];
 }
@@ -131,7 +148,9 @@ export function pagedCompanyFields(): string[] {
 /** Company field → nested field → the methods it calls (from `nestedFields`). */
 export function nestedFieldMethods(): Record<string, Record<string, FocusMethodName[]>> {
   const fields: Record<string, Record<string, FocusMethodName[]>> = {};
-  for (const [method, spec] of Object.entries(FOCUS_METHODS) as Array<[FocusMethodName, { nestedFields?: Readonly<Record<string, readonly string[]>> }]>) {
+  for (const [method, spec] of Object.entries(FOCUS_METHODS) as Array<
+    [FocusMethodName, { nestedFields?: Readonly<Record<string, readonly string[]>> }]
+  >) {
     for (const [field, nested] of Object.entries(spec.nestedFields ?? {})) {
       for (const name of nested) ((fields[field] ??= {})[name] ??= []).push(method);
     }

@@ -389,8 +389,6 @@ export type FocusStat = z.output<typeof StatSchema>[number];
 export const IdentifierPairsSchema = z.array(z.object({ inn: code, ogrn: code }));
 export type FocusIdentifierPair = z.output<typeof IdentifierPairsSchema>[number];
 
-
-
 export type FocusReqRecord = z.output<typeof ReqRecordSchema>;
 export type FocusEgrDetailsRecord = z.output<typeof EgrDetailsRecordSchema>;
 export type FocusAnalyticsRecord = z.output<typeof AnalyticsRecordSchema>;

@@ -29,7 +29,14 @@ import { looksLikeCardNumber } from '../vendor/card.ts';
 import { isLosslessNumber, parseJson, parseJsonNumbersAsText, stringifyJson } from '../vendor/json.ts';
 import { kopecksOf } from '../../../domain/money.ts';
 import { JUMP_PER_PAGE } from '../vendor/schemas.ts';
-import { JumpState, type ContractorSeed, type ContractorState, type LegalFormId, type PaymentSeed, type SelfEmployedState } from './state.ts';
+import {
+  JumpState,
+  type ContractorSeed,
+  type ContractorState,
+  type LegalFormId,
+  type PaymentSeed,
+  type SelfEmployedState,
+} from './state.ts';
 
 export { TRIGGER_KOPECKS } from './state.ts';
 
@@ -143,7 +150,13 @@ interface FieldError {
   messages: string[];
 }
 
-function errorReply(status: number, title: string, detail: string, fields: FieldError[] | null = null, headers?: Record<string, string>): Reply {
+function errorReply(
+  status: number,
+  title: string,
+  detail: string,
+  fields: FieldError[] | null = null,
+  headers?: Record<string, string>,
+): Reply {
   return { status, ...(headers ? { headers } : {}), body: stringifyJson({ error: { title, detail, fields, code: status } }) };
 }
 
@@ -178,7 +191,12 @@ interface Route {
 const ROUTES: Route[] = [
   { op: 'contractors.list', method: 'GET', pattern: ['contractors'], handle: listContractors },
   { op: 'contractors.upsert', method: 'POST', pattern: ['contractors'], handle: upsertContractor },
-  { op: 'contractors.get', method: 'GET', pattern: ['contractors', ':id'], handle: withContractor((_r, state, c) => json(200, { item: state.renderContractor(c) })) },
+  {
+    op: 'contractors.get',
+    method: 'GET',
+    pattern: ['contractors', ':id'],
+    handle: withContractor((_r, state, c) => json(200, { item: state.renderContractor(c) })),
+  },
   { op: 'contractors.update', method: 'PUT', pattern: ['contractors', ':id'], handle: withContractor(updateContractor) },
   {
     op: 'contractors.delete',
@@ -207,14 +225,23 @@ const ROUTES: Route[] = [
     op: 'selfemployer.get',
     method: 'GET',
     pattern: ['contractors', ':id', 'selfemployer'],
-    handle: withContractor((_r, state, contractor) => (contractor.legal_form_id === 2 ? json(200, { item: state.renderSelfEmployed(contractor) }) : notFound())),
+    handle: withContractor((_r, state, contractor) =>
+      contractor.legal_form_id === 2 ? json(200, { item: state.renderSelfEmployed(contractor) }) : notFound(),
+    ),
   },
-  { op: 'selfemployer.sync', method: 'POST', pattern: ['contractors', ':id', 'selfemployer', 'sync'], handle: withContractor(syncSelfEmployed) },
+  {
+    op: 'selfemployer.sync',
+    method: 'POST',
+    pattern: ['contractors', ':id', 'selfemployer', 'sync'],
+    handle: withContractor(syncSelfEmployed),
+  },
   {
     op: 'identification.lastApproved',
     method: 'GET',
     pattern: ['contractors', ':id', 'identification-requests', 'last-approved'],
-    handle: withContractor((_r, state, contractor) => (contractor.identified ? json(200, { item: state.renderIdentification(contractor) }) : notFound())),
+    handle: withContractor((_r, state, contractor) =>
+      contractor.identified ? json(200, { item: state.renderIdentification(contractor) }) : notFound(),
+    ),
   },
   { op: 'payments.list', method: 'GET', pattern: ['payments'], handle: listPayments },
   { op: 'payments.create', method: 'POST', pattern: ['payments'], handle: createPayment },
@@ -237,7 +264,12 @@ const ROUTES: Route[] = [
     },
   },
   { op: 'payments.repeat', method: 'POST', pattern: ['payments', ':id', 'repeat'], handle: repeatPayment },
-  { op: 'groups.list', method: 'GET', pattern: ['groups'], handle: (request, state) => paginate(request, state.groups, (group) => ({ ...group })) },
+  {
+    op: 'groups.list',
+    method: 'GET',
+    pattern: ['groups'],
+    handle: (request, state) => paginate(request, state.groups, (group) => ({ ...group })),
+  },
   {
     op: 'agents.list',
     method: 'GET',
@@ -349,18 +381,23 @@ function readContractor(body: Record<string, unknown>, state: JumpState): Contra
   if (!firstName?.trim()) fields.push({ field: 'first_name', messages: ['Поле имя обязательно для заполнения.'] });
   const legalForm = intField(body.legal_form_id);
   if (legalForm === undefined) fields.push({ field: 'legal_form_id', messages: ['Поле правовая форма обязательно для заполнения.'] });
-  else if (![1, 2, 3].includes(legalForm)) fields.push({ field: 'legal_form_id', messages: ['Выбранное значение для правовая форма ошибочно.'] });
+  else if (![1, 2, 3].includes(legalForm))
+    fields.push({ field: 'legal_form_id', messages: ['Выбранное значение для правовая форма ошибочно.'] });
   const agentId = intField(body.agent_id);
   if (agentId === undefined) fields.push({ field: 'agent_id', messages: ['Поле юрлицо обязательно для заполнения.'] });
-  else if (!state.agents.some((agent) => agent.id === agentId)) fields.push({ field: 'agent_id', messages: ['Выбранное значение для юрлицо ошибочно.'] });
+  else if (!state.agents.some((agent) => agent.id === agentId))
+    fields.push({ field: 'agent_id', messages: ['Выбранное значение для юрлицо ошибочно.'] });
   const groupId = intField(body.group_id);
   if (groupId === undefined) fields.push({ field: 'group_id', messages: ['Поле группа обязательно для заполнения.'] });
-  else if (!state.groups.some((group) => group.id === groupId)) fields.push({ field: 'group_id', messages: ['Выбранное значение для группа ошибочно.'] });
+  else if (!state.groups.some((group) => group.id === groupId))
+    fields.push({ field: 'group_id', messages: ['Выбранное значение для группа ошибочно.'] });
   const inn = body.inn === null || body.inn === undefined || body.inn === '' ? undefined : textField(body.inn);
   if (inn !== undefined && !/^(\d{10}|\d{12})$/.test(inn)) fields.push({ field: 'inn', messages: ['Поле ИНН имеет ошибочный формат.'] });
-  if ((legalForm === 2 || legalForm === 3) && inn === undefined) fields.push({ field: 'inn', messages: ['Поле ИНН обязательно для заполнения.'] });
+  if ((legalForm === 2 || legalForm === 3) && inn === undefined)
+    fields.push({ field: 'inn', messages: ['Поле ИНН обязательно для заполнения.'] });
   const email = body.email === null || body.email === undefined || body.email === '' ? undefined : textField(body.email);
-  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) fields.push({ field: 'email', messages: ['Поле email должно быть действительным электронным адресом.'] });
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email))
+    fields.push({ field: 'email', messages: ['Поле email должно быть действительным электронным адресом.'] });
   if (fields.length > 0) return fields;
   return {
     phone: phone!,
@@ -413,7 +450,8 @@ function listPayments(request: ApiRequest, state: JumpState): Reply {
   const { query } = request;
   const fields: FieldError[] = [];
   const status = query.get('status');
-  if (status !== null && !['1', '2', '3', '4', '5', '6', '8'].includes(status)) fields.push({ field: 'status', messages: ['Выбранное значение для status ошибочно.'] });
+  if (status !== null && !['1', '2', '3', '4', '5', '6', '8'].includes(status))
+    fields.push({ field: 'status', messages: ['Выбранное значение для status ошибочно.'] });
   const idList = (name: string) => {
     const raw = query.get(name);
     if (raw === null) return undefined;
@@ -455,10 +493,13 @@ function createPayment(request: ApiRequest, state: JumpState): Reply {
   else if (!contractor) fields.push({ field: 'contractor_id', messages: ['Выбранное значение для contractor id некорректно.'] });
   const amountText = isLosslessNumber(body.amount) ? String(body.amount) : typeof body.amount === 'string' ? body.amount : undefined;
   const amount = amountText === undefined ? undefined : kopecksOf(amountText, 'exact');
-  if (body.amount === undefined || body.amount === null) fields.push({ field: 'amount', messages: ['Поле amount обязательно для заполнения.'] });
-  else if (!amount?.ok) fields.push({ field: 'amount', messages: ['Поле amount должно быть числом с не более чем двумя знаками после запятой.'] });
+  if (body.amount === undefined || body.amount === null)
+    fields.push({ field: 'amount', messages: ['Поле amount обязательно для заполнения.'] });
+  else if (!amount?.ok)
+    fields.push({ field: 'amount', messages: ['Поле amount должно быть числом с не более чем двумя знаками после запятой.'] });
   else if (amount.kopecks <= 0n) fields.push({ field: 'amount', messages: ['Значение поля amount должно быть больше 0.'] });
-  const customerPaymentId = body.customer_payment_id === undefined || body.customer_payment_id === null ? null : textField(body.customer_payment_id);
+  const customerPaymentId =
+    body.customer_payment_id === undefined || body.customer_payment_id === null ? null : textField(body.customer_payment_id);
   if (customerPaymentId !== null) {
     const messages: string[] = [];
     if (customerPaymentId === undefined) messages.push('Поле customer payment id должно быть строкой.');
@@ -482,7 +523,11 @@ function createPayment(request: ApiRequest, state: JumpState): Reply {
     else if (looksLikeCardNumber(value)) fields.push({ field, messages: [NO_CARD(label)] });
   }
   const requisiteId = body.requisite_id === undefined || body.requisite_id === null ? undefined : intField(body.requisite_id);
-  if (body.requisite_id !== undefined && body.requisite_id !== null && (requisiteId === undefined || (contractor && contractor.requisite.id !== requisiteId))) {
+  if (
+    body.requisite_id !== undefined &&
+    body.requisite_id !== null &&
+    (requisiteId === undefined || (contractor && contractor.requisite.id !== requisiteId))
+  ) {
     fields.push({ field: 'requisite_id', messages: ['Выбранное значение для requisite id некорректно.'] });
   }
   if (fields.length > 0) return invalid(fields);
@@ -511,23 +556,37 @@ function repeatPayment(request: ApiRequest, state: JumpState, [id]: string[]): R
 
 // ─── Faults ───────────────────────────────────────────────────────────────────────────────────
 
-const FAULT_KINDS = ['latency', 'status', 'rateLimit', 'hang', 'reset', 'dropResponse', 'malformedJson', 'echoKey', 'errorBody', 'otherItem'];
+const FAULT_KINDS = [
+  'latency',
+  'status',
+  'rateLimit',
+  'hang',
+  'reset',
+  'dropResponse',
+  'malformedJson',
+  'echoKey',
+  'errorBody',
+  'otherItem',
+];
 
 function checkFaultRule(input: unknown): JumpFaultRule | string {
   if (typeof input !== 'object' || input === null) return 'A fault rule must be an object';
   const { fault, times, ops } = input as Record<string, unknown>;
   if (typeof fault !== 'object' || fault === null) return 'fault must be an object with a kind';
   const kind = (fault as { kind?: unknown }).kind;
-  if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind)) return `Unknown fault kind ${JSON.stringify(kind)}; expected one of ${FAULT_KINDS.join(', ')}`;
+  if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind))
+    return `Unknown fault kind ${JSON.stringify(kind)}; expected one of ${FAULT_KINDS.join(', ')}`;
   const f = fault as Record<string, unknown>;
   if (kind === 'latency' && !(typeof f.ms === 'number' && f.ms >= 0)) return 'latency.ms must be a non-negative number';
   if (kind === 'status' && !(typeof f.status === 'number' && Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) {
     return 'status.status must be an integer from 400 to 599';
   }
-  if (kind === 'rateLimit' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'rateLimit.retryAfterSeconds must be a non-negative number';
+  if (kind === 'rateLimit' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0))
+    return 'rateLimit.retryAfterSeconds must be a non-negative number';
   if (kind === 'echoKey' && f.status !== undefined && !isErrorStatus(f.status)) return 'echoKey.status must be an integer from 400 to 599';
   if (kind === 'errorBody' && !isErrorStatus(f.status)) return 'errorBody.status must be an integer from 400 to 599';
-  if (times !== undefined && !(typeof times === 'number' && Number.isInteger(times) && times >= 1)) return 'times must be a positive integer';
+  if (times !== undefined && !(typeof times === 'number' && Number.isInteger(times) && times >= 1))
+    return 'times must be a positive integer';
   const known = new Set(ROUTES.map((route) => route.op));
   if (ops !== undefined) {
     if (!Array.isArray(ops) || !ops.every((op) => typeof op === 'string')) return 'ops must be an array of strings';
@@ -544,9 +603,15 @@ function isErrorStatus(value: unknown): boolean {
 /** The echoKey fault's answer: the key sent, repeated where a client might pass vendor text on. */
 function echoKeyReply(status: number, key: string): Reply {
   const padding = 'Ключ доступа не принят сервером, обратитесь в поддержку и сообщите им значение заголовка. '.repeat(3).slice(0, 180);
-  return errorReply(status, `Ошибка ключа ${key}`, `${padding}${key} (проверьте ключ)`, [{ field: 'client_key', messages: [`Ключ ${key} недействителен.`] }], {
-    'x-echo-client-key': key,
-  });
+  return errorReply(
+    status,
+    `Ошибка ключа ${key}`,
+    `${padding}${key} (проверьте ключ)`,
+    [{ field: 'client_key', messages: [`Ключ ${key} недействителен.`] }],
+    {
+      'x-echo-client-key': key,
+    },
+  );
 }
 
 /** The otherItem fault: the same answer, about another record. */
@@ -626,7 +691,8 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
     const candidates = ROUTES.map((route) => ({ route, params: match(segments, route.pattern) })).filter((candidate) => candidate.params);
     const found = candidates.find((candidate) => candidate.route.method === method);
     if (!found) {
-      if (candidates.length > 0) return { op: candidates[0]!.route.op, outcome: reply(errorReply(405, 'Ошибка', 'Метод не поддерживается')) };
+      if (candidates.length > 0)
+        return { op: candidates[0]!.route.op, outcome: reply(errorReply(405, 'Ошибка', 'Метод не поддерживается')) };
       return { op: 'unknown', outcome: reply(notFound()) };
     }
     const { route, params } = found;
@@ -636,7 +702,8 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
     if (rawBody.trim() !== '') {
       try {
         const parsed = parseJson(rawBody);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { op: route.op, outcome: reply(badRequest('Тело запроса должно быть JSON-объектом')) };
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          return { op: route.op, outcome: reply(badRequest('Тело запроса должно быть JSON-объектом')) };
         body = parsed as Record<string, unknown>;
       } catch {
         return { op: route.op, outcome: reply(badRequest('Некорректный JSON')) };
@@ -651,9 +718,15 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
       case 'latency':
         return { op: route.op, outcome: { kind: 'reply', reply: run(), delayMs: fault.ms } };
       case 'status':
-        return { op: route.op, outcome: reply(fault.status >= 500 ? serverError(fault.status) : errorReply(fault.status, 'Ошибка', 'Ошибка')) };
+        return {
+          op: route.op,
+          outcome: reply(fault.status >= 500 ? serverError(fault.status) : errorReply(fault.status, 'Ошибка', 'Ошибка')),
+        };
       case 'rateLimit':
-        return { op: route.op, outcome: reply(errorReply(429, 'Ошибка', 'Too Many Attempts.', null, { 'retry-after': String(fault.retryAfterSeconds) })) };
+        return {
+          op: route.op,
+          outcome: reply(errorReply(429, 'Ошибка', 'Too Many Attempts.', null, { 'retry-after': String(fault.retryAfterSeconds) })),
+        };
       case 'hang':
         return { op: route.op, outcome: { kind: 'hang' } };
       case 'reset':
@@ -720,7 +793,12 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
       (rawBody) => {
         const arrival = clock();
         const { op, outcome } =
-          rawBody === undefined ? { op: 'unknown', outcome: { kind: 'reply', reply: errorReply(413, 'Ошибка', 'Слишком большой запрос'), delayMs: 0 } as Outcome } : handleApi(req, url, rawBody);
+          rawBody === undefined
+            ? {
+                op: 'unknown',
+                outcome: { kind: 'reply', reply: errorReply(413, 'Ошибка', 'Слишком большой запрос'), delayMs: 0 } as Outcome,
+              }
+            : handleApi(req, url, rawBody);
         calls.push({
           op,
           method: req.method ?? 'GET',
@@ -765,8 +843,13 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
       contractor.taxService = { ...contractor.taxService, ...selfEmployed };
     },
     payments: () =>
-      [...state.payments.values()].map((payment) => parseJsonNumbersAsText(stringifyJson(state.renderPayment(payment, new Set(['history'])))) as Record<string, unknown>),
-    contractors: () => state.activeContractors().map((contractor) => parseJsonNumbersAsText(stringifyJson(state.renderContractor(contractor))) as Record<string, unknown>),
+      [...state.payments.values()].map(
+        (payment) => parseJsonNumbersAsText(stringifyJson(state.renderPayment(payment, new Set(['history'])))) as Record<string, unknown>,
+      ),
+    contractors: () =>
+      state
+        .activeContractors()
+        .map((contractor) => parseJsonNumbersAsText(stringifyJson(state.renderContractor(contractor))) as Record<string, unknown>),
     injectFault: (rule) => {
       const checked = checkFaultRule(rule);
       if (typeof checked === 'string') throw new TypeError(checked);

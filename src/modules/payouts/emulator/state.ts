@@ -115,7 +115,6 @@ const TAX_PERCENT = 6n;
 const SYNC_DURATION_MS = 2_000;
 export const SYNC_INTERVAL_MS = 30_000;
 
-
 /** A Luhn-valid Mir card number derived from the contractor id. */
 function cardNumber(contractorId: number): string {
   const prefix = `220220${String(contractorId % 1_000_000_000).padStart(9, '0')}`;
@@ -134,7 +133,10 @@ function fullName(contractor: Pick<ContractorState, 'last_name' | 'first_name' |
 }
 
 function shortName(contractor: Pick<ContractorState, 'last_name' | 'first_name' | 'middle_name'>): string {
-  const initials = [contractor.first_name, contractor.middle_name].filter(Boolean).map((name) => `${name!.charAt(0)}.`).join('');
+  const initials = [contractor.first_name, contractor.middle_name]
+    .filter(Boolean)
+    .map((name) => `${name!.charAt(0)}.`)
+    .join('');
   return `${contractor.last_name} ${initials}`.trim();
 }
 
@@ -165,7 +167,9 @@ export interface PaymentSeed {
 }
 
 export class JumpState {
-  readonly agents: Agent[] = [{ id: 1, name: 'ООО "Альянс-М"', inn: '7700000009', ogrn: '1027700000001', address: 'г. Москва, ул. Тверская, д. 1' }];
+  readonly agents: Agent[] = [
+    { id: 1, name: 'ООО "Альянс-М"', inn: '7700000009', ogrn: '1027700000001', address: 'г. Москва, ул. Тверская, д. 1' },
+  ];
   readonly groups: Group[] = [
     { id: 1, name: 'По умолчанию', is_default: true },
     { id: 2, name: 'Курьеры', is_default: false },
@@ -359,7 +363,14 @@ export class JumpState {
   }
 
   renderIdentification(contractor: ContractorState): Record<string, unknown> {
-    return { id: 90_000 + contractor.id, contractor_id: contractor.id, company_id: 1, agent_id: contractor.agent_id, status: 'approved', is_verified: true };
+    return {
+      id: 90_000 + contractor.id,
+      contractor_id: contractor.id,
+      company_id: 1,
+      agent_id: contractor.agent_id,
+      status: 'approved',
+      is_verified: true,
+    };
   }
 
   // ─── Payouts ─────────────────────────────────────────────────────────────────────────────────
@@ -485,7 +496,12 @@ export class JumpState {
       };
     }
     if (include.has('requisite')) {
-      body.requisite = { id: payment.requisiteId, icon: { overlay: true }, title: 'Карта', description: `Мир · ${contractor.requisite.account_number.slice(-4)}` };
+      body.requisite = {
+        id: payment.requisiteId,
+        icon: { overlay: true },
+        title: 'Карта',
+        description: `Мир · ${contractor.requisite.account_number.slice(-4)}`,
+      };
     }
     if (include.has('creator')) body.creator = { id: 1, full_name: 'OpenAPI' };
     if (include.has('agent')) {
@@ -493,7 +509,9 @@ export class JumpState {
     }
     if (include.has('history')) {
       // Newest first, as in the vendor's example.
-      body.history = [...payment.history].reverse().map((entry) => ({ message: entry.message, detail: entry.detail, updated_at: moscowIso(entry.at) }));
+      body.history = [...payment.history]
+        .reverse()
+        .map((entry) => ({ message: entry.message, detail: entry.detail, updated_at: moscowIso(entry.at) }));
     }
     return body;
   }
@@ -533,8 +551,20 @@ export class JumpState {
       legal_form_id: 3,
       inn: '772800001280',
     });
-    const individual = this.createContractor({ phone: '+79990001122', last_name: 'Петров', first_name: 'Пётр', middle_name: 'Петрович', legal_form_id: 1 });
-    this.createPayment({ contractorId: selfEmployed.id, amount: '1500.00', customer_payment_id: 'demo-0001', payment_purpose: 'Оплата по договору 12/24', createdAgoMs: 86_400_000 });
+    const individual = this.createContractor({
+      phone: '+79990001122',
+      last_name: 'Петров',
+      first_name: 'Пётр',
+      middle_name: 'Петрович',
+      legal_form_id: 1,
+    });
+    this.createPayment({
+      contractorId: selfEmployed.id,
+      amount: '1500.00',
+      customer_payment_id: 'demo-0001',
+      payment_purpose: 'Оплата по договору 12/24',
+      createdAgoMs: 86_400_000,
+    });
     this.createPayment({ contractorId: activeProprietor.id, amount: '2500.50', customer_payment_id: 'demo-0002', createdAgoMs: 3_600_000 });
     this.createPayment({ contractorId: individual.id, amount: '100.13', customer_payment_id: 'demo-0003', createdAgoMs: 3_600_000 });
   }

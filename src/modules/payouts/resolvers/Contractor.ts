@@ -74,7 +74,13 @@ export const Contractor: ContractorResolvers = {
   },
 
   async payments(ref, { first, after, status }, ctx) {
-    return paymentsConnection(ctx, `contractor-${ref.id}-payments`, { contractorIds: [ref.id], ...(status ? { status: paymentStatusId(status) } : {}) }, first, after);
+    return paymentsConnection(
+      ctx,
+      `contractor-${ref.id}-payments`,
+      { contractorIds: [ref.id], ...(status ? { status: paymentStatusId(status) } : {}) },
+      first,
+      after,
+    );
   },
 
   /** Through the core loader: every contractor of the operation shares ⌈distinct INNs / 100⌉ req calls. */

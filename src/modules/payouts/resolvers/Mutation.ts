@@ -7,7 +7,15 @@ import { outcomeUnknown } from '../errors.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';
 import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';
-import { checkAmount, checkCustomerPaymentId, checkInn, checkText, derivedCustomerPaymentId, normalizePhone, parseId } from '../validation.ts';
+import {
+  checkAmount,
+  checkCustomerPaymentId,
+  checkInn,
+  checkText,
+  derivedCustomerPaymentId,
+  normalizePhone,
+  parseId,
+} from '../validation.ts';
 
 /** ContractorInput → the vendor's body: phone normalised, names required, INN checked (12 digits for SE and IP). */
 function contractorBody(input: ContractorInput): ContractorBody {
@@ -18,9 +26,11 @@ function contractorBody(input: ContractorInput): ContractorBody {
   };
   const personal = input.legalForm === 'SELF_EMPLOYED' || input.legalForm === 'SOLE_PROPRIETOR';
   const inn = checkInn(input.inn, personal);
-  if (personal && inn && inn.length !== 12) throw badUserInput('"inn" of a self-employed contractor or a sole proprietor has 12 digits', { argument: 'inn' });
+  if (personal && inn && inn.length !== 12)
+    throw badUserInput('"inn" of a self-employed contractor or a sole proprietor has 12 digits', { argument: 'inn' });
   const email = input.email?.trim() || undefined;
-  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw badUserInput(`"input.email" is not an email address`, { argument: 'input.email' });
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    throw badUserInput(`"input.email" is not an email address`, { argument: 'input.email' });
   const middleName = name(input.middleName, 'middleName', false);
   return {
     phone: normalizePhone(input.phone, 'input.phone'),
@@ -84,7 +94,11 @@ export const Mutation: MutationResolvers = {
       serviceName: checkText(input.serviceName, 'input.serviceName', MAX_SERVICE_NAME),
       requisiteId: input.requisiteId == null ? undefined : parseId(input.requisiteId, 'input.requisiteId'),
     };
-    const creating = ctx.payouts.creation.create(request, () => checkCounterparty(ctx.payouts.guard, request.contractorId, ctx), ctx.payouts.stats);
+    const creating = ctx.payouts.creation.create(
+      request,
+      () => checkCounterparty(ctx.payouts.guard, request.contractorId, ctx),
+      ctx.payouts.stats,
+    );
     // The operation's deadline holds for payouts too: past it the answer is "outcome unknown" with the key (retrying
     // with it is safe), while the request itself runs to its end and records what happened.
     const lifetime = ctx.stats.lifetime;
@@ -97,6 +111,10 @@ export const Mutation: MutationResolvers = {
 
   async repeatPayment(_parent, { id }, ctx) {
     requireWriteScope(ctx, 'repeatPayment');
-    return ctx.payouts.creation.repeat(parseId(id, 'id'), (contractorId) => checkCounterparty(ctx.payouts.guard, contractorId, ctx), ctx.payouts.stats);
+    return ctx.payouts.creation.repeat(
+      parseId(id, 'id'),
+      (contractorId) => checkCounterparty(ctx.payouts.guard, contractorId, ctx),
+      ctx.payouts.stats,
+    );
   },
 };

@@ -28,7 +28,13 @@ export const Payment: PaymentResolvers = {
   },
   receipt: ({ value }) => receiptOf(value.receipt),
   requisite: ({ value }) =>
-    value.requisite ? { id: value.requisite.id === null ? null : String(value.requisite.id), title: value.requisite.title, description: value.requisite.description } : null,
+    value.requisite
+      ? {
+          id: value.requisite.id === null ? null : String(value.requisite.id),
+          title: value.requisite.title,
+          description: value.requisite.description,
+        }
+      : null,
   canRepeat: ({ value }) => value.abilities?.can_repeat ?? null,
   /** A reference only: its fields load the card once per distinct contractor of the operation. */
   contractor: ({ value }) => (value.contractor ? { id: value.contractor.id } : null),

@@ -17,7 +17,12 @@ export async function paymentsConnection(
 ): Promise<PaymentConnectionModel> {
   const window = checkWindow(list, first, after);
   const { api, stats } = ctx.payouts;
-  return pagedConnection(list, window, (page, perPage) => api.payments(query, page, perPage, stats), (model) => model);
+  return pagedConnection(
+    list,
+    window,
+    (page, perPage) => api.payments(query, page, perPage, stats),
+    (model) => model,
+  );
 }
 
 /** The vendor's created_at bounds: ISO date-time with an offset, in Moscow time like its own timestamps. */

@@ -187,13 +187,17 @@ export class JumpClient {
 
   /** Creates the contractor, or updates the one with this phone (the vendor's upsert key). Never retried. */
   upsertContractor(input: JumpContractorInput): Promise<JumpContractor> {
-    return this.item('contractors.upsert', { method: 'POST', path: '/contractors', body: contractorBody(input) }, JumpContractorSchema) as Promise<JumpContractor>;
+    return this.item(
+      'contractors.upsert',
+      { method: 'POST', path: '/contractors', body: contractorBody(input) },
+      JumpContractorSchema,
+    ) as Promise<JumpContractor>;
   }
 
   /** Full replace. [OAS] answers a bare contractor, [1C] `{ item }`: both are read. Never retried. */
   updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
     return this.run('contractors.update', { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) }, (body, spec) => {
-      const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? (body).item : body;
+      const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? body.item : body;
       const card = this.http.parse(JumpContractorSchema, unwrapped, spec);
       this.assertAnswers(spec, card.id === id);
       return card;
@@ -202,7 +206,12 @@ export class JumpClient {
 
   /** 204 → true; 404 → false (nothing to delete). Never retried. */
   deleteContractor(id: number): Promise<boolean> {
-    return this.run('contractors.delete', { method: 'DELETE', path: `/contractors/${id}` }, (_body, _spec, status) => status !== 404, [404]);
+    return this.run(
+      'contractors.delete',
+      { method: 'DELETE', path: `/contractors/${id}` },
+      (_body, _spec, status) => status !== 404,
+      [404],
+    );
   }
 
   listRequisites(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpRequisite>> {
@@ -312,16 +321,26 @@ export class JumpClient {
       ...(input.service_name !== undefined ? { service_name: input.service_name } : {}),
     };
     // Another key in the answer is VENDOR_BAD_RESPONSE, which the caller treats as outcome unknown (looks the key up).
-    return this.item('payments.create', { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body }, JumpPaymentSchema, {
-      answers: (payment) => payment.customer_payment_id === input.customer_payment_id,
-    }) as Promise<JumpPayment>;
+    return this.item(
+      'payments.create',
+      { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body },
+      JumpPaymentSchema,
+      {
+        answers: (payment) => payment.customer_payment_id === input.customer_payment_id,
+      },
+    ) as Promise<JumpPayment>;
   }
 
   /** Repeats a failed payout (check abilities.can_repeat first). Never retried. */
   repeatPayment(id: number): Promise<JumpPayment> {
-    return this.item('payments.repeat', { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
-      answers: (payment) => payment.id === id,
-    }) as Promise<JumpPayment>;
+    return this.item(
+      'payments.repeat',
+      { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } },
+      JumpPaymentSchema,
+      {
+        answers: (payment) => payment.id === id,
+      },
+    ) as Promise<JumpPayment>;
   }
 
   close(): Promise<void> {
@@ -405,7 +424,12 @@ export class JumpClient {
     const context = { status };
     this.logger.warn({ vendor: VENDOR, method: operation, status, detail }, 'Jump.Finance call failed');
     if (status === 401 || status === 403) {
-      return this.http.error('VENDOR_AUTH_FAILED', spec, `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`, context);
+      return this.http.error(
+        'VENDOR_AUTH_FAILED',
+        spec,
+        `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`,
+        context,
+      );
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
@@ -414,9 +438,11 @@ export class JumpClient {
         ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
-    if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
+    if (status >= 500)
+      return this.http.error('VENDOR_UNAVAILABLE', spec, `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
     const fieldErrors = passedFieldErrors(error?.fields ?? []);
-    if (status === 404) return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
+    if (status === 404)
+      return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
     return new JumpRequestError(operation, status, `Jump.Finance refused ${operation} (HTTP ${status}: ${detail})`, fieldErrors);
   }
 }
@@ -465,4 +491,3 @@ function contractorBody(input: JumpContractorInput): Record<string, unknown> {
     ...(input.company_agrees_pay_taxes !== undefined ? { company_agrees_pay_taxes: input.company_agrees_pay_taxes } : {}),
   };
 }
-

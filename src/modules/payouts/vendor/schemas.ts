@@ -47,7 +47,10 @@ const text = z.union([z.string(), z.instanceof(LosslessNumber).transform((value)
 const optionalText = text.nullish().transform((value) => value ?? null);
 const optionalMoney = jumpMoney.nullish().transform((value) => value ?? null);
 const optionalInt = jumpInt.nullish().transform((value) => value ?? null);
-const flag = z.boolean().nullish().transform((value) => value ?? false);
+const flag = z
+  .boolean()
+  .nullish()
+  .transform((value) => value ?? false);
 
 export const JumpRefSchema = z.object({ id: jumpInt, name: optionalText });
 
@@ -71,14 +74,23 @@ export const JumpLinksSchema = z.object({
 });
 
 export const itemEnvelope = <T extends z.ZodType>(item: T) => z.object({ item });
-export const pageEnvelope = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), meta: JumpMetaSchema, links: JumpLinksSchema.nullish() });
+export const pageEnvelope = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), meta: JumpMetaSchema, links: JumpLinksSchema.nullish() });
 
 export const JumpErrorBodySchema = z.object({
   error: z.object({
     title: optionalText,
     detail: optionalText,
     fields: z
-      .array(z.object({ field: text, messages: z.array(text).nullish().transform((value) => value ?? []) }))
+      .array(
+        z.object({
+          field: text,
+          messages: z
+            .array(text)
+            .nullish()
+            .transform((value) => value ?? []),
+        }),
+      )
       .nullish()
       .transform((value) => value ?? []),
     code: optionalInt,
@@ -106,7 +118,10 @@ export const JumpContractorSchema = z.object({
     .object({ id: jumpInt, title: optionalText, is_self_employed: flag })
     .nullish()
     .transform((value) => value ?? null),
-  is_editable: z.boolean().nullish().transform((value) => value ?? null),
+  is_editable: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? null),
   created_at: optionalText,
   updated_at: optionalText,
 });
@@ -115,8 +130,14 @@ export const JumpRequisiteSchema = z.object({
   id: jumpInt,
   display_name: optionalText,
   description: optionalText,
-  type: z.object({ id: jumpInt, slug: optionalText, title: optionalText }).nullish().transform((value) => value ?? null),
-  is_available: z.boolean().nullish().transform((value) => value ?? null),
+  type: z
+    .object({ id: jumpInt, slug: optionalText, title: optionalText })
+    .nullish()
+    .transform((value) => value ?? null),
+  is_available: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? null),
   is_default: flag,
   requisite: z
     .object({
@@ -148,10 +169,16 @@ export const JumpSelfEmployedSchema = z.object({
   is_can_pay_taxes: flag,
   has_company_agrees_pay_taxes: flag,
   has_warning: flag,
-  sync: z.object({ in_process: flag }).nullish().transform((value) => value ?? { in_process: false }),
+  sync: z
+    .object({ in_process: flag })
+    .nullish()
+    .transform((value) => value ?? { in_process: false }),
   messages: z
     .object({
-      status: z.object({ type: optionalText, short_title: optionalText, detail: optionalText }).nullish().transform((value) => value ?? null),
+      status: z
+        .object({ type: optionalText, short_title: optionalText, detail: optionalText })
+        .nullish()
+        .transform((value) => value ?? null),
     })
     .nullish()
     .transform((value) => value ?? { status: null }),
@@ -170,10 +197,7 @@ export const JumpGroupSchema = z.object({ id: jumpInt, name: optionalText, is_de
 
 /** `error` is a string in [OAS] and an object {type, title, code} in [1C] examples: both are read. */
 const paymentError = z
-  .union([
-    z.string(),
-    z.object({ type: optionalText, title: optionalText, code: optionalInt }),
-  ])
+  .union([z.string(), z.object({ type: optionalText, title: optionalText, code: optionalInt })])
   .nullish()
   .transform((value) => value ?? null);
 
@@ -196,7 +220,10 @@ export const JumpPaymentSchema = z.object({
       operation_at: optionalText,
       cancel_reason: optionalText,
       can_cancel: flag,
-      links: z.object({ fns_url: optionalText, saved_url: optionalText }).nullish().transform((value) => value ?? null),
+      links: z
+        .object({ fns_url: optionalText, saved_url: optionalText })
+        .nullish()
+        .transform((value) => value ?? null),
     })
     .nullish()
     .transform((value) => value ?? null),

@@ -23,7 +23,14 @@ const expressExcerpt = {
   financeYears: { minYear: 2015, maxYear: 2020 },
   stateContractYears: { minYear: 2006, maxYear: 2013 },
   activeProceedingsCount: 65,
-  bankruptcyMessage: { idType: 7, messageType: 'Тип сообщения', date: '2021-10-26Z', decisionDate: '2021-10-19Z', caseNumber: 'А56-13391/2020', caseId: 23040734 },
+  bankruptcyMessage: {
+    idType: 7,
+    messageType: 'Тип сообщения',
+    date: '2021-10-26Z',
+    decisionDate: '2021-10-19Z',
+    caseNumber: 'А56-13391/2020',
+    caseId: 23040734,
+  },
   frozenAccountDecisions: [],
   arbitrationCasesInfo: { year: 2018, count: 23 },
 };
@@ -48,9 +55,30 @@ const companyCard = {
 };
 
 const contracts = [
-  { contractId: '0173200000000000071', counterpartyOgrn: '1000000000000', purchaseObjectTypeName: 'Услуги', stageCode: 'completed', role: 'supplier', price: 612000 },
-  { contractId: '1490000000000000006', counterpartyOgrn: '1000000000000', purchaseObjectTypeName: 'Услуги', stageCode: 'execution', role: 'supplier', price: 664976 },
-  { contractId: '1870000000000000002', counterpartyOgrn: '1000000000000', purchaseObjectTypeName: 'Услуги', stageCode: 'execution', role: 'supplier', price: 6000000 },
+  {
+    contractId: '0173200000000000071',
+    counterpartyOgrn: '1000000000000',
+    purchaseObjectTypeName: 'Услуги',
+    stageCode: 'completed',
+    role: 'supplier',
+    price: 612000,
+  },
+  {
+    contractId: '1490000000000000006',
+    counterpartyOgrn: '1000000000000',
+    purchaseObjectTypeName: 'Услуги',
+    stageCode: 'execution',
+    role: 'supplier',
+    price: 664976,
+  },
+  {
+    contractId: '1870000000000000002',
+    counterpartyOgrn: '1000000000000',
+    purchaseObjectTypeName: 'Услуги',
+    stageCode: 'execution',
+    role: 'supplier',
+    price: 6000000,
+  },
 ];
 
 const colored = <T>(value: T, color: string) => ({ value, color });
@@ -92,8 +120,23 @@ export const EXAMPLE_EXCERPT = {
         },
       ],
     },
-    leaders: [{ actualDate: '2020-12-01+03:00', name: 'Фамилия Имя Отчество', position: 'генеральный директор', managementCompany: '', managementCompanyINN: '000000000000' }],
-    structure: { countCoownerFCSM: 1, countCoownerRosstat: 1, countCoownerEGRUL: 1, countBranch: 0, countBranchRosstat: 36, countBranchEGRUL: 139 },
+    leaders: [
+      {
+        actualDate: '2020-12-01+03:00',
+        name: 'Фамилия Имя Отчество',
+        position: 'генеральный директор',
+        managementCompany: '',
+        managementCompanyINN: '000000000000',
+      },
+    ],
+    structure: {
+      countCoownerFCSM: 1,
+      countCoownerRosstat: 1,
+      countCoownerEGRUL: 1,
+      countBranch: 0,
+      countBranchRosstat: 36,
+      countBranchEGRUL: 139,
+    },
     proceedings: { active: 65, executed: 1326 },
     charterCapital: { value: '1110616000', date: '2000-01-01+04:00', currencyCode: '', currencyName: '' },
     companyWithSameInfo: {
@@ -110,9 +153,24 @@ export const EXAMPLE_EXCERPT = {
     companyLiquidatedWithSameInfo: { addressCount: 10, addressWithoutRoomCount: 10 },
     arbitrationCases: {
       cases: [
-        { year: 2006, plaintiff: { casesNumber: 2, sum: '17369466' }, defendant: { casesNumber: 0, sum: '0' }, thirdOrOtherPerson: { casesNumber: 0 } },
-        { year: 2005, plaintiff: { casesNumber: 2, sum: '0' }, defendant: { casesNumber: 0, sum: '0' }, thirdOrOtherPerson: { casesNumber: 0 } },
-        { year: 2004, plaintiff: { casesNumber: 2, sum: '0' }, defendant: { casesNumber: 0, sum: '0' }, thirdOrOtherPerson: { casesNumber: 0 } },
+        {
+          year: 2006,
+          plaintiff: { casesNumber: 2, sum: '17369466' },
+          defendant: { casesNumber: 0, sum: '0' },
+          thirdOrOtherPerson: { casesNumber: 0 },
+        },
+        {
+          year: 2005,
+          plaintiff: { casesNumber: 2, sum: '0' },
+          defendant: { casesNumber: 0, sum: '0' },
+          thirdOrOtherPerson: { casesNumber: 0 },
+        },
+        {
+          year: 2004,
+          plaintiff: { casesNumber: 2, sum: '0' },
+          defendant: { casesNumber: 0, sum: '0' },
+          thirdOrOtherPerson: { casesNumber: 0 },
+        },
       ],
       total: 703,
       considered: 35,
@@ -120,13 +178,24 @@ export const EXAMPLE_EXCERPT = {
       decisionsAndRulings: 13,
       completed: 651,
     },
-    federalTaxRegistrationPayment: { regDate: '2010-01-25+03:00', regAuthority: 'Инспекция Федеральной налоговой службы', regAuthorityAddress: '119048, Москва г, Доватора ул', regAuthorityCode: '7704' },
+    federalTaxRegistrationPayment: {
+      regDate: '2010-01-25+03:00',
+      regAuthority: 'Инспекция Федеральной налоговой службы',
+      regAuthorityAddress: '119048, Москва г, Доватора ул',
+      regAuthorityCode: '7704',
+    },
     okved: [
       { code: '51.10.1', name: 'Перевозка', isMain: true, isMainEgrul: true, isMainRosstat: true },
       { code: '18.12', name: 'Прочие виды полиграфической деятельности', isMain: false, isMainEgrul: false, isMainRosstat: false },
     ],
     stateContracts: {
-      federalLaw94: [{ year: 2013, tenders: { admittedNumber: 69, notAdmittedNumber: 0, winnerNumber: 69 }, contracts: { signedNumber: 69, sum: '91800339' } }],
+      federalLaw94: [
+        {
+          year: 2013,
+          tenders: { admittedNumber: 69, notAdmittedNumber: 0, winnerNumber: 69 },
+          contracts: { signedNumber: 69, sum: '91800339' },
+        },
+      ],
       federalLaw223: [],
     },
     address: [
@@ -187,14 +256,27 @@ export const EXAMPLE_EXCERPT = {
     licenseSummary: { total: 10, active: 10, inactive: 0 },
     trafficLightColors: { redCount: 1, yellowCount: 5, greenCount: 14 },
     innerCheckResult: {
-      bankruptcyMessage: colored({ idType: 7, messageType: 'Тип сообщения', date: '2011-10-26Z', decisionDate: '2011-10-19Z', caseNumber: 'А56-00000/2010', caseId: 0 }, 'green'),
+      bankruptcyMessage: colored(
+        {
+          idType: 7,
+          messageType: 'Тип сообщения',
+          date: '2011-10-26Z',
+          decisionDate: '2011-10-19Z',
+          caseNumber: 'А56-00000/2010',
+          caseId: 0,
+        },
+        'green',
+      ),
       plaintiff: colored({ minDate: 2004, maxDate: 2018, totalCases: 470 }, 'yellow'),
       thirdOrOtherPerson: colored({ minDate: 2007, maxDate: 2018, totalCases: 85 }, 'yellow'),
       defendant: colored({ minDate: 2007, maxDate: 2018, totalCases: 157 }, 'yellow'),
       defendantDynamic: colored({ lastYear: 2019, prevLastYear: 2018, percent: 50 }, 'none'),
       executedProceedings: colored(1326, 'yellow'),
       activeProceedings: colored(65, 'red'),
-      sameManager: colored({ inn: '000000000000', sameManager: { manager: 'Фамилия Имя Отчество', managerCountInCountry: 1, managerInnCount: 1 } }, 'red'),
+      sameManager: colored(
+        { inn: '000000000000', sameManager: { manager: 'Фамилия Имя Отчество', managerCountInCountry: 1, managerInnCount: 1 } },
+        'red',
+      ),
       sameAddressNumber: colored(51, 'yellow'),
       finance: colored({ balanceType: 1, periods: [] }, 'green'),
       isNegative: colored({ negativeListsCount: 0 }, 'green'),
@@ -221,17 +303,43 @@ export const EXAMPLE_EXCERPT = {
     relatedCompanies: [{ name: 'ООО "Название"', ogrn: '1000000000000', inn: '000000000000' }],
     leaders: [{ actualDate: '2022-01-01', name: 'Фамилия Имя Отчество', position: 'ГЕНЕРАЛЬНЫЙ ДИРЕКТОР' }],
     founders: [],
-    history: [{ paramText: 'организации', changeDate: '2022-09-06', paramName: 'auth_cap', oldParamValue: '2444535550.00', paramValue: '3975771140.00' }],
+    history: [
+      {
+        paramText: 'организации',
+        changeDate: '2022-09-06',
+        paramName: 'auth_cap',
+        oldParamValue: '2444535550.00',
+        paramValue: '3975771140.00',
+      },
+    ],
     licenses: [
-      { no: '14761-АТ', authorityName: 'МИНИСТЕРСТВО', date: '2020-07-29', startDate: '2020-07-30', address: [], activity: ['РАЗРАБОТКА'], status: 'active' },
+      {
+        no: '14761-АТ',
+        authorityName: 'МИНИСТЕРСТВО',
+        date: '2020-07-29',
+        startDate: '2020-07-30',
+        address: [],
+        activity: ['РАЗРАБОТКА'],
+        status: 'active',
+      },
     ],
     contracts,
     financialStatementsResponse: {
       reason: { reasonCode: 'lessThanYear', reasonText: 'Компании меньше года' },
       financialStatementsData: {
         year: 2021,
-        revenue: { name: 'Выручка', value: 378657216000, valueDiff: 148890851000, values: [{ year: 2021, value: 378657216000, valueDiff: 148890851000 }] },
-        profit: { name: 'Прибыль', value: -45639139000, valueDiff: 50887994000, values: [{ year: 2020, value: -96527133000, valueDiff: -101813933000 }] },
+        revenue: {
+          name: 'Выручка',
+          value: 378657216000,
+          valueDiff: 148890851000,
+          values: [{ year: 2021, value: 378657216000, valueDiff: 148890851000 }],
+        },
+        profit: {
+          name: 'Прибыль',
+          value: -45639139000,
+          valueDiff: 50887994000,
+          values: [{ year: 2020, value: -96527133000, valueDiff: -101813933000 }],
+        },
         accountsPayable: { name: 'Кредиторский долг', value: 100062394000, valueDiff: -7293171000, values: [] },
         accountsReceivable: { name: 'Дебиторский долг', value: 83489186000, valueDiff: 1918241000, values: [] },
       },

@@ -188,7 +188,9 @@ class State {
 
   takeFault(method: TbankEmulatorMethod, ids: string[]): TbankEmulatorFault | undefined {
     const index = this.faults.findIndex(
-      (rule) => (rule.methods === undefined || rule.methods.includes(method)) && (rule.whenIdsInclude === undefined || rule.whenIdsInclude.some((id) => ids.includes(id))),
+      (rule) =>
+        (rule.methods === undefined || rule.methods.includes(method)) &&
+        (rule.whenIdsInclude === undefined || rule.whenIdsInclude.some((id) => ids.includes(id))),
     );
     const rule = this.faults[index];
     if (!rule) return undefined;
@@ -226,7 +228,8 @@ function answer(method: TbankEmulatorMethod, query: URLSearchParams, state: Stat
   }
   const limit = query.get('limit');
   const offset = query.get('offset');
-  if (limit === null || !INT32.test(limit) || Number(limit) < 1 || Number(limit) > 100) return error(400, 'INVALID', `Некорректный параметр limit: ${limit ?? ''}`);
+  if (limit === null || !INT32.test(limit) || Number(limit) < 1 || Number(limit) > 100)
+    return error(400, 'INVALID', `Некорректный параметр limit: ${limit ?? ''}`);
   if (offset === null || !INT32.test(offset) || Number(offset) < 0 || Number(offset) > 2_147_483_647) {
     return error(400, 'INVALID', `Некорректный параметр offset: ${offset ?? ''}`);
   }
@@ -267,7 +270,9 @@ function wrongCompany(method: TbankEmulatorMethod, query: URLSearchParams, state
   type Excerpt = { companyCard: { requisites: { inn?: string; ogrn: string } } } | null;
   const asked = query.get('inn') ?? query.get('ogrn');
   const excerpts = (inn ? [inn] : ['7700000009', '7700000016']).map((candidate) => state.excerpt(candidate) as Excerpt);
-  const other = excerpts.find((excerpt) => excerpt && excerpt.companyCard.requisites.inn !== asked && excerpt.companyCard.requisites.ogrn !== asked);
+  const other = excerpts.find(
+    (excerpt) => excerpt && excerpt.companyCard.requisites.inn !== asked && excerpt.companyCard.requisites.ogrn !== asked,
+  );
   if (!other) return error(500, 'INTERNAL_ERROR', 'Непредвиденная ошибка. Попробуйте позже');
   if (method !== 'contracts') return json(200, other);
   return state.contractsPage(other.companyCard.requisites.ogrn, Number(query.get('limit') ?? 100), Number(query.get('offset') ?? 0));
@@ -336,7 +341,11 @@ function handle(req: IncomingMessage, url: URL, state: State): { outcome: Outcom
 }
 
 export async function startTbankEmulator(options: TbankEmulatorOptions): Promise<TbankEmulator> {
-  const state = new State(options.token, options.latencyMs ?? 0, options.rateLimit === undefined ? { calls: 10, windowMs: 60_000 } : options.rateLimit);
+  const state = new State(
+    options.token,
+    options.latencyMs ?? 0,
+    options.rateLimit === undefined ? { calls: 10, windowMs: 60_000 } : options.rateLimit,
+  );
   const replies = new DelayedReplies();
 
   const later = replies.later.bind(replies);

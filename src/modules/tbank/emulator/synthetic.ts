@@ -39,7 +39,8 @@ const isInnShape = (identifier: string): boolean => identifier.length === 10 || 
 /** The Kontur.Focus records of a method for an INN or OGRN: captured ones for captured companies, else synthetic. */
 function focusRecords(method: 'req' | 'analytics' | 'egrDetails', identifier: string): readonly FocusRecord[] {
   const fixtures = loadFocusFixtures();
-  if (fixtures.knows(identifier)) return (isInnShape(identifier) ? fixtures.byInn(method, identifier) : fixtures.byOgrn(method, identifier)) ?? [];
+  if (fixtures.knows(identifier))
+    return (isInnShape(identifier) ? fixtures.byInn(method, identifier) : fixtures.byOgrn(method, identifier)) ?? [];
   if (isInnShape(identifier) && (!isValidInn(identifier) || identifier.startsWith('00'))) return [];
   return syntheticRecords(SYNTHETIC_PAYLOADS[method], identifier);
 }
@@ -128,7 +129,8 @@ function negativeKeys(rng: Rng, analytics: FocusAnalyticsValues, operating: bool
   if (analytics.m5005 === true) keys.add('noReporting');
   if (analytics.m5004 === true) keys.add('taxDebt');
   // A seeded extra list; never the mass-address one, which must agree with the same-address count.
-  if (rng.chance(operating ? 0.06 : 0.3)) keys.add(rng.pick((Object.keys(NEGATIVE_LISTS) as NegativeKey[]).filter((key) => key !== 'massAddress')));
+  if (rng.chance(operating ? 0.06 : 0.3))
+    keys.add(rng.pick((Object.keys(NEGATIVE_LISTS) as NegativeKey[]).filter((key) => key !== 'massAddress')));
   return [...keys];
 }
 
@@ -200,7 +202,10 @@ function companyCard(facts: CompanyFacts, statusType: StatusType, legalAddress: 
       authorizedCapitalAmount: null,
       ogrnAssignDate: part?.registrationDate ?? null,
       legalAddress: legalAddress ?? null,
-      city: address?.city?.topoValue ?? (address && ['77', '78', '92'].includes(address.regionCode ?? '') ? address.regionName?.topoValue : undefined) ?? null,
+      city:
+        address?.city?.topoValue ??
+        (address && ['77', '78', '92'].includes(address.regionCode ?? '') ? address.regionName?.topoValue : undefined) ??
+        null,
     },
     pages: [
       { page: 'okved' },
@@ -227,7 +232,15 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
 
   const spark = SPARK_STATUS[statusType];
   const statusDate = part.status?.date ?? part.registrationDate;
-  const sparkStatus = { isActing: spark.isActing, code: spark.code, date: sdate(statusDate), text: part.status?.statusString ?? spark.type, type: spark.type, groupId: spark.isActing ? 1 : 2, groupName: spark.isActing ? 'Действующее' : 'Недействующее' };
+  const sparkStatus = {
+    isActing: spark.isActing,
+    code: spark.code,
+    date: sdate(statusDate),
+    text: part.status?.statusString ?? spark.type,
+    type: spark.type,
+    groupId: spark.isActing ? 1 : 2,
+    groupName: spark.isActing ? 'Действующее' : 'Недействующее',
+  };
 
   const negativeKeyList = negativeKeys(rng, analytics, operating);
   const negative = negativeKeyList.map((key) => ({ isNegative: true, ...NEGATIVE_LISTS[key] }));
@@ -289,7 +302,12 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
   const netYear = typeof analytics.q6001 === 'number' ? analytics.q6001 : undefined;
   const netIncome =
     isCompany && netYear !== undefined && typeof analytics.s6008 === 'number'
-      ? { periodName: String(netYear), dateBegin: sdate(`${netYear}-01-01`), dateEnd: sdate(`${netYear}-12-31`), sum: String(Math.round(analytics.s6008)) }
+      ? {
+          periodName: String(netYear),
+          dateBegin: sdate(`${netYear}-01-01`),
+          dateEnd: sdate(`${netYear}-12-31`),
+          sum: String(Math.round(analytics.s6008)),
+        }
       : undefined;
 
   const okved = facts.activities.map((activity) => ({ code: activity.code, name: activity.name ?? null, isMain: activity.isMain }));
@@ -313,8 +331,20 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
     arbitrationCasesInfo: { year: 2024, count: defendant.casesNumber + plaintiff.casesNumber },
   };
 
-  const leaders = (req.UL?.heads ?? []).map((h) => ({ actualDate: h.date ?? null, name: h.fio ?? 'Неизвестно', position: h.position ?? null }));
-  const colours = trafficLight({ statusType, operating, proceedings: activeProceedings, sameAddressCount, negative: negative.length, bankrupt, managerCount });
+  const leaders = (req.UL?.heads ?? []).map((h) => ({
+    actualDate: h.date ?? null,
+    name: h.fio ?? 'Неизвестно',
+    position: h.position ?? null,
+  }));
+  const colours = trafficLight({
+    statusType,
+    operating,
+    proceedings: activeProceedings,
+    sameAddressCount,
+    negative: negative.length,
+    bankrupt,
+    managerCount,
+  });
   const contractPreview = Array.from({ length: Math.min(3, contracts) }, (_, i) => syntheticContract(inn, i));
 
   const block = isCompany
@@ -342,7 +372,9 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
                 {
                   postCode: parsedAddress.zipCode ?? null,
                   address: legalAddress ?? null,
-                  streetName: parsedAddress.street ? `${parsedAddress.street.topoShortName ?? ''} ${parsedAddress.street.topoValue ?? ''}`.trim() : null,
+                  streetName: parsedAddress.street
+                    ? `${parsedAddress.street.topoShortName ?? ''} ${parsedAddress.street.topoValue ?? ''}`.trim()
+                    : null,
                   buildingNumber: parsedAddress.house?.topoValue ?? null,
                   fiasRegion: parsedAddress.regionCode ?? null,
                   actualDate: sdate(req.UL?.legalAddress?.date),
@@ -390,13 +422,21 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
         main: okved.filter((item) => item.isMain).map((item) => ({ code: item.code, description: item.name })),
         additional: okved.filter((item) => !item.isMain).map((item) => ({ code: item.code, description: item.name })),
       },
-      contractSummary: { count: contracts, admittedCount: contracts, notAdmittedCount: 0, totalValue: contracts > 0 ? Math.round(rng.money(100_000, 5e9) * 100) / 100 : 0 },
+      contractSummary: {
+        count: contracts,
+        admittedCount: contracts,
+        notAdmittedCount: 0,
+        totalValue: contracts > 0 ? Math.round(rng.money(100_000, 5e9) * 100) / 100 : 0,
+      },
       licenseSummary: { total: 0, active: 0, inactive: 0 },
       trafficLightColors: colours.counts,
       innerCheckResult: colours.inner,
       checkResult: {
         status: { value: part.status?.statusString ?? spark.type, color: operating ? 'green' : 'red' },
-        registrationDate: { value: part.registrationDate ?? null, color: (part.registrationDate ?? '9999') < '2022-04-01' ? 'green' : 'yellow' },
+        registrationDate: {
+          value: part.registrationDate ?? null,
+          color: (part.registrationDate ?? '9999') < '2022-04-01' ? 'green' : 'yellow',
+        },
         legalForm: { value: req.UL?.opf ?? 'Индивидуальные предприниматели', color: 'green' },
         okvedCount: { value: okved.length, color: 'none' },
         licensedOkvedCount: { value: 0, color: 'none' },
@@ -409,7 +449,9 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
       history: [],
       licenses: [],
       contracts: contractPreview,
-      financialStatementsResponse: isCompany ? {} : { reason: { reasonCode: 'isEntrepreneur', reasonText: 'Индивидуальный предприниматель' } },
+      financialStatementsResponse: isCompany
+        ? {}
+        : { reason: { reasonCode: 'isEntrepreneur', reasonText: 'Индивидуальный предприниматель' } },
     },
   };
 }
@@ -434,7 +476,10 @@ function trafficLight(input: LightInputs) {
   const inner: Record<string, { value: unknown; color: string }> = {
     activeProceedings: { value: input.proceedings, color: colour(input.proceedings > 10, input.proceedings > 0) },
     sameAddressNumber: { value: input.sameAddressCount, color: colour(input.sameAddressCount >= 50, input.sameAddressCount >= 10) },
-    sameManager: { value: { sameManager: { managerCountInCountry: input.managerCount } }, color: colour(input.managerCount >= 10, input.managerCount > 3) },
+    sameManager: {
+      value: { sameManager: { managerCountInCountry: input.managerCount } },
+      color: colour(input.managerCount >= 10, input.managerCount > 3),
+    },
     isNegative: { value: { negativeListsCount: input.negative }, color: colour(input.negative > 0) },
     bankruptcyMessage: { value: null, color: colour(input.bankrupt) },
   };

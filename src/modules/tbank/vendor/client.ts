@@ -134,8 +134,14 @@ export class TbankClient {
   }
 
   /** One page of the company's state contracts (offset, limit ≤ 100); null when T-Bank does not know the OGRN. */
-  async getContracts(ogrn: string, offset: number, limit = TBANK_CONTRACTS_PAGE_SIZE, abandoned?: () => boolean): Promise<TbankContractsPage | null> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > TBANK_CONTRACTS_PAGE_SIZE) throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
+  async getContracts(
+    ogrn: string,
+    offset: number,
+    limit = TBANK_CONTRACTS_PAGE_SIZE,
+    abandoned?: () => boolean,
+  ): Promise<TbankContractsPage | null> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > TBANK_CONTRACTS_PAGE_SIZE)
+      throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
     const spec = this.spec('contracts', { ogrn, limit: String(limit), offset: String(offset) }, abandoned);
     return this.http.call(spec, (answer) => {
       const body = this.body(answer, spec);
@@ -182,7 +188,13 @@ export class TbankClient {
   /** The answer's JSON; what came instead of JSON names the vendor's Content-Type only when it is a known one. */
   private body(answer: VendorAnswer, spec: CallSpec): unknown {
     const context = { status: answer.status, vendorRequestId: this.answeredRequestId(answer, spec) };
-    if (!answer.contentType.includes('json')) throw this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with ${this.notJson(answer.contentType)}`, context);
+    if (!answer.contentType.includes('json'))
+      throw this.http.error(
+        'VENDOR_BAD_RESPONSE',
+        spec,
+        `T-Bank ${spec.operation} answered with ${this.notJson(answer.contentType)}`,
+        context,
+      );
     try {
       return JSON.parse(answer.text()) as unknown;
     } catch {
@@ -295,9 +307,17 @@ export class TbankClient {
     }
     if (status === 429) {
       const retryAfterSeconds = Math.ceil(this.limiter.backOff() / 1000);
-      return this.http.error('VENDOR_RATE_LIMITED', spec, `T-Bank rate limit reached for ${method} (${label}); try again later`, { ...context, retryAfterSeconds });
+      return this.http.error('VENDOR_RATE_LIMITED', spec, `T-Bank rate limit reached for ${method} (${label}); try again later`, {
+        ...context,
+        retryAfterSeconds,
+      });
     }
     if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `T-Bank ${method} is unavailable (${label})`, context);
-    return this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`, context);
+    return this.http.error(
+      'VENDOR_BAD_RESPONSE',
+      spec,
+      `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`,
+      context,
+    );
   }
 }

@@ -51,8 +51,16 @@ export function normalizeMoney(value: unknown): string | undefined {
 const money = z.unknown().optional().transform(normalizeMoney);
 
 /** A JSON number (int32, int64 or double); anything else is unknown. */
-const num = z.number().finite().nullish().catch(undefined).transform((value) => value ?? undefined);
-const flag = z.unknown().optional().transform((value) => value === true);
+const num = z
+  .number()
+  .finite()
+  .nullish()
+  .catch(undefined)
+  .transform((value) => value ?? undefined);
+const flag = z
+  .unknown()
+  .optional()
+  .transform((value) => value === true);
 /** An identifier or code: a string (digits kept as sent). */
 const code = text;
 
@@ -76,7 +84,6 @@ export type TbankStatusType = (typeof COMPANY_STATUS_TYPES)[number];
 export const COLORS = ['red', 'yellow', 'green', 'none'] as const;
 export type TbankColor = (typeof COLORS)[number];
 
-
 // ─── Shared: company card ───────────────────────────────────────────────────────────────────────
 
 export const CompanyCardSchema = z.object({
@@ -95,7 +102,9 @@ export const CompanyCardSchema = z.object({
     legalAddress: text,
     city: text,
   }),
-  pages: list(z.object({ page: text })).transform((pages) => pages.map((page) => page.page).filter((page): page is string => page !== undefined)),
+  pages: list(z.object({ page: text })).transform((pages) =>
+    pages.map((page) => page.page).filter((page): page is string => page !== undefined),
+  ),
 });
 
 // ─── Building blocks of the SPARK-derived excerpts ──────────────────────────────────────────────
@@ -184,9 +193,7 @@ export const CompanyExcerptSchema = z.object({
   ),
   arbitrationCases: optional(ArbitrationCasesSchema),
   okved: list(OkvedItemSchema),
-  address: list(
-    z.object({ postCode: code, address: text, streetName: text, buildingNumber: text, fiasRegion: code, actualDate: date }),
-  ),
+  address: list(z.object({ postCode: code, address: text, streetName: text, buildingNumber: text, fiasRegion: code, actualDate: date })),
   includeInList: list(ListMembershipSchema),
   bankruptcyMessage: list(BankruptcyMessageSchema),
   expressExcerpt: optional(ExpressExcerptSchema),
@@ -242,7 +249,9 @@ const rawGeneralExcerpt = z
   .transform((raw) => {
     const inner = raw.innerCheckResult as Record<string, { value?: unknown }> | null | undefined;
     const check = raw.checkResult as Record<string, { value?: unknown }> | null | undefined;
-    return { ...raw, sameAddressNumber: inner?.sameAddressNumber?.value, legalFormText: check?.legalForm?.value } as z.input<typeof GeneralExcerptSchema>;
+    return { ...raw, sameAddressNumber: inner?.sameAddressNumber?.value, legalFormText: check?.legalForm?.value } as z.input<
+      typeof GeneralExcerptSchema
+    >;
   })
   .pipe(GeneralExcerptSchema);
 
@@ -262,8 +271,16 @@ export const ContractSchema = z.object({
   contractId: z.string().regex(/^\d{1,30}$/),
   counterpartyOgrn: code,
   purchaseObjectTypeName: text,
-  stageCode: z.enum(['execution', 'completed', 'canceled', 'stopped', 'unknown']).nullish().catch('unknown').transform((value) => value ?? 'unknown'),
-  role: z.enum(['supplier', 'customer']).nullish().catch(undefined).transform((value) => value ?? undefined),
+  stageCode: z
+    .enum(['execution', 'completed', 'canceled', 'stopped', 'unknown'])
+    .nullish()
+    .catch('unknown')
+    .transform((value) => value ?? 'unknown'),
+  role: z
+    .enum(['supplier', 'customer'])
+    .nullish()
+    .catch(undefined)
+    .transform((value) => value ?? undefined),
   price: num,
 });
 
