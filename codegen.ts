@@ -1,4 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Convention over configuration: every `src/modules/<name>/mappers.ts` exports `type XMapper` for the GraphQL type `X`
+ * its resolvers receive. A new module or type needs no line here.
+ */
+function moduleMappers(): Record<string, string> {
+  const mappers: Record<string, string> = {};
+  const modulesDir = path.join(import.meta.dirname, 'src/modules');
+  for (const name of fs.readdirSync(modulesDir).sort()) {
+    const file = path.join(modulesDir, name, 'mappers.ts');
+    if (!fs.existsSync(file)) continue;
+    // `export type XMapper = …` or `export type { Something as XMapper }`.
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(/\b(?:as|type)\s+(\w+)Mapper\b/g)) {
+      const type = match[1]!;
+      if (type in mappers) throw new Error(`${type}Mapper is declared by two modules`);
+      mappers[type] = `../modules/${name}/mappers.ts#${type}Mapper`;
+    }
+  }
+  return mappers;
+}
 
 /**
  * Resolver types from schema/. Mappers point GraphQL types at the vendor types inferred from the zod schemas,
@@ -23,46 +45,7 @@ const config: CodegenConfig = {
         scalars: { Date: 'string', DateTime: 'string', Decimal: 'string' },
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-        mappers: {
-          Company: '../modules/company/model.ts#CompanyRef',
-          CompanyStatus: '../domain/company.ts#CompanyStatusModel',
-          Address: '../domain/company.ts#AddressModel',
-          Head: '../domain/company.ts#HeadModel',
-          ManagementCompany: '../domain/company.ts#ManagementCompanyModel',
-          Branch: '../domain/company.ts#BranchModel',
-          ExpressReport: '../modules/company/model.ts#ExpressReportRef',
-          Registration: '../modules/company/model.ts#RegistrationRef',
-          Activity: '../modules/company/model.ts#ActivityRef',
-          Founders: '../modules/kontur-focus/vendor/schemas.ts#FocusEgrUL',
-          FounderPerson: '../modules/company/model.ts#FounderPersonRef',
-          FounderCompany: '../modules/company/model.ts#FounderCompanyRef',
-          FounderForeign: '../modules/company/model.ts#FounderForeignRef',
-          Authority: '../modules/kontur-focus/vendor/schemas.ts#FocusRegBody',
-          RelatedCompany: '../modules/kontur-focus/vendor/schemas.ts#FocusSuccessor',
-          CompanyAnalytics: '../modules/kontur-focus/vendor/schemas.ts#FocusAnalyticsValues',
-          Licence: '../modules/kontur-focus/vendor/schemas.ts#FocusLicence',
-          FinancialYear: '../modules/kontur-focus/vendor/schemas.ts#FocusBuhForm',
-          FsspProceeding: '../modules/kontur-focus/vendor/schemas.ts#FocusFsspItem',
-          FsspProceedingConnection: '../common/relay.ts#Connection<FocusFsspItem>',
-          Purchase: '../modules/kontur-focus/vendor/schemas.ts#FocusPurchase',
-          PurchaseConnection: '../common/relay.ts#Connection<FocusPurchase>',
-          PurchaseParty: '../modules/kontur-focus/vendor/schemas.ts#FocusPurchaseParty',
-          PurchaseObject: '../modules/kontur-focus/vendor/schemas.ts#FocusPurchaseObject',
-          Contract: '../modules/kontur-focus/vendor/schemas.ts#FocusPurchase',
-          Money: '../modules/kontur-focus/vendor/schemas.ts#FocusPrice',
-          FocusQuota: '../modules/kontur-focus/vendor/schemas.ts#FocusStat',
-          TbankCheck: '../modules/tbank/model.ts#TbankCheckRef',
-          StateContract: '../modules/tbank/vendor/schemas.ts#TbankContract',
-          StateContractConnection: '../common/relay.ts#Connection<TbankContract>',
-          RiskPolicy: '../modules/risk/policy.ts#RiskPolicyModel',
-          ScreeningResult: '../modules/risk/screening.ts#ScreeningOutcome',
-          Document: '../modules/documents/model.ts#DocumentRef',
-          Contractor: '../modules/payouts/model.ts#ContractorRef',
-          ContractorConnection: '../modules/payouts/model.ts#ContractorConnectionModel',
-          Payment: '../modules/payouts/model.ts#PaymentModel',
-          PaymentConnection: '../modules/payouts/model.ts#PaymentConnectionModel',
-          CreatePaymentResult: '../modules/payouts/model.ts#CreatePaymentOutcome',
-        },
+        mappers: moduleMappers(),
       },
     },
   },

@@ -16,6 +16,7 @@
  * /api3 calls misbehave the ways the live API and the network do: latency, 5xx, 429 with Retry-After, a hung or reset
  * connection, truncated JSON, a wrong content type, an HTML maintenance page.
  */
+import { FOCUS_METHODS, type FocusMethodName } from '../vendor/methods.ts';
 import { randomBytes } from 'node:crypto';
 import { DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -166,27 +167,45 @@ interface MethodSpec {
 
 const BATCH_LIMIT = 100;
 
-const METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec>([
-  ['req', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.req, limitType: 'Requests' }],
-  ['egrDetails', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.egrDetails, limitType: 'LegalEntities' }],
-  ['analytics', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.analytics, limitType: 'LegalEntities' }],
-  ['licences', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.licences, limitType: 'Requests' }],
-  ['buh', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.buh, limitType: 'Requests' }],
-  ['contacts', { maxIds: BATCH_LIMIT, synthesize: SYNTHETIC_PAYLOADS.contacts, answer: contactsAnswer, limitType: 'Requests' }],
-  ['briefReport', { maxIds: BATCH_LIMIT, validate: validateBriefReport, answer: briefReportAnswer, limitType: 'LegalEntities' }],
-  ['fssp', { maxIds: 1, validate: validateSkip, answer: pagedAnswer, limitType: 'Requests' }],
-  ['govPurchasesOfParticipant', { maxIds: 1, validate: validateSkip, answer: pagedAnswer, limitType: 'Requests' }],
-  ['govPurchasesOfCustomer', { maxIds: 1, validate: validateSkip, answer: pagedAnswer, limitType: 'Requests' }],
-  ['excerpt', { maxIds: 1, answer: (request, state) => pdfAnswer('excerpt', request, state), limitType: 'Requests' }],
-  ['finan', { maxIds: 1, answer: (request, state) => pdfAnswer('finan', request, state), limitType: 'Requests' }],
-  ['stat', { maxIds: 0, answer: statAnswer }],
-  ['req/mon', { maxIds: 0, validate: validateDate, answer: (request, state) => monAnswer('req', request, state), limitType: 'Requests' }],
-  [
-    'egrDetails/mon',
-    { maxIds: 0, validate: validateDate, answer: (request, state) => monAnswer('egrDetails', request, state), limitType: 'Requests' },
-  ],
-  ['monList', { maxIds: 0, httpMethods: ['GET', 'POST'], answer: monListAnswer, limitType: 'Requests' }],
-]);
+/** Identifiers per call by the method table's kind: batch 100, one for paged and documents, none for the rest. */
+const MAX_IDS: Record<(typeof FOCUS_METHODS)[FocusMethodName]['kind'], number> = {
+  batch: BATCH_LIMIT,
+  paged: 1,
+  document: 1,
+  usage: 0,
+  changes: 0,
+  watchlist: 0,
+};
+
+/**
+ * How the emulator answers each method of the table (src/modules/kontur-focus/vendor/methods.ts). A Record over the
+ * table's names: a method added there does not compile until it is answered here.
+ */
+const ANSWERS: Record<FocusMethodName, Omit<MethodSpec, 'maxIds' | 'limitType'>> = {
+  req: { synthesize: SYNTHETIC_PAYLOADS.req },
+  egrDetails: { synthesize: SYNTHETIC_PAYLOADS.egrDetails },
+  analytics: { synthesize: SYNTHETIC_PAYLOADS.analytics },
+  licences: { synthesize: SYNTHETIC_PAYLOADS.licences },
+  buh: { synthesize: SYNTHETIC_PAYLOADS.buh },
+  contacts: { synthesize: SYNTHETIC_PAYLOADS.contacts, answer: contactsAnswer },
+  briefReport: { validate: validateBriefReport, answer: briefReportAnswer },
+  fssp: { validate: validateSkip, answer: pagedAnswer },
+  govPurchasesOfParticipant: { validate: validateSkip, answer: pagedAnswer },
+  govPurchasesOfCustomer: { validate: validateSkip, answer: pagedAnswer },
+  excerpt: { answer: (request, state) => pdfAnswer('excerpt', request, state) },
+  finan: { answer: (request, state) => pdfAnswer('finan', request, state) },
+  stat: { answer: statAnswer },
+  'req/mon': { validate: validateDate, answer: (request, state) => monAnswer('req', request, state) },
+  'egrDetails/mon': { validate: validateDate, answer: (request, state) => monAnswer('egrDetails', request, state) },
+  monList: { httpMethods: ['GET', 'POST'], answer: monListAnswer },
+};
+
+const METHODS: ReadonlyMap<string, MethodSpec> = new Map(
+  (Object.keys(ANSWERS) as FocusMethodName[]).map((name) => {
+    const row = FOCUS_METHODS[name] as { kind: keyof typeof MAX_IDS; billing?: LimitType };
+    return [name, { ...ANSWERS[name], maxIds: MAX_IDS[row.kind], ...(row.billing ? { limitType: row.billing } : {}) }] as const;
+  }),
+);
 
 // ─── Requests and replies ───────────────────────────────────────────────────────────────────────
 

@@ -96,16 +96,11 @@ export type FocusRecordOf<M extends FocusBatchMethod> = z.output<(typeof FOCUS_M
 export type FocusPagedMethod = MethodsOfKind<'paged'>;
 export type FocusDocumentMethod = MethodsOfKind<'document'> | 'briefReport';
 
-/** Batch methods cached per INN: what refreshCompany refetches and the monitoring job evicts. */
-export const PER_INN_METHODS = [
-  'req',
-  'egrDetails',
-  'analytics',
-  'licences',
-  'buh',
-  'contacts',
-] as const satisfies readonly FocusBatchMethod[];
-export type PerInnMethod = (typeof PER_INN_METHODS)[number];
+/** Batch methods cached per INN (`perInn`): what refreshCompany refetches and the monitoring job evicts. */
+export type PerInnMethod = { [M in FocusBatchMethod]: (typeof FOCUS_METHODS)[M] extends { perInn: true } ? M : never }[FocusBatchMethod];
+export const PER_INN_METHODS = (Object.keys(FOCUS_METHODS) as FocusMethodName[]).filter(
+  (name) => (FOCUS_METHODS[name] as { perInn?: boolean }).perInn === true,
+) as PerInnMethod[];
 
 export const FOCUS_BATCH_METHODS = Object.fromEntries(
   Object.entries(FOCUS_METHODS)

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { companyModule } from '../../src/modules/company/module.ts';
+import { FOCUS_METHODS, PER_INN_METHODS, companyFieldMethods, pagedCompanyFields } from '../../src/modules/kontur-focus/vendor/methods.ts';
+import { COST_RULES, estimate } from '../support/cost.ts';
+
+const INN = '6663003127';
+
+describe('the Kontur.Focus method table drives the cost estimate and refreshCompany', () => {
+  it('every Company field a batch row names costs its method in the estimate, once per 100 companies', () => {
+    for (const [field, methods] of Object.entries(companyFieldMethods())) {
+      expect(COST_RULES.companyFields[field]).toEqual(expect.arrayContaining(methods));
+    }
+    // analytics is the analytics row's field: req (every lookup) + analytics.
+    expect(estimate(`{ company(inn: "${INN}") { analytics { revenue } } }`)).toBe(2);
+    // region is named by two rows (req, egrDetails): both count.
+    expect(estimate(`{ company(inn: "${INN}") { region } }`)).toBe(2);
+    expect(
+      estimate(`query ($inns: [String!]!) { companies(inns: $inns) { financials { year } } }`, {
+        inns: Array.from({ length: 150 }, () => INN),
+      }),
+    ).toBe(4);
+  });
+
+  it('paged rows cost per company and page', () => {
+    expect(pagedCompanyFields().sort()).toEqual(['fsspProceedings', 'purchases']);
+    expect(Object.keys(COST_RULES.pagedFields).sort()).toEqual(['fsspProceedings', 'purchases']);
+    expect(estimate(`{ company(inn: "${INN}") { fsspProceedings(first: 1000) { totalCount } } }`)).toBe(2);
+  });
+
+  it('refreshCompany refetches, and is costed for, exactly the rows marked perInn', () => {
+    const perInn = Object.entries(FOCUS_METHODS)
+      .filter(([, row]) => (row as { perInn?: boolean }).perInn === true)
+      .map(([name]) => name);
+    expect(PER_INN_METHODS).toEqual(perInn);
+    expect(perInn).toEqual(['req', 'egrDetails', 'analytics', 'licences', 'buh', 'contacts']);
+    expect(companyModule.costs?.roots?.refreshCompany?.methods).toEqual(perInn);
+    // One refresh: each per-INN method once, and req for the answer.
+    expect(estimate(`mutation { refreshCompany(inn: "${INN}") { inn } }`)).toBe(perInn.length + 1);
+  });
+});
