@@ -1,9 +1,21 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the bundled vendor emulators share: listening on loopback, and the small CLI around each. */
 
 /** Listens (port 0 = a free one) and answers the origin to build the emulator's base URL from. */
+/** A request body as UTF-8 text; undefined when it exceeds `limit` bytes (an emulator never buffers without bound). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function listenOnLoopback(server: Server, options: { host?: string; port?: number }): Promise<string> {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,4 @@
-import { badUserInput } from '../../errors.ts';
-import { encodeCursor, type Connection } from '../../common/relay.ts';
+import { checkWindow as checkRelayWindow, collectEdges, connectionOf, type Connection, type Window } from '../../common/relay.ts';
 import { JUMP_MAX_PER_PAGE, JUMP_PER_PAGE, type JumpPage } from './vendor/schemas.ts';
 
 /**
@@ -14,23 +13,11 @@ export const MAX_FIRST = JUMP_MAX_PER_PAGE;
 /** Cursors past this offset are refused: a forged one must not cost calls. */
 const MAX_OFFSET = 1_000_000;
 
-export interface Window {
-  first: number;
-  start: number;
-}
+export type { Window };
 
+/** `first` and `after` checked before any call (BAD_USER_INPUT on the field), as every connection does. */
 export function checkWindow(list: string, first: number | null | undefined, after: string | null | undefined): Window {
-  const size = first ?? DEFAULT_FIRST;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_FIRST) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_FIRST}`, { argument: 'first' });
-  }
-  if (after === null || after === undefined) return { first: size, start: 0 };
-  const [name, index] = Buffer.from(after, 'base64url').toString().split(':');
-  const offset = Number(index);
-  if (name !== list || !Number.isInteger(offset) || offset < 0 || offset >= MAX_OFFSET) {
-    throw badUserInput(`Invalid cursor "${after}" for ${list}`, { argument: 'after' });
-  }
-  return { first: size, start: offset + 1 };
+  return checkRelayWindow(list, { first, after }, { defaultFirst: DEFAULT_FIRST, maxFirst: MAX_FIRST, maxPosition: MAX_OFFSET });
 }
 
 /** Which vendor pages (1-based) of which size cover the window. */
@@ -58,15 +45,10 @@ export async function pagedConnection<T, N>(
   const { perPage, pages } = planPages(window);
   const edges: Connection<N>['edges'] = [];
   let total: number | null = null;
-  const end = window.start + window.first;
   for (const page of pages) {
     const { items, meta } = await fetchPage(page, perPage);
     total = meta.total;
-    const offset = (page - 1) * perPage;
-    items.forEach((item, index) => {
-      const position = offset + index;
-      if (position >= window.start && position < end) edges.push({ cursor: encodeCursor(list, position), node: toNode(item) });
-    });
+    collectEdges(edges, list, window, (page - 1) * perPage, items, toNode);
     if (page >= meta.last_page) break;
   }
   if (pages.length === 0) {
@@ -74,14 +56,5 @@ export async function pagedConnection<T, N>(
     const { meta } = await fetchPage(1, 1);
     total = meta.total;
   }
-  return {
-    edges,
-    totalCount: total,
-    pageInfo: {
-      hasNextPage: total !== null && window.start + edges.length < total && edges.length === window.first,
-      hasPreviousPage: window.start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return connectionOf(edges, window, total, total !== null && window.start + edges.length < total && edges.length === window.first);
 }

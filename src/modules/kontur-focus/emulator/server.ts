@@ -18,7 +18,7 @@
  */
 import { FOCUS_METHODS, type FocusMethodName } from '../vendor/methods.ts';
 import { randomBytes } from 'node:crypto';
-import { DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
+import { DelayedReplies, listenOnLoopback, readBody } from '../../../vendors/emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { loadFocusFixtures, type FocusFixtures, type FocusRecord } from './fixtures.ts';
@@ -911,18 +911,6 @@ function handleCallLog(req: IncomingMessage, state: EmulatorState): Reply {
   return text(405, 'Method Not Allowed');
 }
 
-/** The body as UTF-8 text; undefined when it exceeds `limit` bytes. */
-async function readBody(req: IncomingMessage, limit = MAX_CONTROL_BODY): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function handleFaults(req: IncomingMessage, state: EmulatorState): Promise<Reply> {
   if (req.method === 'GET') return json(200, state.faults.map(describeRule));
   if (req.method === 'DELETE') {
@@ -930,7 +918,7 @@ async function handleFaults(req: IncomingMessage, state: EmulatorState): Promise
     return NO_CONTENT;
   }
   if (req.method !== 'POST') return text(405, 'Method Not Allowed');
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_CONTROL_BODY);
   if (body === undefined) return text(413, 'Payload Too Large');
   let input: unknown;
   try {

@@ -24,7 +24,7 @@
  * (any error body the test writes), and `otherItem` (an `{ item }` answer about another record than asked).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
+import { DelayedReplies, listenOnLoopback, readBody } from '../../../vendors/emulator-support.ts';
 import { looksLikeCardNumber } from '../vendor/card.ts';
 import { isLosslessNumber, parseJson, parseJsonNumbersAsText, stringifyJson } from '../vendor/json.ts';
 import { kopecksOf } from '../../../domain/money.ts';
@@ -633,17 +633,6 @@ const FAULTS_PATH = '/__emulator/faults';
 const CLOCK_PATH = '/__emulator/clock';
 const MAX_BODY = 256 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string | number> = { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) };
   if (reply.status !== 204) headers['content-type'] = JSON_TYPE;
@@ -764,14 +753,14 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
         return NO_CONTENT;
       }
       if (req.method === 'POST') {
-        const rule = checkFaultRule(JSON.parse((await readBody(req)) ?? 'null'));
+        const rule = checkFaultRule(JSON.parse((await readBody(req, MAX_BODY)) ?? 'null'));
         if (typeof rule === 'string') return badRequest(rule);
         faults.push(rule);
         return NO_CONTENT;
       }
     }
     if (url.pathname === CLOCK_PATH && req.method === 'POST') {
-      const input = JSON.parse((await readBody(req)) ?? '{}') as { advanceMs?: unknown };
+      const input = JSON.parse((await readBody(req, MAX_BODY)) ?? '{}') as { advanceMs?: unknown };
       if (typeof input.advanceMs !== 'number' || input.advanceMs < 0) return badRequest('advanceMs must be a non-negative number');
       offsetMs += input.advanceMs;
       return json(200, { now: clock() });
@@ -789,7 +778,7 @@ export async function startJumpEmulator(options: JumpEmulatorOptions): Promise<J
       return;
     }
     if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) return send(res, notFound());
-    readBody(req).then(
+    readBody(req, MAX_BODY).then(
       (rawBody) => {
         const arrival = clock();
         const { op, outcome } =
