@@ -8,10 +8,11 @@ export interface ProcessStats {
   rss: number;
 }
 
-export type BenchRequest = { type: 'stats'; gc: boolean } | { type: 'load'; companies: Record<string, unknown> };
+export type BenchRequest = { type: 'stats'; gc: boolean } | { type: 'load'; companies: Record<string, unknown> } | { type: 'exit' };
 
 export function answerStats(): void {
   process.on('message', (message: BenchRequest) => {
+    if (message.type === 'exit') process.exit(0);
     if (message.type !== 'stats') return;
     void statsNow(message.gc).then((stats) => process.send!({ type: 'stats', stats }));
   });

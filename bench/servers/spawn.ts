@@ -17,14 +17,20 @@ export interface BenchServer {
   /** The subgraph's /metrics text. */
   metrics(): Promise<string>;
   stop(): Promise<void>;
+  /** Asks it to exit normally (a CPU profile is written on a normal exit, not on SIGKILL). */
+  exit(): Promise<void>;
 }
 
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
 
-export async function startBenchServer(kind: BenchServer['kind'], env: Record<string, string>): Promise<BenchServer> {
+export async function startBenchServer(
+  kind: BenchServer['kind'],
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<BenchServer> {
   let stderr = '';
   const child = fork(path.join(import.meta.dirname, `${kind}.ts`), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...nodeOptions],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -60,6 +66,11 @@ export async function startBenchServer(kind: BenchServer['kind'], env: Record<st
     async metrics() {
       const response = await request(`${url}/metrics`, { dispatcher: agent });
       return response.body.text();
+    },
+    async exit() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'exit' });
+      await exited;
     },
     async stop() {
       if (child.exitCode !== null) return;
