@@ -48,6 +48,7 @@ export function createServices(
     },
     logger,
   );
+  metrics.observeCache(() => cache.usage());
   const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now };
   const built = {} as Record<string, unknown>;
   for (const module of registry) {

@@ -110,6 +110,33 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** What the in-memory cache holds; set by observeCache (undefined for Redis: Redis reports its own memory). */
+  private cacheUsage: () => { entries: number; bytes: number } | undefined = () => undefined;
+
+  readonly cacheEntries = new Gauge({
+    name: 'cache_entries',
+    help: 'Entries the in-memory cache holds (absent with Redis).',
+    registers: [this.registry],
+    collect: () => {
+      const usage = this.cacheUsage();
+      if (usage) this.cacheEntries.set(usage.entries);
+    },
+  });
+
+  readonly cacheMemory = new Gauge({
+    name: 'cache_memory_bytes',
+    help: 'Estimated heap bytes of what the in-memory cache holds, as CACHE_MAX_MEMORY counts them (absent with Redis).',
+    registers: [this.registry],
+    collect: () => {
+      const usage = this.cacheUsage();
+      if (usage) this.cacheMemory.set(usage.bytes);
+    },
+  });
+
+  observeCache(usage: () => { entries: number; bytes: number } | undefined): void {
+    this.cacheUsage = usage;
+  }
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

@@ -96,7 +96,7 @@ describe('cache store memory bound', () => {
       { url: undefined, namespace: 'size', maxEntries: 1000, maxMemoryBytes: 64 * 1024, operationTimeoutMs: 500 },
       createLogger('silent'),
     );
-    const big = 'x'.repeat(10_000); // about 20 kB once stored
+    const big = 'x'.repeat(20_000); // about 20 kB on the heap (one byte per Latin-1 character)
     await store.setMany([0, 1, 2, 3].map((i) => ({ key: `k${i}`, value: big, ttlMs: 60_000 })));
     const present = (await store.getMany(['k0', 'k1', 'k2', 'k3'])).map((value) => value !== undefined);
     expect(present).toEqual([false, true, true, true]);

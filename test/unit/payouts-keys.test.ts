@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KEY_RECORD_TTL_MS, PaymentKeys } from '../../src/modules/payouts/payment-keys.ts';
+import { CACHE_KEY_VERSION } from '../../src/cache/store.ts';
 import { TestClock, jumpPayment, memoryStore } from '../support/payouts.ts';
 
 describe('idempotency records', () => {
@@ -11,8 +12,8 @@ describe('idempotency records', () => {
     expect(await keys.get(key)).toBeUndefined();
 
     await keys.pending(key, { contractorId: 4, amount: '250.00', serviceName: 'Курьерская доставка' });
-    const storeKey = `v2:jump:customer-payment:${Buffer.from(key).toString('base64url')}`;
-    expect(storeKey).toBe('v2:jump:customer-payment:aW52IDIwMjY6MDMgW2FdQGJ-e2N9');
+    const storeKey = `${CACHE_KEY_VERSION}:jump:customer-payment:${Buffer.from(key).toString('base64url')}`;
+    expect(storeKey).toBe('v3:jump:customer-payment:aW52IDIwMjY6MDMgW2FdQGJ-e2N9');
     expect(await store.getMany([storeKey])).toEqual([
       { state: 'pending', contractorId: 4, amount: '250.00', serviceName: 'Курьерская доставка', at: clock.t },
     ]);
@@ -53,7 +54,11 @@ describe('idempotency records', () => {
     await keys.release('k-2');
     expect(await keys.get('k-2')).toBeUndefined();
     await store.setMany([
-      { key: `v2:jump:customer-payment:${Buffer.from('k-3').toString('base64url')}`, value: { state: 'paid' }, ttlMs: 60_000 },
+      {
+        key: `${CACHE_KEY_VERSION}:jump:customer-payment:${Buffer.from('k-3').toString('base64url')}`,
+        value: { state: 'paid' },
+        ttlMs: 60_000,
+      },
     ]);
     expect(await keys.get('k-3')).toBeUndefined();
   });

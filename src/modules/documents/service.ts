@@ -22,13 +22,13 @@ export interface DownloadedDocument {
 
 /**
  * PDFs from Kontur.Focus (excerpt, finan, briefReport with pdf=true) behind signed, expiring links.
- * Selecting a link costs nothing; following it downloads the PDF once per CACHE_TTL_DOCUMENTS: the bytes are kept,
- * base64, in the configured cache store (so replicas sharing Redis share them), and concurrent downloads of one
+ * Selecting a link costs nothing; following it downloads the PDF once per CACHE_TTL_DOCUMENTS: the bytes are kept
+ * in the configured cache store (so replicas sharing Redis share them), and concurrent downloads of one
  * document share one vendor call.
  */
 export class DocumentService {
   readonly signer: DocumentSigner;
-  private readonly fetches = new Map<FocusDocumentMethod, CachedFetch<string | null>>();
+  private readonly fetches = new Map<FocusDocumentMethod, CachedFetch<Buffer | null>>();
   private readonly now: () => number;
 
   constructor(
@@ -70,9 +70,9 @@ export class DocumentService {
   /** The PDF when its bytes are cached and fresh; null otherwise. Never calls the vendor (HEAD requests use it). */
   async cached(kind: DocumentKind, inn: string): Promise<DownloadedDocument | null> {
     const [entry] = await this.fetchFor(kind).stored([inn]);
-    if (!entry || typeof entry.value !== 'string') return null;
+    if (!entry || !Buffer.isBuffer(entry.value)) return null;
     if (Math.max(0, this.now() - entry.fetchedAt) >= this.options.cacheTtlMs) return null;
-    return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
+    return { bytes: entry.value, fetchedAt: entry.fetchedAt };
   }
 
   /** The PDF from the cache when fresh, else from the vendor; null when the vendor has none for this INN (404). */
@@ -80,19 +80,19 @@ export class DocumentService {
     const entry = await this.fetchFor(kind).get(inn, { maxAgeMs: this.options.cacheTtlMs });
     if (entry.value === null) return null;
     void this.deps.cache.setMany([{ key: this.metaKey(kind, inn), value: { fetchedAt: entry.fetchedAt }, ttlMs: this.options.cacheTtlMs }]);
-    return { bytes: Buffer.from(entry.value, 'base64'), fetchedAt: entry.fetchedAt };
+    return { bytes: entry.value, fetchedAt: entry.fetchedAt };
   }
 
-  private fetchFor(kind: DocumentKind): CachedFetch<string | null> {
+  private fetchFor(kind: DocumentKind): CachedFetch<Buffer | null> {
     const { method } = DOCUMENT_SPECS[kind];
     let fetch = this.fetches.get(method);
     if (!fetch) {
-      fetch = focusSingleFetch<string | null>(method, this.deps, {
+      fetch = focusSingleFetch<Buffer | null>(method, this.deps, {
         key: (inn) => this.cacheKey(kind, inn),
-        fetch: async (inn) => (await this.client.getDocument(method, inn))?.toString('base64') ?? null,
+        fetch: (inn) => this.client.getDocument(method, inn),
         // A vendor 404 is never cached: a company registered later must not stay without documents.
         ttlOf: (bytes) => (bytes === null ? 0 : this.options.cacheTtlMs),
-        isValue: (value): value is string => typeof value === 'string',
+        isValue: (value): value is Buffer | null => value === null || Buffer.isBuffer(value),
       });
       this.fetches.set(method, fetch);
     }

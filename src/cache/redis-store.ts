@@ -1,0 +1,68 @@
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import type { StoreBackend, StoredEntry } from './backend.ts';
+import { decode, encode } from './codec.ts';
+
+interface RedisAdapter {
+  getClient(): Promise<unknown>;
+  client: { isReady: boolean };
+}
+
+/**
+ * Redis, shared by the replicas: keyv over @keyv/redis (namespaces, MGET, pipelined writes, TTLs in Redis), with the
+ * one codec of shared stores (codec.ts) instead of keyv's default serialiser, whose reviver runs on every string.
+ */
+export class RedisStore implements StoreBackend {
+  readonly kind = 'redis';
+  private readonly keyv: Keyv;
+  private readonly adapter: RedisAdapter;
+  /** The first connection attempt, started at construction; the client reconnects by itself after that. */
+  readonly connecting: Promise<unknown>;
+
+  constructor(url: string, namespace: string, onError: (operation: string, error: unknown) => void) {
+    const adapter = new KeyvRedis(
+      {
+        url,
+        // Fail commands at once while disconnected instead of queueing them: the vendor answers meanwhile.
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
+      },
+      { namespace, throwOnConnectError: false, throwOnErrors: true },
+    );
+    this.keyv = new Keyv({
+      store: adapter,
+      namespace,
+      useKeyPrefix: false,
+      throwOnErrors: true,
+      serialize: encode,
+      deserialize: (text: string) => decode(text) as never,
+    });
+    this.adapter = adapter as unknown as RedisAdapter;
+    this.keyv.on('error', (error: unknown) => onError('event', error));
+    this.connecting = this.adapter.getClient().catch((error: unknown) => onError('connect', error));
+  }
+
+  get connected(): boolean {
+    return this.adapter.client.isReady;
+  }
+
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    return this.keyv.getMany([...keys]);
+  }
+
+  async setMany(entries: readonly StoredEntry[]): Promise<void> {
+    await this.keyv.setMany(entries.map(({ key, value, ttlMs }) => ({ key, value, ttl: ttlMs })));
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    await this.keyv.deleteMany([...keys]);
+  }
+
+  async ping(): Promise<void> {
+    await this.keyv.set('ping', 1, 10_000);
+  }
+
+  async close(): Promise<void> {
+    await this.keyv.disconnect();
+  }
+}
