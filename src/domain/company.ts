@@ -1,6 +1,6 @@
 /**
  * A company as the graph knows it, whichever registry source answered: Kontur.Focus's `req` or T-Bank's excerpt are
- * each mapped to this shape in one place (modules/kontur-focus/requisites.ts, modules/tbank/requisites.ts), once per
+ * each mapped to this shape in one place (modules/kontur-focus/req-mapping.ts, modules/tbank/requisites.ts), once per
  * fetch, and every reader — the Company resolvers, risk, the payout guard, autofill — reads only this.
  * Fields a source does not have are null (or empty lists).
  */
