@@ -65,8 +65,10 @@ function walk(value: unknown, measured: Measured): number {
 function walkArray(array: unknown[], measured: Measured): number {
   let bytes = ARRAY_HEADER + SLOT * array.length;
   for (let i = 0; i < array.length; i++) {
-    array[i] = ownBytes(array[i]);
-    bytes += walk(array[i], measured);
+    const item = ownBytes(array[i]);
+    // Assign only a replaced view: the array may already be frozen (a value read from this cache, stored again).
+    if (item !== array[i]) array[i] = item;
+    bytes += walk(item, measured);
   }
   Object.freeze(array);
   return bytes;
@@ -75,8 +77,9 @@ function walkArray(array: unknown[], measured: Measured): number {
 function walkObject(object: Record<string, unknown>, measured: Measured): number {
   let bytes = OBJECT_HEADER;
   for (const key in object) {
-    object[key] = ownBytes(object[key]);
-    bytes += SLOT + walk(object[key], measured);
+    const item = ownBytes(object[key]);
+    if (item !== object[key]) object[key] = item;
+    bytes += SLOT + walk(item, measured);
   }
   Object.freeze(object);
   return bytes;

@@ -39,6 +39,14 @@ describe('in-memory store: values, not strings', () => {
     ]);
   });
 
+  it('a value read from the cache can be stored again, inside another', async () => {
+    const store = memoryStore();
+    await store.setMany([{ key: 'a', value: { completedThrough: '2026-03-01' }, ttlMs: 60_000 }]);
+    const [read] = await store.getMany<{ completedThrough: string }>(['a']);
+    await store.setMany([{ key: 'b', value: { fetchedAt: 1, value: read, attemptedAt: 2 }, ttlMs: 60_000 }]);
+    expect(await store.getMany(['b'])).toEqual([{ fetchedAt: 1, value: { completedThrough: '2026-03-01' }, attemptedAt: 2 }]);
+  });
+
   it('bytes are kept as bytes, and each reader gets its own copy of them', async () => {
     const store = memoryStore();
     await store.setMany([{ key: 'pdf', value: { bytes: PDF, contentType: 'application/pdf' }, ttlMs: 60_000 }]);
