@@ -1,7 +1,8 @@
 import type { GraphQLContext } from '../../common/context.ts';
 import { pickCurrent, recordForRegistration, type CompanyRecord, type RequisitesEntry } from '../../domain/company.ts';
+import type { FocusStoredOf } from '../kontur-focus/batcher.ts';
 import type { FocusLoader } from '../kontur-focus/loaders.ts';
-import type { FocusBatchMethod, FocusRecordOf } from '../kontur-focus/vendor/methods.ts';
+import type { FocusBatchMethod } from '../kontur-focus/vendor/methods.ts';
 import type { CompanyRef } from './model.ts';
 
 /** The Company a requisites entry answers with, or null when the registry does not know the INN. */
@@ -29,7 +30,7 @@ export async function registrationOf(
 export async function recordOf<M extends FocusBatchMethod>(
   company: CompanyRef,
   loader: FocusLoader<M>,
-): Promise<FocusRecordOf<M> | undefined> {
+): Promise<FocusStoredOf<M> | undefined> {
   const entry = await loader.load(company.inn);
   return recordForRegistration(entry.value, company.ogrn);
 }

@@ -11,7 +11,7 @@ export const Mutation: MutationResolvers = {
     // The answer reads exactly what was just fetched, even if the cache store dropped the write.
     for (const [method, entry] of fresh) {
       if (method === 'req') {
-        const requisites = requisitesEntryOf(entry as FocusEntry<'req'>, inn);
+        const requisites = requisitesEntryOf(entry as FocusEntry<'req'>);
         ctx.requisites.req.clear(inn).prime(inn, requisites);
         ctx.requisites.reqForStatus.clear(inn).prime(inn, requisites);
       } else {
