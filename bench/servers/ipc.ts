@@ -5,6 +5,8 @@
 export interface ProcessStats {
   cpuMs: number;
   heapUsed: number;
+  /** What V8 has reserved for its heap (used or not). */
+  heapTotal: number;
   rss: number;
 }
 
@@ -30,7 +32,7 @@ async function statsNow(collect: boolean): Promise<ProcessStats> {
   }
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: memory.heapUsed, rss: memory.rss };
+  return { cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, rss: memory.rss };
 }
 
 /** Tells the parent where the server listens. */
