@@ -133,6 +133,8 @@ export class CachedFetch<V> implements SlotClaim {
       return undefined;
     });
     this.countLookups(ids.length - misses.length, misses.length, stats);
+    // All answered from the cache (the warm path): no vendor queue, no promise per identifier.
+    if (misses.length === 0) return answers as Fetched<V>[];
     let fetched: Map<string, Promise<Fetched<V>>>;
     try {
       fetched = this.fetch(misses, stats);

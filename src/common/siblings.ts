@@ -6,8 +6,17 @@ import { fieldsOf } from './ast.ts';
  * operation along the response path, through aliases and fragments.
  */
 export function siblingFieldNames(info: GraphQLResolveInfo): string[] {
+  return fieldNamesUnder(info, info.path.prev);
+}
+
+/** The names of the fields selected under the resolving one (on the object it answers), through aliases and fragments. */
+export function childFieldNames(info: GraphQLResolveInfo): string[] {
+  return fieldNamesUnder(info, info.path);
+}
+
+function fieldNamesUnder(info: GraphQLResolveInfo, path: GraphQLResolveInfo['path'] | undefined): string[] {
   const keys: string[] = [];
-  for (let step = info.path.prev; step; step = step.prev) if (typeof step.key === 'string') keys.unshift(step.key);
+  for (let step = path; step; step = step.prev) if (typeof step.key === 'string') keys.unshift(step.key);
   const fragments = new Map(Object.entries(info.fragments));
   let selection: SelectionSetNode | undefined = info.operation.selectionSet;
   for (const key of keys) {

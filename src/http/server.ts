@@ -3,7 +3,7 @@ import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
@@ -115,13 +115,14 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
       // In-flight operations get SHUTDOWN_GRACE (default OPERATION_TIMEOUT + 5 s, so every deadline can pass) to finish.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.operation.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin wraps every field resolver to compute a Cache-Control header from @cacheControl
+      // hints; the schema has none and answers are never HTTP-cached (they depend on the caller's scopes), so it only
+      // cost a wrapper per field on the warm path. Federated tracing (ftv1, when the router asks for it) stays.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
 
-  app.use(operationsRoutes(services, lifecycle));
-  // The modules' routes (document downloads, webhooks …) sit outside the router-secret guard: each authorises itself.
-  for (const router of services.routes()) app.use(router);
   if (exploring) {
     app.use('/graphiql', graphiqlAssets());
     app.get('/graphql', (req, res, next) => {
@@ -129,14 +130,20 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
       res.type('html').send(graphiqlPage('/graphql'));
     });
   }
+  // Without CORS_ORIGINS no cross-origin request is allowed: browsers enforce that without any header from us.
+  if (config.access.corsOrigins.length > 0) {
+    app.use(
+      '/graphql',
+      cors({
+        origin: config.access.corsOrigins,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-request-id'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     '/graphql',
-    cors({
-      origin: config.access.corsOrigins.length > 0 ? config.access.corsOrigins : false,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['content-type', 'apollo-require-preflight', 'x-request-id'],
-      maxAge: 600,
-    }),
     requireRouterSecret(config.access.routerSecret),
     express.json({ limit: config.limits.maxBodySize }),
     expressMiddleware(apollo, {
@@ -160,6 +167,10 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
       },
     }),
   );
+  // After /graphql: an operation never walks these routers (their matching was a twentieth of a warm request).
+  app.use(operationsRoutes(services, lifecycle));
+  // The modules' routes (document downloads, webhooks …) sit outside the router-secret guard: each authorises itself.
+  for (const router of services.routes()) app.use(router);
   app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
   app.use(bodyErrors);
   return { app, httpServer, apollo, lifecycle, exploring };

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { redact } from './redaction.ts';
+import { redact, secretsGeneration } from './redaction.ts';
 
 /**
  * Prometheus metrics of one subgraph process. Labels are bounded sets (vendor, method, outcome, error code,
@@ -145,6 +145,10 @@ export class Metrics {
 /** Distinct operation names kept as labels; later new names count as "other" (clients choose names freely). */
 const MAX_OPERATION_LABELS = 200;
 const knownOperations = new Set<string>();
+/** Labels by operation name, as computed (redaction runs every secret's patterns): most operations repeat a name. */
+const labelOf = new Map<string, string>();
+let labelsForSecrets = -1;
+const MAX_REMEMBERED_NAMES = 1_000;
 
 /**
  * Operation names come from clients: keep them a bounded, harmless label. A name holding five digits or more
@@ -153,6 +157,19 @@ const knownOperations = new Set<string>();
  */
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
+  if (labelsForSecrets !== secretsGeneration()) {
+    labelOf.clear();
+    labelsForSecrets = secretsGeneration();
+  }
+  let label = labelOf.get(name);
+  if (label === undefined) {
+    label = labelFor(name);
+    if (labelOf.size < MAX_REMEMBERED_NAMES) labelOf.set(name, label);
+  }
+  return label;
+}
+
+function labelFor(name: string): string {
   // A client could name an operation after a secret it saw: registered secrets never become a label.
   if (redact(name) !== name) return 'redacted';
   const digits = name.replace(/\D/g, '').length;

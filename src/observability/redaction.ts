@@ -31,6 +31,11 @@ export function registerSecret(value: string | undefined): void {
   for (let start = 0; start + MIN_PARTIAL <= value.length; start++) windows.add(value.slice(start, start + MIN_PARTIAL));
 }
 
+/** Changes whenever a secret is registered: what was redacted before may need redacting again. */
+export function secretsGeneration(): number {
+  return secrets.size;
+}
+
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   for (let index = 0; index < digits.length; index++) {

@@ -6,7 +6,7 @@ import { metricsText, sample } from '../support/metrics.ts';
 const NAMES = `query CrmList($inns: [String!]!) { companies(inns: $inns) { inn shortName } }`;
 
 describe('health, readiness and metrics', () => {
-  const env = withSubgraph();
+  const env = withSubgraph({ env: { LOG_LEVEL: 'debug' } });
 
   it('/healthz and /readyz answer small JSON', async () => {
     const health = await fetch(`${env.subgraph.url}/healthz`);
@@ -48,15 +48,15 @@ describe('health, readiness and metrics', () => {
     expect(sample(text, 'graphql_errors_total{code="BAD_USER_INPUT"}')).toBe(1);
   });
 
-  it('logs one JSON line per operation with the request id, name, duration, vendor calls and cache hits', async () => {
+  it('logs one JSON line per operation with the request id, name, duration, vendor calls and cache hits: info when it cost vendor calls, debug when the cache answered', async () => {
     const inns = legalEntityInns(3, 53);
     await env.subgraph.gql(NAMES, { inns }, { 'x-request-id': 'req-test-1' });
     await env.subgraph.gql(NAMES, { inns }, { 'x-request-id': 'req-test-2' });
     const lines = env.subgraph.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'graphql operation');
     const first = lines.find((line) => line.requestId === 'req-test-1');
     const second = lines.find((line) => line.requestId === 'req-test-2');
-    expect(first).toMatchObject({ operation: 'CrmList', outcome: 'success', vendorCalls: 1, cacheHits: 0, cacheMisses: 3 });
-    expect(second).toMatchObject({ operation: 'CrmList', outcome: 'success', vendorCalls: 0, cacheHits: 3, cacheMisses: 0 });
+    expect(first).toMatchObject({ level: 30, operation: 'CrmList', outcome: 'success', vendorCalls: 1, cacheHits: 0, cacheMisses: 3 });
+    expect(second).toMatchObject({ level: 20, operation: 'CrmList', outcome: 'success', vendorCalls: 0, cacheHits: 3, cacheMisses: 0 });
     expect(typeof first.durationMs).toBe('number');
   });
 });

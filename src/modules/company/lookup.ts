@@ -1,27 +1,49 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLContext } from '../../common/context.ts';
+import { childFieldNames } from '../../common/siblings.ts';
 import { pickCurrent, recordForRegistration, type CompanyRecord, type RequisitesEntry } from '../../domain/company.ts';
 import type { FocusStoredOf } from '../kontur-focus/batcher.ts';
 import type { FocusLoader } from '../kontur-focus/loaders.ts';
 import type { FocusBatchMethod } from '../kontur-focus/vendor/methods.ts';
 import type { CompanyRef } from './model.ts';
 
-/** The Company a requisites entry answers with, or null when the registry does not know the INN. */
-export function companyFromEntry(inn: string, entry: RequisitesEntry): CompanyRef | null {
+/** Company fields that read the status-fresh requisites entry (CACHE_TTL_STATUS). */
+export const STATUS_FIELDS: ReadonlySet<string> = new Set(['status', 'dissolutionDate', 'registrations']);
+
+/**
+ * The Company a requisites entry answers with, or null when the registry does not know the INN. `statusFresh`: the
+ * entry came through the status-fresh loader.
+ */
+export function companyFromEntry(inn: string, entry: RequisitesEntry, statusFresh = false): CompanyRef | null {
   const current = pickCurrent(entry.registrations);
-  return current ? { inn, ogrn: current.ogrn } : null;
+  if (!current) return null;
+  return statusFresh ? { inn, ogrn: current.ogrn, record: current, statusFresh } : { inn, ogrn: current.ogrn, record: current };
 }
 
-/** Resolves an INN to its Company through the requisites loader (one batched call per 100 INNs). */
-export async function loadCompany(inn: string, ctx: GraphQLContext): Promise<CompanyRef | null> {
-  return companyFromEntry(inn, await ctx.requisites.req.load(inn));
+/**
+ * Resolves an INN to its Company through the requisites loader (one batched call per 100 INNs) — the status-fresh one
+ * when `forStatus` (see `selectsStatus`), so that every field of the answer reads the same entry.
+ */
+export async function loadCompany(inn: string, ctx: GraphQLContext, { forStatus = false } = {}): Promise<CompanyRef | null> {
+  return companyFromEntry(inn, await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).load(inn), forStatus);
+}
+
+/** Whether the Company (or list of them) the resolving field answers selects a status field. */
+export function selectsStatus(info: GraphQLResolveInfo): boolean {
+  return childFieldNames(info).some((name) => STATUS_FIELDS.has(name));
 }
 
 /** This Company's registration, from data young enough for status fields when `forStatus`. */
-export async function registrationOf(
+export function registrationOf(
   company: CompanyRef,
   ctx: GraphQLContext,
   { forStatus = false } = {},
-): Promise<CompanyRecord | undefined> {
+): CompanyRecord | undefined | Promise<CompanyRecord | undefined> {
+  if (company.record && (!forStatus || company.statusFresh)) return company.record;
+  return loadRegistration(company, ctx, forStatus);
+}
+
+async function loadRegistration(company: CompanyRef, ctx: GraphQLContext, forStatus: boolean): Promise<CompanyRecord | undefined> {
   const entry = await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).load(company.inn);
   return recordForRegistration(entry.registrations, company.ogrn);
 }

@@ -3,13 +3,20 @@ import type { CompanyRecord, ExpressReportSummary } from '../../domain/company.t
 import type { FocusActivity, FocusFounderFL, FocusFounderForeign, FocusFounderUL } from '../kontur-focus/vendor/schemas.ts';
 
 /**
- * What a `Company` resolver receives: just the key and the registration it answers with. Every other field is loaded
- * through the per-request loaders, so a query pays only for the vendor methods its selection needs.
+ * What a `Company` resolver receives: the key and the registration it answers with. Fields of other vendor methods
+ * are loaded through the per-request loaders, so a query pays only for the vendor methods its selection needs.
  */
 export interface CompanyRef {
   inn: string;
   /** OGRN of the registration this Company answers with (the current one, or the one asked for by OGRN). */
   ogrn: string | null | undefined;
+  /**
+   * The registration itself, when whoever found the company already held it: requisites fields answer from it at
+   * once, without a loader round trip per field (the warm path's largest cost after graphql-js itself).
+   */
+  record?: CompanyRecord;
+  /** `record` comes from the status-fresh entry (CACHE_TTL_STATUS): status fields may answer from it too. */
+  statusFresh?: true;
 }
 
 /** What an `ExpressReport` resolver receives: the summary, and whose it is (for the briefReport link and PDF). */

@@ -6,7 +6,7 @@ import { siblingFieldNames } from '../../../common/siblings.ts';
 import { formatToponym } from '../../../domain/address.ts';
 import { companyFieldMethods, PER_INN_METHODS, type PerInnMethod } from '../../kontur-focus/vendor/methods.ts';
 import type { CompanyRef } from '../model.ts';
-import { loadCompany, recordOf, registrationOf } from '../lookup.ts';
+import { loadCompany, recordOf, registrationOf, STATUS_FIELDS } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';
 import { badUserInput } from '../../../errors.ts';
 
@@ -14,8 +14,6 @@ import { badUserInput } from '../../../errors.ts';
 const FIELD_METHODS = companyFieldMethods();
 /** Per-INN cached methods besides req whose entries an answer can be built from. */
 const CACHED_METHODS = PER_INN_METHODS.filter((method): method is Exclude<PerInnMethod, 'req'> => method !== 'req');
-/** Fields that read the status-fresh requisites entry. */
-const STATUS_FIELDS = new Set(['status', 'dissolutionDate', 'registrations']);
 
 const egr = async (company: CompanyRef, ctx: GraphQLContext) => {
   const record = await recordOf(company, ctx.focus.egrDetails);
@@ -23,21 +21,21 @@ const egr = async (company: CompanyRef, ctx: GraphQLContext) => {
 };
 const egrUL = async (company: CompanyRef, ctx: GraphQLContext) => (await recordOf(company, ctx.focus.egrDetails))?.UL;
 
-/** A field of the registration (domain/company.ts), read from the request's requisites entry. */
-const reqField =
+/**
+ * A field of the registration (domain/company.ts): from the Company's own record when it carries one (synchronously:
+ * no promise per field), else from the request's requisites entry. Fields that change with the status read the
+ * status-fresh entry (`forStatus`), so one answer never mixes old and new.
+ */
+const registrationField =
+  (forStatus: boolean) =>
   <T>(pick: (record: CompanyRecord) => T | null) =>
-  async (company: CompanyRef, _args: unknown, ctx: GraphQLContext): Promise<T | null> => {
-    const record = await registrationOf(company, ctx);
+  (company: CompanyRef, _args: unknown, ctx: GraphQLContext): T | null | Promise<T | null> => {
+    const record = registrationOf(company, ctx, { forStatus });
+    if (record instanceof Promise) return record.then((loaded) => (loaded ? pick(loaded) : null));
     return record ? pick(record) : null;
   };
-
-/** Fields that change with the status read the status-fresh entry, so one answer never mixes old and new. */
-const statusField =
-  <T>(pick: (record: CompanyRecord) => T | null) =>
-  async (company: CompanyRef, _args: unknown, ctx: GraphQLContext): Promise<T | null> => {
-    const record = await registrationOf(company, ctx, { forStatus: true });
-    return record ? pick(record) : null;
-  };
+const reqField = registrationField(false);
+const statusField = registrationField(true);
 
 /** Company fields: each one loads only the vendor method that backs it. */
 export const Company: CompanyResolvers = {
