@@ -31,7 +31,8 @@ export async function startBenchServer(
 ): Promise<BenchServer> {
   let stderr = '';
   const child = fork(await compiled(kind), [], {
-    execArgv: ['--expose-gc', ...nodeOptions],
+    // BENCH_NODE_FLAGS: V8/Node flags to try on the servers (e.g. --optimize-for-size), which NODE_OPTIONS refuses.
+    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...nodeOptions],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

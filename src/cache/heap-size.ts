@@ -2,8 +2,8 @@
  * What a cached value costs on V8's heap, estimated by walking it once when it is stored — and made immutable on the
  * same walk (the in-memory store hands out the stored object itself, so no reader may change it).
  *
- * The model is V8's on 64-bit Node without pointer compression (Node's default build), checked against measured heap
- * by test/unit/heap-size.test.ts (within ±25 % for every kind of value we cache):
+ * The model is V8's on 64-bit Node without pointer compression (Node's default build), checked against the measured
+ * heap by `npm run bench` (the CACHE_MAX_MEMORY row):
  * - a plain object: a 24-byte header (map, properties, elements) and an 8-byte slot per property; property names are
  *   shared by every object of the same shape and not counted;
  * - an array: a 32-byte JSArray and a 16-byte FixedArray header, 8 bytes per element;
