@@ -25,6 +25,26 @@ export default tseslint.config(
     },
   },
   {
+    // Every extensions.code is catalogued in src/errors.ts: graph errors are made there (graphError, GraphError) and
+    // nowhere else, so no code can be spelt by hand.
+    files: ['**/*.ts'],
+    ignores: ['src/errors.ts', 'test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='GraphQLError']",
+          message:
+            'Make graph errors with graphError (or a class extending GraphError) from src/errors.ts, whose ErrorCode catalogues every code.',
+        },
+        {
+          selector: ":matches(ClassDeclaration, ClassExpression)[superClass.name='GraphQLError']",
+          message: 'Extend GraphError from src/errors.ts, whose ErrorCode catalogues every code.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -48,9 +48,19 @@ export type VendorErrorCode = Extract<ErrorCode, `VENDOR_${string}`>;
 export interface VendorNames {}
 export type VendorName = Extract<keyof VendorNames, string>;
 
+/**
+ * An error of the graph with a catalogued code. THE only place a GraphQLError is made (eslint refuses `new
+ * GraphQLError` anywhere else): errors that carry more extend it (VendorError, a vendor's refusal).
+ */
+export class GraphError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+}
+
 /** An error of the graph with a catalogued code. */
 export function graphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extensions } });
+  return new GraphError(code, message, extensions);
 }
 
 /** What a vendor error carries besides its code and message (its `extensions`). */
@@ -76,12 +86,12 @@ export interface VendorErrorDetails {
 }
 
 /** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */
-export class VendorError extends GraphQLError {
+export class VendorError extends GraphError {
   readonly code: VendorErrorCode;
   declare readonly extensions: GraphQLError['extensions'] & { code: VendorErrorCode; circuitOpen?: boolean };
 
   constructor(code: VendorErrorCode, message: string, details: VendorErrorDetails) {
-    super(message, { extensions: { code, ...details } });
+    super(code, message, { ...details });
     this.code = code;
   }
 }

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
+import { GraphError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import { vendorDetail } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
@@ -81,19 +81,16 @@ const FIELD_NAME = /^[a-z][a-z0-9_.[\]]{0,63}$/i;
  * Jump.Finance refused a request (400, 404, 422): the request, not the vendor, is at fault. The vendor's field errors
  * go into `extensions.fieldErrors` ({ field, messages }), never into the message. Not a circuit-breaker failure.
  */
-export class JumpRequestError extends GraphQLError {
+export class JumpRequestError extends GraphError {
   readonly status: number;
   readonly fieldErrors: JumpFieldError[];
 
   constructor(operation: JumpOperation, status: number, message: string, fieldErrors: JumpFieldError[]) {
-    super(message, {
-      extensions: {
-        code: status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT',
-        vendor: VENDOR,
-        method: operation,
-        status,
-        ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
-      },
+    super(status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT', message, {
+      vendor: VENDOR,
+      method: operation,
+      status,
+      ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
     });
     this.status = status;
     this.fieldErrors = fieldErrors;
