@@ -10,7 +10,7 @@ import {
   normalizeMoney,
   normalizeVendorDate,
 } from '../../src/modules/tbank/vendor/schemas.ts';
-import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../../src/modules/tbank/emulator/example.ts';
+import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../support/tbank-examples.ts';
 import { excerptMismatch } from '../../src/modules/tbank/vendor/identity.ts';
 import { registerSecret, vendorDetail } from '../../src/observability/redaction.ts';
 import { mediaType } from '../../src/vendors/http-core.ts';
