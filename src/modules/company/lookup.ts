@@ -1,7 +1,6 @@
 import type { GraphQLContext } from '../../common/context.ts';
 import { pickCurrent, recordForRegistration, type CompanyRecord, type RequisitesEntry } from '../../domain/company.ts';
-import type { FocusLoader } from '../kontur-focus/loaders.ts';
-import type { FocusBatchMethod, FocusRecordOf } from '../kontur-focus/vendor/methods.ts';
+import type { FocusBatchMethod, FocusLoader, FocusRecordOf } from '../kontur-focus/index.ts';
 import type { CompanyRef } from './model.ts';
 
 /** The Company a requisites entry answers with, or null when the registry does not know the INN. */

@@ -1,10 +1,8 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { VendorError, type VendorErrorCode } from '../../errors.ts';
 import type { Fetched } from '../../cache/cached-fetch.ts';
-import type { FocusBatchers } from '../kontur-focus/loaders.ts';
+import { type FocusBatchers, PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/index.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
-
-import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/vendor/methods.ts';
 
 export type { PerInnMethod };
 
