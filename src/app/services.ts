@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { CacheStore } from '../cache/store.ts';
-import { mergeCostRules, type CostRules } from '../common/cost.ts';
+import { mergeCostRules, type MergedCostRules } from '../common/cost.ts';
 import type { GraphQLContext } from '../common/context.ts';
 import type { AnyModule, AppConfig, CoreServices, ModuleServices } from '../modules/contract.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -18,7 +18,7 @@ export interface ServiceOverrides {
 export interface Services extends CoreServices {
   modules: ModuleServices;
   registry: readonly AnyModule[];
-  costs: Required<CostRules>;
+  costs: MergedCostRules;
   /** Every module's part of a request's context, over the core part. */
   contextFor(core: GraphQLContext): GraphQLContext;
   /** Routes of the modules, mounted outside the router-secret guard. */
