@@ -21,9 +21,23 @@ module.exports = {
     {
       name: 'vendors-layer',
       severity: 'error',
-      comment: 'The HTTP core and every vendor client or emulator import only the layers below them, never module code.',
+      comment:
+        'The HTTP core and every vendor client or emulator import only the layers below them, never module code ' +
+        "(but a vendor client its module's config slice type, see vendor-config).",
       from: { path: '^src/(vendors|modules/[^/]+/(vendor|emulator))/' },
-      to: { path: '^src/(cache|loaders|common|graphql|app|http|generated|main)|^src/modules/[^/]+/(?!vendor/|emulator/)[^/]+' },
+      to: {
+        path: '^src/(cache|loaders|common|graphql|app|http|generated|main)|^src/modules/[^/]+/(?!vendor/|emulator/)[^/]+',
+        pathNot: '^src/modules/[^/]+/config\\.ts$',
+      },
+    },
+    {
+      name: 'vendor-config',
+      severity: 'error',
+      comment:
+        "A vendor client takes its module's config slice (config.ts, which imports only src/config) as a type: nothing " +
+        'else of the module, and no emulator the config.',
+      from: { path: '^src/modules/[^/]+/(vendor|emulator)/' },
+      to: { path: '^src/modules/[^/]+/config\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'shared-vendor-core',
@@ -37,7 +51,7 @@ module.exports = {
       severity: 'error',
       comment: "A vendor client (a module's vendor/) imports nothing of another module, and not its own emulator.",
       from: { path: '^src/modules/([^/]+)/vendor/' },
-      to: { path: '^src/modules/', pathNot: '^src/modules/$1/vendor/' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/$1/(vendor/|config\\.ts$)' },
     },
     {
       name: 'emulator',

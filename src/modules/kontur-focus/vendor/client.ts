@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { BreakerSettings } from '../../../config/env.ts';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { VendorError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
+import type { FocusConfig } from '../config.ts';
 import { mediaType, VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import {
   FOCUS_BATCH_METHODS,
@@ -15,17 +15,12 @@ import {
 } from './methods.ts';
 import { IdentifierPairsSchema, StatSchema, type FocusIdentifierPair, type FocusStat } from './schemas.ts';
 
-export interface FocusClientOptions {
-  baseUrl: string;
-  /** undefined: not configured — every call fails at once with `notConfigured` and nothing is sent. */
-  apiKey: string | undefined;
-  /** Budget of one call, retries included (FOCUS_TIMEOUT). */
-  timeoutMs: number;
-  retries: number;
-  /** Open sockets per origin (keep-alive pool); at least the batching concurrency. */
-  connections: number;
-  breaker: BreakerSettings;
-}
+/**
+ * The client's part of the FOCUS_* slice — the key (undefined: not configured, every call fails at once with
+ * `notConfigured` and nothing is sent), base URL, call budget (FOCUS_TIMEOUT, retries included), retries, breaker —
+ * and its open sockets per origin (keep-alive pool; at least the batching concurrency).
+ */
+export type FocusClientOptions = Pick<FocusConfig, 'baseUrl' | 'apiKey' | 'timeoutMs' | 'retries' | 'breaker'> & { connections: number };
 
 export type FocusIdParam = 'inn' | 'ogrn';
 export type { FocusDocumentMethod };

@@ -3,6 +3,7 @@ import { GraphError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import { vendorDetail } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
+import type { PayoutsConfig } from '../config.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
 import {
@@ -32,19 +33,12 @@ import {
   type JumpSelfEmployed,
 } from './schemas.ts';
 
-export interface JumpClientOptions {
-  /** e.g. https://api.jump.finance/services/openapi (JUMP_BASE_URL). */
-  baseUrl: string;
-  /** Sent only as the `Client-Key` header; never logged, never in an error or a metric. Undefined = not configured. */
-  apiKey: string | undefined;
-  /** Budget of one call, retries included (JUMP_TIMEOUT). */
-  timeoutMs: number;
-  /** Retries of a failed GET (JUMP_RETRIES); POST, PUT and DELETE are never retried here. */
-  retries: number;
-  /** Open sockets (keep-alive pool). */
-  connections: number;
-  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
-}
+/**
+ * The client's part of the JUMP_* slice — the key (sent only as the `Client-Key` header; undefined: not configured),
+ * base URL, call budget (JUMP_TIMEOUT, retries included), retries of a failed GET (POST, PUT and DELETE never), breaker
+ * — and its open sockets (keep-alive pool).
+ */
+export type JumpClientOptions = Pick<PayoutsConfig, 'baseUrl' | 'apiKey' | 'timeoutMs' | 'retries' | 'breaker'> & { connections: number };
 
 /** Which operation a call is, for metrics, logs, errors and the emulator's call log. */
 export type JumpOperation =

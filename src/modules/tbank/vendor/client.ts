@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { BreakerSettings } from '../../../config/env.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
+import type { TbankConfig } from '../config.ts';
 import { vendorDetail, vendorToken } from '../../../observability/redaction.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer, type VendorDescription } from '../../../vendors/http-core.ts';
 import { excerptMismatch, type TbankLookup } from './identity.ts';
-import { RateLimitExceeded, RateLimiter, type RateLimit } from './rate-limiter.ts';
+import { RateLimitExceeded, RateLimiter } from './rate-limiter.ts';
 import {
   ContractsResponseSchema,
   ErrorBodySchema,
@@ -18,20 +18,15 @@ import {
 /** errorCode and errorId (≤50 characters in the spec) and the answered X-Request-Id (≤50) pass only token-shaped. */
 const VENDOR_TOKEN_MAX = 64;
 
-export interface TbankClientOptions {
-  /** e.g. https://business.tbank.ru/openapi (TBANK_BASE_URL). */
-  baseUrl: string;
-  /** Sent only as `Authorization: Bearer …`; never logged, never in an error or a metric. */
+/**
+ * The client's part of the TBANK_* slice, with the token set: sent only as `Authorization: Bearer …`, never logged,
+ * never in an error or a metric. The call budget (TBANK_TIMEOUT) counts once the rate limiter admits the call;
+ * TBANK_RATE_LIMIT counts every attempt; a call that would wait longer than TBANK_MAX_WAIT for the limiter fails at
+ * once with VENDOR_RATE_LIMITED.
+ */
+export type TbankClientOptions = Pick<TbankConfig, 'baseUrl' | 'timeoutMs' | 'retries' | 'rateLimit' | 'maxWaitMs' | 'breaker'> & {
   token: string;
-  /** Budget of one call once it is admitted by the rate limiter, retries included (TBANK_TIMEOUT). */
-  timeoutMs: number;
-  retries: number;
-  /** TBANK_RATE_LIMIT: at most `calls` calls in any window of `windowMs`, every attempt counted. */
-  rateLimit: RateLimit;
-  /** TBANK_MAX_WAIT: a call that would wait longer for the rate limiter fails at once with VENDOR_RATE_LIMITED. */
-  maxWaitMs: number;
-  breaker: BreakerSettings;
-}
+};
 
 export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
 
