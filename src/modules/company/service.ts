@@ -28,7 +28,7 @@ export class CompanyService {
   refresh(inn: string, stats?: OperationStats): Promise<FreshEntries> {
     if (!stats) return this.refreshNow(inn);
     let asked = this.byOperation.get(stats);
-    if (!asked) this.byOperation.set(stats, (asked = new Map()));
+    if (!asked) this.byOperation.set(stats, (asked = new Map<string, Promise<FreshEntries>>()));
     let refreshing = asked.get(inn);
     if (!refreshing) asked.set(inn, (refreshing = this.refreshNow(inn, stats)));
     return refreshing;
