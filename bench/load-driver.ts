@@ -1,5 +1,5 @@
 /**
- * The reusable part of the load test (npm run loadtest, test/load.test.ts): start the sandbox in-process on loopback
+ * The reusable part of the load test (npm run loadtest, test/platform/load.test.ts): start the sandbox in-process on loopback
  * (the bundled Kontur.Focus emulator plus the real HTTP subgraph, whose http.Server we keep to count its sockets),
  * drive POST /graphql with autocannon using a realistic mix of operations, count HTTP and GraphQL errors, report.
  */

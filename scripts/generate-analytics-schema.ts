@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/generate-analytics-schema.ts
  *
- * `renderAnalyticsSchema()` is pure; test/analytics-catalog.test.ts compares its output with the committed file.
+ * `renderAnalyticsSchema()` is pure; test/unit/analytics-catalog.test.ts compares its output with the committed file.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -48,41 +48,50 @@ export type VendorErrorCode = Extract<ErrorCode, `VENDOR_${string}`>;
 export interface VendorNames {}
 export type VendorName = Extract<keyof VendorNames, string>;
 
+/**
+ * An error of the graph with a catalogued code. THE only place a GraphQLError is made (eslint refuses `new
+ * GraphQLError` anywhere else): errors that carry more extend it (VendorError, a vendor's refusal).
+ */
+export class GraphError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+}
+
 /** An error of the graph with a catalogued code. */
 export function graphError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extensions } });
+  return new GraphError(code, message, extensions);
+}
+
+/** What a vendor error carries besides its code and message (its `extensions`). */
+export interface VendorErrorDetails {
+  vendor: VendorName;
+  method: string;
+  status?: number;
+  retryAfterSeconds?: number;
+  circuitOpen?: boolean;
+  /** T-Bank: the X-Request-Id of the call (the vendor's answer's, else the one we sent), for support cases. */
+  vendorRequestId?: string;
+  /** T-Bank: the error body's errorId and errorCode. */
+  errorId?: string;
+  vendorCode?: string;
+  /** The vendor is not configured (no key/token): nothing was sent. */
+  notConfigured?: boolean;
+  /** The operation's deadline (OPERATION_TIMEOUT) passed while this lookup waited. */
+  operationDeadline?: boolean;
+  /** Shed without a call: too much was already waiting for the vendor (FOCUS_MAX_QUEUE). */
+  shed?: boolean;
+  /** Dropped before it was sent: nobody waited for it any more. */
+  abandoned?: boolean;
 }
 
 /** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */
-export class VendorError extends GraphQLError {
+export class VendorError extends GraphError {
   readonly code: VendorErrorCode;
   declare readonly extensions: GraphQLError['extensions'] & { code: VendorErrorCode; circuitOpen?: boolean };
 
-  constructor(
-    code: VendorErrorCode,
-    message: string,
-    details: {
-      vendor: VendorName;
-      method: string;
-      status?: number;
-      retryAfterSeconds?: number;
-      circuitOpen?: boolean;
-      /** T-Bank: the X-Request-Id of the call (the vendor's answer's, else the one we sent), for support cases. */
-      vendorRequestId?: string;
-      /** T-Bank: the error body's errorId and errorCode. */
-      errorId?: string;
-      vendorCode?: string;
-      /** The vendor is not configured (no key/token): nothing was sent. */
-      notConfigured?: boolean;
-      /** The operation's deadline (OPERATION_TIMEOUT) passed while this lookup waited. */
-      operationDeadline?: boolean;
-      /** Shed without a call: too much was already waiting for the vendor (FOCUS_MAX_QUEUE). */
-      shed?: boolean;
-      /** Dropped before it was sent: nobody waited for it any more. */
-      abandoned?: boolean;
-    },
-  ) {
-    super(message, { extensions: { code, ...details } });
+  constructor(code: VendorErrorCode, message: string, details: VendorErrorDetails) {
+    super(code, message, { ...details });
     this.code = code;
   }
 }

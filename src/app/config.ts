@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { coreConfig, coreEnv } from '../config/core.ts';
 import { ConfigError } from '../config/env.ts';
-import type { AnyModule, AppConfig } from '../modules/contract.ts';
+import { setSlice, sliceOf, type AnyModule, type AppConfig, type ModuleConfigs } from '../modules/contract.ts';
 import { MODULES } from './registry.ts';
 
 /**
@@ -26,10 +26,11 @@ export function loadConfig(
     );
   }
   const core = coreConfig(parsed.data as Parameters<typeof coreConfig>[0]);
-  const config = { ...core } as AppConfig;
-  const slices = config as unknown as Record<string, unknown>;
-  for (const module of modules) slices[module.name] = module.config(parsed.data, core);
-  const problems = modules.flatMap((module) => module.check?.(slices[module.name] as never, config) ?? []);
+  const slices: Partial<ModuleConfigs> = {};
+  for (const module of modules) setSlice(slices, module, module.config(parsed.data, core));
+  // Every module of the registry has its slice now (a test's shorter registry leaves the others out).
+  const config = { ...core, ...slices } as AppConfig;
+  const problems = modules.flatMap((module) => module.check?.(sliceOf(module, config), config) ?? []);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return config;
 }

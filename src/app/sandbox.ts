@@ -1,4 +1,4 @@
-import type { AnyModule, AppConfig, VendorState } from '../modules/contract.ts';
+import { setSlice, sliceOf, type AnyModule, type AppConfig, type VendorState } from '../modules/contract.ts';
 import type { Logger } from '../observability/logger.ts';
 import { MODULES } from './registry.ts';
 
@@ -19,23 +19,21 @@ export interface SandboxedConfig {
  * never when its own credentials are set), and answers the configuration pointed at them.
  */
 export async function startSandboxes(config: AppConfig, logger: Logger, modules: readonly AnyModule[] = MODULES): Promise<SandboxedConfig> {
-  const slices = { ...config } as unknown as Record<string, unknown>;
+  const sandboxed: AppConfig = { ...config };
   const vendorModules = modules.filter((module) => module.vendor);
-  const live = new Set(
-    vendorModules.filter((module) => module.vendor!.live(slices[module.name] as never)).map((module) => module.vendor!.name),
-  );
+  const live = new Set(vendorModules.filter((module) => module.vendor!.live(sliceOf(module, config))).map((module) => module.vendor!.name));
   const decision = { production: config.env === 'production', live };
   const vendors: Record<string, VendorState> = {};
   const closers: Array<() => Promise<void>> = [];
   const banner: string[] = [];
   for (const module of vendorModules) {
     const vendor = module.vendor!;
-    const slice = slices[module.name] as never;
+    const slice = sliceOf(module, config);
     if (live.has(vendor.name)) {
       vendors[vendor.name] = 'live';
     } else if (vendor.sandbox?.wanted(slice, decision)) {
       const started = await vendor.sandbox.start(slice, config, logger);
-      slices[module.name] = started.slice;
+      setSlice(sandboxed, module, started.slice);
       closers.push(() => started.close());
       vendors[vendor.name] = 'sandbox';
       banner.push(...(vendor.banner ?? []));
@@ -52,7 +50,7 @@ export async function startSandboxes(config: AppConfig, logger: Logger, modules:
     }
   }
   return {
-    config: slices as unknown as AppConfig,
+    config: sandboxed,
     displayNames: Object.fromEntries(vendorModules.map((module) => [module.vendor!.name, module.vendor!.displayName])),
     vendors,
     sandbox: withEmulators.length > 0 && withEmulators.every((module) => vendors[module.vendor!.name] === 'sandbox'),

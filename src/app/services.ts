@@ -1,8 +1,15 @@
 import type { Router } from 'express';
 import { CacheStore } from '../cache/store.ts';
-import { mergeCostRules, type CostRules } from '../common/cost.ts';
+import { mergeCostRules, type MergedCostRules } from '../common/cost.ts';
 import type { GraphQLContext } from '../common/context.ts';
-import type { AnyModule, AppConfig, CoreServices, ModuleServices } from '../modules/contract.ts';
+import {
+  buildServices,
+  servicesOfModule,
+  type AnyModule,
+  type AppConfig,
+  type CoreServices,
+  type ModuleServices,
+} from '../modules/contract.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { MODULES } from './registry.ts';
@@ -18,7 +25,7 @@ export interface ServiceOverrides {
 export interface Services extends CoreServices {
   modules: ModuleServices;
   registry: readonly AnyModule[];
-  costs: Required<CostRules>;
+  costs: MergedCostRules;
   /** Every module's part of a request's context, over the core part. */
   contextFor(core: GraphQLContext): GraphQLContext;
   /** Routes of the modules, mounted outside the router-secret guard. */
@@ -50,17 +57,19 @@ export function createServices(
   );
   metrics.observeCache(() => cache.usage());
   const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now };
-  const built = {} as Record<string, unknown>;
+  const built: Partial<ModuleServices> = {};
   for (const module of registry) {
     for (const needed of module.needs ?? []) {
       if (!(needed in built)) throw new Error(`Module ${module.name} needs ${needed}, which must be listed before it in the registry`);
     }
-    built[module.name] = module.services(core, built as unknown as ModuleServices);
+    buildServices(module, core, built);
   }
-  const servicesOf = (module: AnyModule) => built[module.name] as never;
+  // Every module of the registry is built now.
+  const modules = built as ModuleServices;
+  const servicesOf = (module: AnyModule) => servicesOfModule(module, modules);
   return {
     ...core,
-    modules: built as unknown as ModuleServices,
+    modules,
     registry,
     costs: mergeCostRules(registry.flatMap((module) => (module.costs ? [module.costs] : []))),
     contextFor(base) {

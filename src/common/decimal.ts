@@ -5,7 +5,7 @@ import { formatKopecks, kopecksOf } from '../domain/money.ts';
 
 /**
  * The Decimal scalar: money as exact text. Output is always two decimals ("100.10"); arithmetic, where needed,
- * goes through bigint kopecks (src/vendors/jump/money.ts).
+ * goes through bigint kopecks (src/domain/money.ts).
  *
  * Input is accepted exactly as documented, nothing more: a string of digits with at most two decimals ("10",
  * "10.5", "10.50": no spaces, no sign, no exponent), or an integer — an integer literal written in the query, or a

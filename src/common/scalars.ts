@@ -1,10 +1,11 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from '../errors.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function parseDate(value: unknown): string {
   if (typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
-  throw new GraphQLError(`Date must be YYYY-MM-DD, got ${JSON.stringify(value)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw badUserInput(`Date must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
 }
 
 export const DateScalar = new GraphQLScalarType<string, string>({
@@ -17,7 +18,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 
 function parseDateTime(value: unknown): string {
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-  throw new GraphQLError(`DateTime must be ISO 8601, got ${JSON.stringify(value)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw badUserInput(`DateTime must be ISO 8601, got ${JSON.stringify(value)}`);
 }
 
 export const DateTimeScalar = new GraphQLScalarType<string, string>({

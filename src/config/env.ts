@@ -128,11 +128,17 @@ export const secret = (name: string, min = 1) =>
       .optional(),
   );
 
+/** THE settings of one vendor's circuit breaker (from breakerEnv, read by the HTTP core's breaker). */
 export interface BreakerSettings {
   errorPercent: number;
   minCalls: number;
   windowMs: number;
   resetMs: number;
+}
+
+/** `<prefix>_<name>` with its literal type: the one place a variable name is computed. */
+function prefixed<P extends string, N extends string, S>(prefix: P, name: N, schema: S): Record<`${P}_${N}`, S> {
+  return { [`${prefix}_${name}`]: schema } as Record<`${P}_${N}`, S>;
 }
 
 /**
@@ -142,23 +148,26 @@ export interface BreakerSettings {
  */
 export function breakerEnv<P extends string>(prefix: P) {
   return {
-    [`${prefix}_BREAKER_ERROR_PERCENT`]: z.coerce.number().int().min(1).max(100).default(50),
-    [`${prefix}_BREAKER_MIN_CALLS`]: positiveInt(5),
-    [`${prefix}_BREAKER_WINDOW`]: duration('30s'),
-    [`${prefix}_BREAKER_RESET`]: duration('30s'),
-  } as unknown as Record<
-    `${P}_BREAKER_ERROR_PERCENT` | `${P}_BREAKER_MIN_CALLS` | `${P}_BREAKER_WINDOW` | `${P}_BREAKER_RESET`,
-    z.ZodType<number>
-  >;
+    ...prefixed(prefix, 'BREAKER_ERROR_PERCENT', z.coerce.number().int().min(1).max(100).default(50)),
+    ...prefixed(prefix, 'BREAKER_MIN_CALLS', positiveInt(5)),
+    ...prefixed(prefix, 'BREAKER_WINDOW', duration('30s')),
+    ...prefixed(prefix, 'BREAKER_RESET', duration('30s')),
+  };
 }
 
-/** The breaker settings out of variables made by breakerEnv. */
-export function breakerOf(env: Record<string, unknown>, prefix: string): BreakerSettings {
+/** The parsed variables breakerEnv(prefix) declares. */
+export type BreakerVariables<P extends string> = Record<
+  `${P}_BREAKER_ERROR_PERCENT` | `${P}_BREAKER_MIN_CALLS` | `${P}_BREAKER_WINDOW` | `${P}_BREAKER_RESET`,
+  number
+>;
+
+/** The breaker settings out of the variables breakerEnv(prefix) declared: a prefix it did not declare does not compile. */
+export function breakerOf<P extends string>(env: BreakerVariables<P>, prefix: P): BreakerSettings {
   return {
-    errorPercent: env[`${prefix}_BREAKER_ERROR_PERCENT`] as number,
-    minCalls: env[`${prefix}_BREAKER_MIN_CALLS`] as number,
-    windowMs: env[`${prefix}_BREAKER_WINDOW`] as number,
-    resetMs: env[`${prefix}_BREAKER_RESET`] as number,
+    errorPercent: env[`${prefix}_BREAKER_ERROR_PERCENT` as const],
+    minCalls: env[`${prefix}_BREAKER_MIN_CALLS` as const],
+    windowMs: env[`${prefix}_BREAKER_WINDOW` as const],
+    resetMs: env[`${prefix}_BREAKER_RESET` as const],
   };
 }
 

@@ -9,24 +9,37 @@ import {
   type ValueNode,
 } from 'graphql';
 import { fieldsOf } from '../common/ast.ts';
-import type { CostRules, RootCost } from '../common/cost.ts';
+import type { MergedCostRules, PagedCost, RootCost } from '../common/cost.ts';
 
-/** The most identifiers one batch call carries. */
-const IDENTIFIERS_PER_CALL = 100;
+/** An operation's cold cost: the vendor calls in all, and per vendor (as its cost rules name it). */
+export interface VendorCallEstimate {
+  total: number;
+  byVendor: Record<string, number>;
+}
 
-/**
- * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution from the
- * modules' cost rules. Identifiers are tallied per method across all lookups of the operation (aliases included, since
- * the batchers coalesce them into shared calls of up to 100), paged fields count per company and page, and the
- * estimate is Σ ⌈identifiers / 100⌉ per method plus the paged calls. Variables missing from the request count with
- * their declared default.
- */
+/** The cold cost of an operation in vendor calls, all vendors together (see estimateVendorCallsByVendor). */
 export function estimateVendorCalls(
-  rules: Required<CostRules>,
+  rules: MergedCostRules,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): number {
+  return estimateVendorCallsByVendor(rules, document, operation, variables).total;
+}
+
+/**
+ * An upper estimate of the vendor calls an operation can cost when nothing is cached, made before execution from the
+ * modules' cost rules. Identifiers are tallied per method across all lookups of the operation (aliases included, since
+ * the batchers coalesce them into shared calls), paged fields count per company and page, and the estimate is
+ * Σ ⌈identifiers / identifiers per call⌉ per method (100 for Kontur.Focus's batches, 1 for T-Bank's per-INN calls)
+ * plus the paged calls, per vendor. Variables missing from the request count with their declared default.
+ */
+export function estimateVendorCallsByVendor(
+  rules: MergedCostRules,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): VendorCallEstimate {
   const fragments = new Map(
     document.definitions
       .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
@@ -42,13 +55,13 @@ export function estimateVendorCalls(
 
 class Estimate {
   private readonly identifiers = new Map<string, number>();
-  private pagedCalls = 0;
-  private serialCalls = 0;
+  /** Calls counted whole (paged fields, serial roots), by vendor. */
+  private readonly calls = new Map<string, number>();
   /** Values of serial fields already counted, by field: aliases of one value share its calls. */
   private readonly serialSeen = new Map<string, Set<string>>();
 
   constructor(
-    private readonly rules: Required<CostRules>,
+    private readonly rules: MergedCostRules,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
     private readonly variables: Record<string, unknown>,
   ) {}
@@ -67,10 +80,23 @@ class Estimate {
     this.company(selection, companies);
   }
 
-  total(): number {
-    let calls = this.pagedCalls + this.serialCalls;
-    for (const count of this.identifiers.values()) calls += Math.ceil(count / IDENTIFIERS_PER_CALL);
-    return calls;
+  total(): VendorCallEstimate {
+    const byVendor: Record<string, number> = Object.fromEntries(this.calls);
+    for (const [method, count] of this.identifiers) {
+      const { vendor, identifiersPerCall } = this.method(method);
+      byVendor[vendor] = (byVendor[vendor] ?? 0) + Math.ceil(count / identifiersPerCall);
+    }
+    return { total: Object.values(byVendor).reduce((sum, calls) => sum + calls, 0), byVendor };
+  }
+
+  private method(name: string): MergedCostRules['methods'][string] {
+    const method = this.rules.methods[name];
+    if (!method) throw new Error(`The method ${name} is costed but no vendor declares it`);
+    return method;
+  }
+
+  private addCalls(vendor: string, calls: number): void {
+    this.calls.set(vendor, (this.calls.get(vendor) ?? 0) + calls);
   }
 
   private addSerial(field: FieldNode, rule: RootCost): void {
@@ -81,7 +107,7 @@ class Estimate {
     this.serialSeen.set(field.name.value, seen);
     if (seen.has(key)) return;
     seen.add(key);
-    this.serialCalls += (rule.methods ?? []).length;
+    for (const method of rule.methods ?? []) this.addCalls(this.method(method).vendor, 1);
   }
 
   private add(method: string, identifiers: number): void {
@@ -112,13 +138,13 @@ class Estimate {
     for (const method of methods) this.add(method, companies);
   }
 
-  private paged(field: FieldNode, rule: NonNullable<Required<CostRules>['pagedFields'][string]>, companies: number): void {
+  private paged(field: FieldNode, rule: PagedCost & { vendor: string }, companies: number): void {
     // A `first` out of range is refused by the field itself (BAD_USER_INPUT) before any page is read: not counted here.
     const given = numberArgument(field, 'first', this.variables);
     const first = given !== undefined && Number.isInteger(given) && given >= 0 && given <= rule.maxFirst ? given : rule.defaultFirst;
     const pages =
       Math.max(1, Math.ceil(first / rule.pageSize)) + (field.arguments?.some((argument) => argument.name.value === 'after') ? 1 : 0);
-    this.pagedCalls += companies * pages;
+    if (companies > 0) this.addCalls(rule.vendor, companies * pages);
     if (!rule.parties) return;
     for (const selection of this.partySelections(field.selectionSet, rule.parties.fields))
       this.company(selection, companies * first * rule.parties.perItem);

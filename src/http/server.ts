@@ -17,6 +17,7 @@ import { OperationLifetime } from '../loaders/operation-lifetime.ts';
 import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../app/services.ts';
 import { errorBody } from '../errors.ts';
+import { sliceOf } from '../modules/contract.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
 import { operationsRoutes, requireRouterSecret, type Lifecycle } from './operations.ts';
 
@@ -80,8 +81,7 @@ function armor(services: Services, exploring: boolean) {
 
 /** Whether a vendor module that moves money has credentials of its own (not the sandbox's). */
 function moneyIsLive(services: Services): boolean {
-  const slices = services.config as unknown as Record<string, unknown>;
-  return services.registry.some((module) => module.vendor?.movesMoney === true && module.vendor.live(slices[module.name] as never));
+  return services.registry.some((module) => module.vendor?.movesMoney === true && module.vendor.live(sliceOf(module, services.config)));
 }
 
 export async function createHttpApp(services: Services, options: HttpOptions = {}): Promise<HttpApp> {

@@ -106,6 +106,30 @@ export interface ModuleDefinition<K extends ModuleName, E extends z.ZodRawShape 
 
 export type AnyModule = ModuleDefinition<ModuleName, z.ZodRawShape>;
 
+/**
+ * A module's slice of the configuration, typed by the module: what its `check`, `vendor` and `context` receive.
+ * Generic in the module's name, so the registry (a list of any modules) calls each module with its own slice.
+ */
+export function sliceOf<K extends ModuleName>(module: ModuleDefinition<K>, config: ModuleConfigs): ModuleConfigs[K] {
+  return config[module.name];
+}
+
+/** Sets a module's slice (its `config()`, or the one its sandbox answers). */
+export function setSlice<K extends ModuleName>(config: Partial<ModuleConfigs>, module: ModuleDefinition<K>, slice: ModuleConfigs[K]): void {
+  config[module.name] = slice;
+}
+
+/** A module's services, typed by the module. */
+export function servicesOfModule<K extends ModuleName>(module: ModuleDefinition<K>, services: ModuleServices): ModuleServices[K] {
+  return services[module.name];
+}
+
+/** Builds a module's services over the core's and those of the modules before it, and keeps them with theirs. */
+export function buildServices<K extends ModuleName>(module: ModuleDefinition<K>, core: CoreServices, built: Partial<ModuleServices>): void {
+  // The modules a module needs are built before it (the registry's order, checked by the caller).
+  built[module.name] = module.services(core, built as ModuleServices);
+}
+
 /** Declares a module; the identity, for types. */
 export function defineModule<K extends ModuleName, E extends z.ZodRawShape>(definition: ModuleDefinition<K, E>): ModuleDefinition<K, E> {
   return definition;

@@ -121,6 +121,23 @@ export function vendorText(value: unknown, max: number): string | undefined {
   return text === '' ? undefined : cutText(text, max);
 }
 
+/** Digit chains of 10 and more, written together or grouped (INNs, OGRNs, phones, accounts): masked in vendor text. */
+const LONG_DIGIT_CHAIN = /\d(?:[ -]?\d){9,}/g;
+/** How much vendor text an error or a log line carries. */
+const VENDOR_DETAIL_MAX = 200;
+
+/**
+ * THE way vendor text (an error body, the vendor's message, a field error's message, a validation path) is passed on
+ * in an error or a log line: redacted whole (secrets, URL credentials, bearer values, cards), control characters
+ * dropped, digit chains of 10 and more (registry identifiers, phones, accounts) masked as `#`, and only then cut to
+ * `max` — a cut before redaction could leave a secret's prefix behind. Undefined for anything that is not a string,
+ * or when nothing is left.
+ */
+export function vendorDetail(value: unknown, max = VENDOR_DETAIL_MAX): string | undefined {
+  const text = vendorText(value, Number.MAX_SAFE_INTEGER)?.replace(LONG_DIGIT_CHAIN, '#');
+  return text === undefined ? undefined : cutText(text, max);
+}
+
 /**
  * A vendor-supplied token (error code, error id, request id) only when it looks like one: letters, digits and
  * `_ - . :`, at most `max` characters; anything else is dropped, never passed on.

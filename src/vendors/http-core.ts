@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
 import type { z } from 'zod';
 import type { BreakerSettings } from '../config/env.ts';
-import { VendorError, type VendorName } from '../errors.ts';
+import { VendorError, type VendorErrorCode, type VendorErrorDetails, type VendorName } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { redact, registerSecret } from '../observability/redaction.ts';
+import { registerSecret, vendorDetail } from '../observability/redaction.ts';
 import {
   backoffMs,
   isRetryable,
@@ -47,11 +47,38 @@ export interface VendorAnswer {
   text(): string;
 }
 
+/** What a failed answer says, read from its body by the vendor's `describe` hook. */
+export interface VendorDescription {
+  /** The vendor's own error code, token-shaped only (vendorToken): named after the status, "HTTP 400 INVALID". */
+  code?: string;
+  /** The vendor's explanation, through vendorDetail (redacted, identifiers masked, cut). */
+  detail?: string;
+  /** Extensions the error carries besides the status (the vendor's error id and code). */
+  context?: Partial<VendorErrorDetails>;
+}
+
+/**
+ * What a vendor client adds to the core. The mapping of statuses to VENDOR_* codes and its wording stay in the core
+ * (statusError); the hooks only add to it: what the vendor's error body says, how it words a refusal of its own, how
+ * long a 429 holds it back.
+ */
 export interface VendorHooks {
   /** Puts the credentials on a request (a header, a query parameter): the core never logs either. */
   authorize(url: URL, headers: Record<string, string>): void;
-  /** The error a non-2xx answer means; undefined: the default mapping (auth, rate limit, 5xx, refused). */
-  errorFor?(answer: VendorAnswer, call: CallSpec): Error | undefined;
+  /** Extensions every error about this answer carries (T-Bank: the X-Request-Id it answered with). */
+  answerContext?(answer: VendorAnswer, call: CallSpec): Partial<VendorErrorDetails>;
+  /**
+   * What a failed answer says: its error body (parsed once by the core, undefined when it is not JSON) read for the
+   * vendor's code, detail and ids. Default: the body's text as the detail.
+   */
+  describe?(answer: VendorAnswer, body: unknown, call: CallSpec): VendorDescription;
+  /**
+   * A refusal (a 4xx other than 401, 403 and 429) the vendor words its own way (Kontur.Focus's 404, Jump.Finance's
+   * field errors): its error, or undefined for the default "refused the request" (VENDOR_BAD_RESPONSE).
+   */
+  refusal?(answer: VendorAnswer, body: unknown, call: CallSpec, description: VendorDescription): Error | undefined;
+  /** On a 429: how long until the vendor may be asked again, in ms (T-Bank's limiter backs off); default: Retry-After. */
+  rateLimited?(answer: VendorAnswer, call: CallSpec): number | undefined;
   /** Errors that do not say the vendor is down, besides a rejected key and a rate limit (e.g. a refused request). */
   isNotAFailure?(error: unknown): boolean;
   /** Admission before the call is sent (a rate limiter): resolves with a release, or rejects without sending. */
@@ -62,13 +89,24 @@ export interface VendorHooks {
   onAnswer?(answer: VendorAnswer, call: CallSpec, durationMs: number): void;
 }
 
+/** The credential a vendor is configured with, and how its rejection (401, 403) reads. */
+export interface VendorCredential {
+  /** The variable that configures it, named in "not configured" and rejected-credential errors. */
+  variable: string;
+  /** `<vendor> <rejected> (HTTP 403); check <variable><check>`: "rejected the API key", "refused the call". */
+  rejected: string;
+  /** What else to check, after the variable: ": its scopes …", " and its rights". */
+  check?: string;
+  /** The vendor's detail goes into the message too (Jump.Finance's names the right that is missing). */
+  withDetail?: boolean;
+}
+
 export interface VendorHttpOptions {
   vendor: VendorName;
   displayName: string;
   /** false: not configured — every call fails at once with `notConfigured`, nothing is sent. */
   configured: boolean;
-  /** The variable that configures it, named in "not configured" and rejected-key errors. */
-  credentialVariable: string;
+  credential: VendorCredential;
   baseUrl: string;
   /** Budget of one call, retries included. */
   timeoutMs: number;
@@ -82,6 +120,8 @@ export interface VendorHttpOptions {
   honourRetryAfter: boolean;
   /** Credentials: registered for redaction everywhere. */
   secrets: readonly (string | undefined)[];
+  /** How the vendor's JSON is read (lossless for money); JSON.parse by default. Answers and error bodies alike. */
+  parseJson?: (text: string) => unknown;
 }
 
 /**
@@ -89,8 +129,9 @@ export interface VendorHttpOptions {
  * included; retries of GETs (and of calls the vendor makes idempotent) on the statuses and connection errors worth
  * it, after Retry-After or full-jitter backoff, never past the deadline; a circuit breaker; metrics per call; the
  * credentials only where the vendor wants them and redacted from every URL, error text and log line; and the mapping
- * of transport and HTTP failures to the stable VENDOR_* codes. A vendor client adds its hooks (credentials, its error
- * bodies, a rate limiter) and zod parsing of its answers.
+ * of transport and HTTP failures to the stable VENDOR_* codes (statusError, one wording for every vendor). A vendor
+ * client adds its hooks (credentials, what its error bodies say, refusals of its own, a rate limiter) and zod parsing
+ * of its answers; JSON is read one way (`json`, the vendor's parser) and vendor text passed on through vendorDetail.
  */
 export class VendorHttpClient {
   private readonly agent: Agent;
@@ -135,7 +176,7 @@ export class VendorHttpClient {
       throw this.error(
         'VENDOR_UNAVAILABLE',
         spec,
-        `${this.options.displayName} is not configured (${this.options.credentialVariable} is unset): nothing was sent`,
+        `${this.options.displayName} is not configured (${this.options.credential.variable} is unset): nothing was sent`,
         {
           notConfigured: true,
         },
@@ -179,45 +220,39 @@ export class VendorHttpClient {
     }
   }
 
-  /** The answer as JSON; malformed or not JSON is VENDOR_BAD_RESPONSE. `parse` may be lossless (money). */
-  json(answer: VendorAnswer, spec: CallSpec, parse: (text: string) => unknown = JSON.parse): unknown {
+  /** The answer as JSON (the vendor's parser); malformed or not JSON is VENDOR_BAD_RESPONSE. */
+  json(answer: VendorAnswer, spec: CallSpec): unknown {
     if (!answer.contentType.includes('json')) {
-      throw this.badResponse(spec, `answered with ${mediaType(answer.contentType)} instead of JSON`, answer.status);
+      throw this.badResponse(spec, `answered with ${mediaType(answer.contentType)} instead of JSON`, answer);
     }
     try {
-      return parse(answer.text());
+      return (this.options.parseJson ?? JSON.parse)(answer.text());
     } catch {
-      throw this.badResponse(spec, 'answered with malformed JSON', answer.status);
+      throw this.badResponse(spec, 'answered with malformed JSON', answer);
     }
   }
 
-  /** A body checked against the vendor's schema; anything else is VENDOR_BAD_RESPONSE (the first issue's path is logged). */
-  parse<S extends z.ZodType>(schema: S, body: unknown, spec: CallSpec, status?: number): z.output<S> {
+  /**
+   * A body checked against the vendor's schema; anything else is VENDOR_BAD_RESPONSE (the first issue's path is
+   * logged). `answer`, when given, puts its status and context into the error.
+   */
+  parse<S extends z.ZodType>(schema: S, body: unknown, spec: CallSpec, answer?: VendorAnswer): z.output<S> {
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     // The path may name keys of the vendor's body: it is vendor text like any other.
-    const path = vendorDetail(issue?.path.map(String).join('.') ?? '', 120);
+    const path = vendorDetail(issue?.path.map(String).join('.'), 120);
     this.logger.warn({ vendor: this.options.vendor, method: spec.operation, path }, `${this.options.displayName} answer failed validation`);
-    throw this.badResponse(spec, 'answered with an unexpected shape', status);
+    throw this.badResponse(spec, 'answered with an unexpected shape', answer);
   }
 
-  badResponse(spec: CallSpec, what: string, status?: number): VendorError {
-    return this.error(
-      'VENDOR_BAD_RESPONSE',
-      spec,
-      `${this.options.displayName} ${spec.operation} ${what}`,
-      status === undefined ? {} : { status },
-    );
+  /** VENDOR_BAD_RESPONSE: `<vendor> <method> <what>`, with the answer's status and context when there is one. */
+  badResponse(spec: CallSpec, what: string, answer?: VendorAnswer): VendorError {
+    return this.error('VENDOR_BAD_RESPONSE', spec, `${this.options.displayName} ${spec.operation} ${what}`, this.contextOf(spec, answer));
   }
 
   /** A VendorError of this vendor and call. */
-  error(
-    code: ConstructorParameters<typeof VendorError>[0],
-    spec: CallSpec,
-    message: string,
-    details: Partial<ConstructorParameters<typeof VendorError>[2]> = {},
-  ): VendorError {
+  error(code: VendorErrorCode, spec: CallSpec, message: string, details: Partial<VendorErrorDetails> = {}): VendorError {
     return new VendorError(code, message, { vendor: this.options.vendor, method: spec.operation, ...spec.context, ...details });
   }
 
@@ -295,34 +330,55 @@ export class VendorHttpClient {
 
   // ─── Errors ────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** The error a non-2xx answer means: the vendor's own mapping first, else the stable defaults. */
+  /**
+   * THE mapping of a failed answer to an error, for every vendor: 401/403 VENDOR_AUTH_FAILED naming the credential's
+   * variable, 429 VENDOR_RATE_LIMITED (retryAfterSeconds), 5xx VENDOR_UNAVAILABLE, any other refusal the vendor's own
+   * (`refusal`) or VENDOR_BAD_RESPONSE. The status is named as "HTTP 400" or, with the vendor's code, "HTTP 400
+   * INVALID"; the vendor's detail (`describe`) is logged, and named in a refusal. Also for an answer status the call
+   * reads itself and finds to be a refusal (T-Bank's 422 other than NO_DATA).
+   */
   statusError(answer: VendorAnswer, spec: CallSpec): Error {
-    const own = this.hooks.errorFor?.(answer, spec);
-    if (own) return own;
     const { status } = answer;
     const name = this.options.displayName;
-    const context = { status };
-    this.logger.warn(
-      { vendor: this.options.vendor, method: spec.operation, status, detail: vendorDetail(answer.text()) },
-      `${name} call failed`,
-    );
+    const body = this.errorBody(answer);
+    const description = this.hooks.describe ? this.hooks.describe(answer, body, spec) : { detail: vendorDetail(answer.text()) };
+    const { detail } = description;
+    const context = { ...this.contextOf(spec, answer), ...description.context };
+    const label = `HTTP ${status}${description.code ? ` ${description.code}` : ''}`;
+    this.logger.warn({ vendor: this.options.vendor, method: spec.operation, ...context, detail }, `${name} call failed`);
     if (status === 401 || status === 403) {
-      return this.error(
-        'VENDOR_AUTH_FAILED',
-        spec,
-        `${name} rejected the credentials (HTTP ${status}); check ${this.options.credentialVariable}`,
-        context,
-      );
+      const { variable, rejected, check = '', withDetail = false } = this.options.credential;
+      const said = withDetail && detail ? `: ${detail}` : '';
+      return this.error('VENDOR_AUTH_FAILED', spec, `${name} ${rejected} (${label}${said}); check ${variable}${check}`, context);
     }
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-      return this.error('VENDOR_RATE_LIMITED', spec, `${name} rate limit reached for ${spec.operation}; try again later`, {
+      const retryAfterMs = this.hooks.rateLimited ? this.hooks.rateLimited(answer, spec) : parseRetryAfter(answer.headers['retry-after']);
+      const coded = description.code ? ` (${label})` : '';
+      return this.error('VENDOR_RATE_LIMITED', spec, `${name} rate limit reached for ${spec.operation}${coded}; try again later`, {
         ...context,
         ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
       });
     }
-    if (status >= 500) return this.error('VENDOR_UNAVAILABLE', spec, `${name} ${spec.operation} is unavailable (HTTP ${status})`, context);
-    return this.error('VENDOR_BAD_RESPONSE', spec, `${name} ${spec.operation} refused the request (HTTP ${status})`, context);
+    if (status >= 500) return this.error('VENDOR_UNAVAILABLE', spec, `${name} ${spec.operation} is unavailable (${label})`, context);
+    const own = this.hooks.refusal?.(answer, body, spec, description);
+    if (own) return own;
+    const said = detail ? `: ${detail}` : '';
+    return this.error('VENDOR_BAD_RESPONSE', spec, `${name} ${spec.operation} refused the request (${label}${said})`, context);
+  }
+
+  /** The status and the vendor's context of an answer, for its errors. */
+  private contextOf(spec: CallSpec, answer: VendorAnswer | undefined): Partial<VendorErrorDetails> {
+    if (!answer) return {};
+    return { status: answer.status, ...this.hooks.answerContext?.(answer, spec) };
+  }
+
+  /** An error body as JSON when it is JSON (whatever its Content-Type says), else undefined: it is only described. */
+  private errorBody(answer: VendorAnswer): unknown {
+    try {
+      return (this.options.parseJson ?? JSON.parse)(answer.text());
+    } catch {
+      return undefined;
+    }
   }
 
   private breakerError(spec: CallSpec, error: unknown): Error {
@@ -362,14 +418,6 @@ export class VendorHttpClient {
       `${this.options.displayName} ${spec.operation} could not be reached (${code || 'connection error'})`,
     );
   }
-}
-
-/** Vendor text as it may be logged: redacted whole, identifier-like digit runs masked, then cut. */
-export function vendorDetail(text: string, max = 200): string {
-  const cleaned = redact(text)
-    .replace(/\d{10,15}/g, '#')
-    .trim();
-  return cleaned.length <= max ? cleaned : `${cleaned.slice(0, max - 1)}…`;
 }
 
 /** A content type as an error may name it: the media type only, and only a common one. */

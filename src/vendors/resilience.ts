@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { Agent } from 'undici';
+import type { BreakerSettings } from '../config/env.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -23,13 +24,6 @@ export const RETRY_ERROR_CODES = [
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 2_000;
-
-export interface BreakerSettings {
-  errorPercent: number;
-  minCalls: number;
-  windowMs: number;
-  resetMs: number;
-}
 
 export type VendorBreaker = CircuitBreaker<[() => Promise<unknown>], unknown>;
 

@@ -608,7 +608,7 @@ describe('payouts mutations: scope, input checks, phones, the self-employed sync
     );
     expect(result.errors![0]!.message).toBe('Jump.Finance refused contractors.upsert (HTTP 422: Ошибка: The given data was invalid.)');
     expect(result.errors![0]!.extensions!.fieldErrors).toEqual([
-      { field: 'amount', messages: ['Сумма для карты •••• 1111 и телефона +••• неверна', `${'x'.repeat(199)}…`] },
+      { field: 'amount', messages: ['Сумма для карты •••• 1111 и телефона +# неверна', `${'x'.repeat(199)}…`] },
       { field: 'requisite.account_number', messages: ['Номер счёта неверен'] },
       { field: 'job_types[0].price', messages: ['1', '2', '3', '4', '5'] },
       { field: 'customer_payment_id', messages: [`${'z'.repeat(190)}***`, `${'z'.repeat(180)}***`] },

@@ -40,7 +40,7 @@ function findChromium(): string | undefined {
 const chromiumPath = findChromium();
 if (!chromiumPath) {
   console.warn(
-    `test/graphiql-browser.test.ts SKIPPED: no Chromium binary found (looked for ${CANDIDATES.join(', ')}). ` +
+    `test/platform/graphiql-browser.test.ts SKIPPED: no Chromium binary found (looked for ${CANDIDATES.join(', ')}). ` +
       "Install Debian's `chromium` or set CHROMIUM_PATH to run it.",
   );
 }

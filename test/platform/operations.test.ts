@@ -140,6 +140,23 @@ describe('query limits, before any vendor call', () => {
     expect(env.emulator.calls).toHaveLength(0);
   });
 
+  it('an operation asking two vendors names each one in the refusal', async () => {
+    env.emulator.resetCalls();
+    const inns = legalEntityInns(60, 57);
+    const result = await env.subgraph.gql(`query ($inns: [String!]!) { companies(inns: $inns) { tbankCheck { ogrn } } }`, { inns });
+    expect(result.errors![0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      estimatedVendorCalls: 61,
+      estimatedVendorCallsByVendor: { 'Kontur.Focus': 1, 'T-Bank': 60 },
+      limit: 50,
+    });
+    expect(result.errors![0]!.message).toBe(
+      'This operation could cost up to 61 vendor calls (Kontur.Focus 1, T-Bank 60), more than the 50 allowed per operation ' +
+        '(MAX_VENDOR_CALLS_PER_OPERATION). Ask for fewer companies or fewer field groups per operation.',
+    );
+    expect(env.emulator.calls).toHaveLength(0);
+  });
+
   it('aliases multiply the estimate: 10 × companies(1000 INNs) with analytics is rejected', async () => {
     env.emulator.resetCalls();
     const inns = legalEntityInns(1000, 56);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/common/relay.ts';
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
-import { EXAMPLE_CONTRACTS, exampleExcerptFor } from '../../src/modules/tbank/emulator/example.ts';
+import { EXAMPLE_CONTRACTS, exampleExcerptFor } from '../support/tbank-examples.ts';
 import type { TbankEmulator } from '../../src/modules/tbank/emulator/server.ts';
 import { syntheticContract } from '../../src/modules/tbank/emulator/synthetic.ts';
 import { legalEntityInns } from '../support/inns.ts';

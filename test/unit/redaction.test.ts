@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutText, echoInput, redact, registerSecret, vendorText, vendorToken } from '../../src/observability/redaction.ts';
+import { cutText, echoInput, redact, registerSecret, vendorDetail, vendorText, vendorToken } from '../../src/observability/redaction.ts';
 
 const SECRET = 'unitSECRET-abcdefghijklmnopqrstuv';
 registerSecret(SECRET);
@@ -31,5 +31,14 @@ describe('redaction at the edge', () => {
     expect(vendorToken(`E-${SECRET.slice(0, 12)}-x`)).toBeUndefined();
     expect(vendorToken('has space')).toBeUndefined();
     expect(vendorToken('x'.repeat(65))).toBeUndefined();
+  });
+
+  it('passes vendor text one way for every vendor: redacted, control characters dropped, long digit chains masked, then cut', () => {
+    expect(vendorDetail(`ИНН 7736050003, тел. +7 916 123-45-67,\nключ ${SECRET}`)).toBe('ИНН #, тел. +#, ключ ***');
+    expect(vendorDetail('дата 2024-01-15, код 123456789')).toBe('дата 2024-01-15, код 123456789');
+    expect(vendorDetail(`${'x'.repeat(190)}${SECRET}${'y'.repeat(20)}`)).toBe(`${'x'.repeat(190)}***yyyyyy…`);
+    expect(vendorDetail('abcdef', 4)).toBe('abc…');
+    expect(vendorDetail(' \n ')).toBeUndefined();
+    expect(vendorDetail(42)).toBeUndefined();
   });
 });

@@ -10,10 +10,10 @@ import {
   normalizeMoney,
   normalizeVendorDate,
 } from '../../src/modules/tbank/vendor/schemas.ts';
-import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../../src/modules/tbank/emulator/example.ts';
-import { vendorDetail, vendorMediaType } from '../../src/modules/tbank/vendor/client.ts';
+import { EXAMPLE_CONTRACTS, EXAMPLE_EXCERPT, exampleExcerptFor } from '../support/tbank-examples.ts';
 import { excerptMismatch } from '../../src/modules/tbank/vendor/identity.ts';
-import { registerSecret } from '../../src/observability/redaction.ts';
+import { registerSecret, vendorDetail } from '../../src/observability/redaction.ts';
+import { mediaType } from '../../src/vendors/http-core.ts';
 import { redactUrl } from '../../src/observability/logger.ts';
 
 describe('T-Bank configuration', () => {
@@ -266,10 +266,10 @@ describe('vendor text in T-Bank errors', () => {
   });
 
   it('Content-Type: only a known media type is repeated', () => {
-    expect(vendorMediaType('text/html; charset=utf-8')).toBe('text/html');
-    expect(vendorMediaType('Application/XML')).toBe('application/xml');
-    expect(vendorMediaType('text/t-api.Secret_123')).toBeUndefined();
-    expect(vendorMediaType('')).toBeUndefined();
+    expect(mediaType('text/html; charset=utf-8')).toBe('text/html');
+    expect(mediaType('Application/XML')).toBe('application/xml');
+    expect(mediaType('text/t-api.Secret_123')).toBe('another content type');
+    expect(mediaType('')).toBe('no content type');
   });
 });
 

@@ -1,5 +1,5 @@
 import { checkWindow, collectEdges, connectionOf, type Connection, type PageWindow } from '../../common/relay.ts';
-import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_PAGE_SIZE } from '../kontur-focus/vendor/client.ts';
+import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_PAGE_SIZE } from '../kontur-focus/index.ts';
 
 /** Cursors past this position are refused: no Kontur.Focus list is that long, and a forged one must not cost calls. */
 const MAX_POSITION = 50_000;

@@ -1,6 +1,6 @@
 /** What the resolvers of each GraphQL type receive (codegen maps type `X` to `XMapper`). */
 import type { Connection } from '../../common/relay.ts';
-import type { FocusFsspItem, FocusPurchase } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusFsspItem, FocusPurchase } from '../kontur-focus/index.ts';
 
 export type {
   FocusFsspItem as FsspProceedingMapper,
@@ -10,6 +10,6 @@ export type {
   FocusPurchaseObject as PurchaseObjectMapper,
   FocusPrice as MoneyMapper,
   FocusStat as FocusQuotaMapper,
-} from '../kontur-focus/vendor/schemas.ts';
+} from '../kontur-focus/index.ts';
 export type FsspProceedingConnectionMapper = Connection<FocusFsspItem>;
 export type PurchaseConnectionMapper = Connection<FocusPurchase>;

@@ -1,5 +1,5 @@
 import type { ContractStage, FocusLimitType, PurchaseLaw } from '../../generated/graphql.ts';
-import type { FocusFsspItem, FocusPurchase } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusFsspItem, FocusPurchase } from '../kontur-focus/index.ts';
 
 /** The vendor spells "completed" with a Cyrillic С (U+0421) in every capture; the Latin spelling is accepted too. */
 const CONTRACT_STAGES: Record<string, ContractStage> = {

@@ -1,8 +1,6 @@
 import type { CachedFetch } from '../../cache/cached-fetch.ts';
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
-import { focusSingleFetch, type FocusFetchDeps } from '../kontur-focus/pages.ts';
-import type { FocusClient } from '../kontur-focus/vendor/client.ts';
-import type { FocusStat } from '../kontur-focus/vendor/schemas.ts';
+import { type FocusClient, type FocusFetchDeps, focusSingleFetch, type FocusStat } from '../kontur-focus/index.ts';
 
 /** Key usage changes with every call: kept for a minute, enough to absorb a dashboard refreshing. */
 const USAGE_TTL_MS = 60_000;

@@ -2,9 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLContext } from '../../common/context.ts';
 import { childFieldNames } from '../../common/siblings.ts';
 import { pickCurrent, recordForRegistration, type CompanyRecord, type RequisitesEntry } from '../../domain/company.ts';
-import type { FocusStoredOf } from '../kontur-focus/batcher.ts';
-import type { FocusLoader } from '../kontur-focus/loaders.ts';
-import type { FocusBatchMethod } from '../kontur-focus/vendor/methods.ts';
+import type { FocusBatchMethod, FocusLoader, FocusStoredOf } from '../kontur-focus/index.ts';
 import type { CompanyRef } from './model.ts';
 
 /** Company fields that read the status-fresh requisites entry (CACHE_TTL_STATUS). */

@@ -25,4 +25,4 @@ export type {
   FocusAnalyticsValues as CompanyAnalyticsMapper,
   FocusLicence as LicenceMapper,
   FocusBuhForm as FinancialYearMapper,
-} from '../kontur-focus/vendor/schemas.ts';
+} from '../kontur-focus/index.ts';

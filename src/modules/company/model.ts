@@ -1,6 +1,6 @@
 import type { InnKind } from '../../domain/identifiers.ts';
 import type { CompanyRecord, ExpressReportSummary } from '../../domain/company.ts';
-import type { FocusActivity, FocusFounderFL, FocusFounderForeign, FocusFounderUL } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusActivity, FocusFounderFL, FocusFounderForeign, FocusFounderUL } from '../kontur-focus/index.ts';
 
 /**
  * What a `Company` resolver receives: the key and the registration it answers with. Fields of other vendor methods

@@ -1,5 +1,5 @@
 import type { RequisitesLoaders } from '../../loaders/requisites.ts';
-import { PER_INN_METHODS } from '../kontur-focus/vendor/methods.ts';
+import { PER_INN_METHODS } from '../kontur-focus/index.ts';
 import { defineModule } from '../contract.ts';
 import { companyConfig, companyEnv, type CompanyConfig } from './config.ts';
 import { companyResolvers } from './resolvers/index.ts';

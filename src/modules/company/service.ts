@@ -1,10 +1,8 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { VendorError, type VendorErrorCode } from '../../errors.ts';
 import type { Fetched } from '../../cache/cached-fetch.ts';
-import type { FocusBatchers } from '../kontur-focus/loaders.ts';
+import { type FocusBatchers, PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/index.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
-
-import { PER_INN_METHODS, type PerInnMethod } from '../kontur-focus/vendor/methods.ts';
 
 export type { PerInnMethod };
 
@@ -30,7 +28,7 @@ export class CompanyService {
   refresh(inn: string, stats?: OperationStats): Promise<FreshEntries> {
     if (!stats) return this.refreshNow(inn);
     let asked = this.byOperation.get(stats);
-    if (!asked) this.byOperation.set(stats, (asked = new Map()));
+    if (!asked) this.byOperation.set(stats, (asked = new Map<string, Promise<FreshEntries>>()));
     let refreshing = asked.get(inn);
     if (!refreshing) asked.set(inn, (refreshing = this.refreshNow(inn, stats)));
     return refreshing;

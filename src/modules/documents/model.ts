@@ -1,4 +1,4 @@
-import type { FocusDocumentMethod } from '../kontur-focus/vendor/client.ts';
+import type { FocusDocumentMethod } from '../kontur-focus/index.ts';
 
 /** The PDFs the graph links to (the DocumentKind enum of schema/documents.graphql). */
 export type DocumentKind = 'EXCERPT' | 'FINANCIAL_ANALYSIS' | 'EXPRESS_REPORT';

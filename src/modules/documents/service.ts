@@ -1,7 +1,6 @@
 import { CACHE_KEY_VERSION } from '../../cache/store.ts';
 import type { CachedFetch } from '../../cache/cached-fetch.ts';
-import { focusSingleFetch, type FocusFetchDeps } from '../kontur-focus/pages.ts';
-import type { FocusClient, FocusDocumentMethod } from '../kontur-focus/vendor/client.ts';
+import { type FocusClient, type FocusDocumentMethod, type FocusFetchDeps, focusSingleFetch } from '../kontur-focus/index.ts';
 import { DOCUMENT_SPECS, type DocumentKind, type DocumentRef } from './model.ts';
 import { DocumentSigner } from './token.ts';
 

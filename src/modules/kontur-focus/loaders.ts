@@ -4,10 +4,11 @@ import { requisitesLoaders, type RequisitesLoaders, type RequisitesTtl } from '.
 import type { FocusBatcher, FocusEntry } from './batcher.ts';
 import { createPageLoader, type FocusPages, type PageLoader } from './pages.ts';
 import { focusRequisitesSource } from './requisites.ts';
-import type { FocusBatchMethod, FocusRecordOf, PerInnMethod } from './vendor/methods.ts';
+import { PER_INN_METHODS, type FocusBatchMethod, type FocusRecordOf, type PerInnMethod } from './vendor/methods.ts';
 
 /** One process-wide batcher per cached batch method, and req by OGRN. */
-export type FocusBatchers = { [M in PerInnMethod]: FocusBatcher<M> } & { reqByOgrn: FocusBatcher<'req'> };
+export type PerInnBatchers = { [M in PerInnMethod]: FocusBatcher<M> };
+export type FocusBatchers = PerInnBatchers & { reqByOgrn: FocusBatcher<'req'> };
 
 export type FocusLoader<M extends FocusBatchMethod> = DataLoader<string, FocusEntry<M>>;
 
@@ -19,15 +20,18 @@ export interface FocusUncachedSources {
   briefReport(inns: readonly string[], stats?: OperationStats): Promise<FocusRecordOf<'briefReport'>[]>;
 }
 
+/** The per-INN methods with a loader of their own: every `perInn` row of the method table but req. */
+export type LoadedMethod = Exclude<PerInnMethod, 'req'>;
+/** req is read through `requisites` (mapped to the graph's shape), never through a loader of raw records. */
+export const LOADED_METHODS = PER_INN_METHODS.filter((method): method is LoadedMethod => method !== 'req');
+
+/** One loader per per-INN method of the method table (but req), under the method's name. */
+export type FocusMethodLoaders = { [M in LoadedMethod]: FocusLoader<M> };
+
 /** Per-request Kontur.Focus loaders: deduplicate and memoise within one operation, batch up to 100 ids into the shared batchers. */
-export interface FocusLoaders {
+export interface FocusLoaders extends FocusMethodLoaders {
   /** False when Kontur.Focus is not configured: every load fails at once as not configured. */
   configured: boolean;
-  egrDetails: FocusLoader<'egrDetails'>;
-  analytics: FocusLoader<'analytics'>;
-  licences: FocusLoader<'licences'>;
-  buh: FocusLoader<'buh'>;
-  contacts: FocusLoader<'contacts'>;
   /** Pages of fssp and govPurchasesOf*, memoised per request. */
   pages: PageLoader;
   /** briefReport records by INN (every registration's), for their one-time links: never cached nor shared. */
@@ -67,13 +71,12 @@ export function createFocusLoaders(
   now: () => number,
   stats?: OperationStats,
 ): FocusLoaders {
+  const perInn: PerInnBatchers = batchers;
+  const loaderOf = <M extends LoadedMethod>(method: M): FocusLoader<M> => loaderOver(perInn[method], ttl.requisitesMs, stats);
+  const methodLoaders = Object.fromEntries(LOADED_METHODS.map((method) => [method, loaderOf(method)])) as FocusMethodLoaders;
   return {
     configured,
-    egrDetails: loaderOver(batchers.egrDetails, ttl.requisitesMs, stats),
-    analytics: loaderOver(batchers.analytics, ttl.requisitesMs, stats),
-    licences: loaderOver(batchers.licences, ttl.requisitesMs, stats),
-    buh: loaderOver(batchers.buh, ttl.requisitesMs, stats),
-    contacts: loaderOver(batchers.contacts, ttl.requisitesMs, stats),
+    ...methodLoaders,
     pages: createPageLoader(pages, stats),
     briefReportLinks: uncachedLoaderOver((inns, operation) => uncached.briefReport(inns, operation), stats),
     requisites: requisitesLoaders(focusRequisitesSource(batchers.req, batchers.reqByOgrn), ttl, now, stats),

@@ -7,8 +7,8 @@ import { focusConfig, focusEnv, type FocusConfig } from './config.ts';
 import { startFocusEmulator } from './emulator/server.ts';
 import { createFocusLoaders, type FocusBatchers, type FocusLoaders, type FocusUncachedSources } from './loaders.ts';
 import { FocusPages, type FocusFetchDeps } from './pages.ts';
-import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
-import { PER_INN_METHODS, companyFieldMethods, nestedFieldMethods, pagedCompanyFields } from './vendor/methods.ts';
+import { FOCUS_LIST_DEFAULT_FIRST, FOCUS_LIST_MAX_FIRST, FOCUS_MAX_IDS_PER_CALL, FOCUS_PAGE_SIZE, FocusClient } from './vendor/client.ts';
+import { FOCUS_BATCH_METHODS, PER_INN_METHODS, companyFieldMethods, nestedFieldMethods, pagedCompanyFields } from './vendor/methods.ts';
 
 export interface FocusServices {
   /** False when FOCUS_API_KEY is unset outside the sandbox: every call fails at once as not configured. */
@@ -48,6 +48,10 @@ declare module '../../common/context.ts' {
 /** Company fields and their Kontur.Focus methods, from the method table. */
 const costs: CostRules = {
   vendor: 'Kontur.Focus',
+  // Every batch method of the table, and req by OGRN (tallied apart from req by INN): up to 100 identifiers a call.
+  methods: Object.fromEntries(
+    [...Object.keys(FOCUS_BATCH_METHODS), 'req:ogrn'].map((method) => [method, { identifiersPerCall: FOCUS_MAX_IDS_PER_CALL }]),
+  ),
   lookupMethods: ['req'],
   companyFields: companyFieldMethods(),
   nestedFields: nestedFieldMethods(),

@@ -1,6 +1,5 @@
 import type { MutationResolvers, QueryResolvers, Resolvers } from '../../generated/graphql.ts';
-import { companyFromEntry } from '../company/lookup.ts';
-import { assertInnCount, assertValidInns } from '../company/validation.ts';
+import { assertInnCount, assertValidInns, companyFromEntry } from '../company/index.ts';
 
 const Mutation: MutationResolvers = {
   async watchCompanies(_parent, { inns }, ctx) {

@@ -1,9 +1,6 @@
 import type { CacheStore } from '../../cache/store.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
-import type { FocusBatchers } from '../kontur-focus/loaders.ts';
-import type { FocusClient } from '../kontur-focus/vendor/client.ts';
-import type { FocusIdentifierPair } from '../kontur-focus/vendor/schemas.ts';
-import { PER_INN_METHODS } from '../kontur-focus/vendor/methods.ts';
+import { type FocusBatchers, type FocusClient, type FocusIdentifierPair, PER_INN_METHODS } from '../kontur-focus/index.ts';
 
 export type ChangeScope = 'req' | 'egrDetails';
 

@@ -1,5 +1,8 @@
 import type { GraphQLContext } from '../../common/context.ts';
-import { WRITE_SCOPE, forbidden } from './errors.ts';
+import { forbidden } from '../../errors.ts';
+
+/** The scope every payouts mutation needs. */
+export const WRITE_SCOPE = 'payouts:write';
 
 /**
  * Scopes come from a header the router sets after validating the user (AUTH_SCOPES_HEADER, default
@@ -12,5 +15,7 @@ export function parseScopes(value: string | undefined): Set<string> {
 
 /** Every payouts mutation starts here, before any validation that could call a vendor. */
 export function requireWriteScope(ctx: GraphQLContext, field: string): void {
-  if (!ctx.payouts.scopes.has(WRITE_SCOPE)) throw forbidden(field);
+  if (!ctx.payouts.scopes.has(WRITE_SCOPE)) {
+    throw forbidden(`${field} needs the "${WRITE_SCOPE}" scope: it moves money or personal data`, WRITE_SCOPE);
+  }
 }

@@ -1,6 +1,6 @@
+import { notFound } from '../../errors.ts';
 import type { ContractorCards } from './contractor-cards.ts';
 import type { ContractorDefaults } from './contractor-defaults.ts';
-import { notFound } from './errors.ts';
 import type { JumpCalls } from './jump-calls.ts';
 import { JumpRequestError } from './vendor/client.ts';
 import type { JumpContractor, JumpContractorInput } from './vendor/schemas.ts';

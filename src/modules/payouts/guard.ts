@@ -1,9 +1,9 @@
+import type { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../../common/context.ts';
 import { isValidInn } from '../../domain/identifiers.ts';
-import { VendorError } from '../../errors.ts';
+import { graphError, notFound, VendorError } from '../../errors.ts';
 import { JUMP_LEGAL_FORMS, type JumpContractor } from './vendor/schemas.ts';
 import { pickCurrent } from '../../domain/company.ts';
-import { counterpartyCheckFailed, notFound } from './errors.ts';
 import type { GuardMode, PayoutFinding } from './model.ts';
 
 /**
@@ -102,4 +102,13 @@ function unavailable(source: PayoutFinding['source'], error: unknown): PayoutFin
   const vendor = source === 'KONTUR_FOCUS' ? 'Kontur.Focus' : 'Jump.Finance';
   const reason = error instanceof VendorError ? error.code : 'error';
   return { code: 'CHECK_UNAVAILABLE', message: `The counterparty check could not be made: ${vendor} failed (${reason})`, source };
+}
+
+/** PAYOUT_GUARD=block refused the payout: the findings are the reasons, nothing was paid. */
+function counterpartyCheckFailed(contractorId: number, reasons: PayoutFinding[]): GraphQLError {
+  const summary = reasons.map((reason) => reason.message).join('; ');
+  return graphError('COUNTERPARTY_CHECK_FAILED', `Payout refused by the counterparty check (PAYOUT_GUARD=block): ${summary}`, {
+    contractorId: String(contractorId),
+    reasons,
+  });
 }

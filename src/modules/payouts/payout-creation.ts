@@ -1,12 +1,11 @@
-import { badUserInput, VendorError } from '../../errors.ts';
+import { badUserInput, notFound, VendorError } from '../../errors.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { notFound, outcomeUnknown } from './errors.ts';
 import type { JumpCalls } from './jump-calls.ts';
 import type { CreatePaymentOutcome, PaymentModel, PayoutFinding } from './model.ts';
 import type { PaymentKeys } from './payment-keys.ts';
 import type { PaymentStore } from './payment-store.ts';
-import { lookUpByKey, postPayout } from './payout-post.ts';
+import { lookUpByKey, outcomeUnknown, postPayout } from './payout-post.ts';
 import type { JumpPayment, JumpPaymentInput } from './vendor/schemas.ts';
 
 /** What one payout request asks for, validated. */

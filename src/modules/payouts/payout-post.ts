@@ -1,7 +1,7 @@
-import { VendorError } from '../../errors.ts';
+import type { GraphQLError } from 'graphql';
+import { graphError, VendorError } from '../../errors.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { outcomeUnknown } from './errors.ts';
 import type { JumpCalls } from './jump-calls.ts';
 import type { PaymentKeys } from './payment-keys.ts';
 import { JumpRequestError } from './vendor/client.ts';
@@ -84,5 +84,18 @@ function isOutcomeUnknown(error: unknown): error is VendorError {
     !error.extensions.circuitOpen &&
     !error.extensions.notConfigured &&
     (error.code === 'VENDOR_TIMEOUT' || error.code === 'VENDOR_UNAVAILABLE' || error.code === 'VENDOR_BAD_RESPONSE')
+  );
+}
+
+/**
+ * A payout request whose answer was lost (timeout, dropped connection, 5xx) and whose key could not be looked up:
+ * it may or may not exist. Retrying with the same customerPaymentId is safe — it looks the key up before paying.
+ */
+export function outcomeUnknown(customerPaymentId: string, cause: VendorError): GraphQLError {
+  return graphError(
+    cause.code,
+    `Jump.Finance did not confirm payout "${customerPaymentId}" (${cause.message}). Retry createPayment with the same ` +
+      'customerPaymentId: the subgraph looks it up first and never pays twice.',
+    { vendor: 'jump-finance', method: 'payments.create', customerPaymentId, outcomeUnknown: true },
   );
 }

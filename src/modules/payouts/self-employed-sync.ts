@@ -1,7 +1,6 @@
-import { VendorError } from '../../errors.ts';
+import { notFound, rateLimited, VendorError } from '../../errors.ts';
 import type { OperationStats } from '../../loaders/operation-stats.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import { notFound, rateLimited } from './errors.ts';
 import type { JumpCalls } from './jump-calls.ts';
 import { SELF_EMPLOYED_SYNC_INTERVAL_MS, type SyncWindows } from './sync-windows.ts';
 import { JumpRequestError } from './vendor/client.ts';

@@ -1,5 +1,5 @@
 import type { CompanyRecord } from '../../domain/company.ts';
-import type { FocusAnalyticsValues } from '../kontur-focus/vendor/schemas.ts';
+import type { FocusAnalyticsValues } from '../kontur-focus/index.ts';
 import type { RiskFactorCode, RiskPolicy } from './policy.ts';
 
 export type RiskSeverity = 'RED' | 'YELLOW' | 'GREEN';

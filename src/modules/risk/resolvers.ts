@@ -7,8 +7,7 @@ import type {
   RiskPolicyResolvers,
   ScreeningResultResolvers,
 } from '../../generated/graphql.ts';
-import { companyFromEntry } from '../company/lookup.ts';
-import { assertInnCount, assertValidInns } from '../company/validation.ts';
+import { assertInnCount, assertValidInns, companyFromEntry } from '../company/index.ts';
 import { RISK_FACTOR_CODES } from './policy.ts';
 import { riskProfileOf, screen } from './screening.ts';
 

@@ -1,8 +1,7 @@
 import type { GraphQLContext } from '../../common/context.ts';
 import type { CompanyStatusCode } from '../../domain/company.ts';
 import { innKind } from '../../domain/identifiers.ts';
-import type { CompanyRef } from '../company/model.ts';
-import { recordOf, registrationOf } from '../company/lookup.ts';
+import { type CompanyRef, recordOf, registrationOf } from '../company/index.ts';
 import { assessRisk, type RiskProfile } from './engine.ts';
 
 /** What screenCounterparties answers per INN. */

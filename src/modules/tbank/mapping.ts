@@ -46,7 +46,7 @@ export function statusCodeOf(excerpt: TbankExcerpt): CompanyStatusCode {
   return STATUS_CODES[excerpt.companyCard.statusType];
 }
 
-// The client checks an excerpt's identity with the same readings the graph uses (src/vendors/tbank/identity.ts).
+// The client checks an excerpt's identity with the same readings the graph uses (src/modules/tbank/vendor/identity.ts).
 export { excerptInn, registryBlock };
 
 export function companyBlock(excerpt: TbankExcerpt): TbankCompanyExcerpt | undefined {

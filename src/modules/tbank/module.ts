@@ -5,7 +5,8 @@ import { tbankConfig, tbankEnv, type TbankConfig } from './config.ts';
 import { startTbankEmulator } from './emulator/server.ts';
 import { createTbankLoaders, tbankRequisitesSource, type TbankLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
-import { TbankService } from './service.ts';
+import { DEFAULT_CONTRACTS_FIRST, MAX_CONTRACTS_FIRST } from './connection.ts';
+import { TBANK_PAGE_SIZE, TbankService } from './service.ts';
 import { riskSignals, type TbankRiskSignals } from './signals.ts';
 import { TbankClient } from './vendor/client.ts';
 
@@ -86,5 +87,13 @@ export const tbankModule = defineModule({
   },
   schema: ['tbank.graphql'],
   resolvers,
+  costs: {
+    vendor: 'T-Bank',
+    // The excerpt takes one INN a call (no batches): each company whose tbankCheck is asked costs one call.
+    methods: { 'excerpt/by-inn': { identifiersPerCall: 1 } },
+    companyFields: { tbankCheck: ['excerpt/by-inn'] },
+    // Contracts by OGRN in pages of 100: one call per company and page the window reaches into.
+    pagedFields: { stateContracts: { pageSize: TBANK_PAGE_SIZE, defaultFirst: DEFAULT_CONTRACTS_FIRST, maxFirst: MAX_CONTRACTS_FIRST } },
+  },
   close: (service) => service?.close() ?? Promise.resolve(),
 });

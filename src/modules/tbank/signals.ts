@@ -4,10 +4,11 @@ import { frozenAccounts, negativeLists, sameAddressCount, statusCodeOf } from '.
 
 /**
  * What T-Bank contributes to a risk assessment (for src/modules/risk): read with the per-request loader
- * `ctx.loaders.tbankExcerpt` (undefined when T-Bank is not configured), then `riskSignals(excerpt)`:
+ * `ctx.tbank.tbankExcerpt` (`ctx.tbank` is undefined when T-Bank is not configured), then `riskSignals(excerpt)` —
+ * which is what `ctx.tbank.signals(inn)` does:
  *
- *   const excerpt = await ctx.loaders.tbankExcerpt?.load(inn);   // null: T-Bank has no data; rejects with a
- *   const signals = excerpt ? riskSignals(excerpt) : null;        // VendorError (e.g. VENDOR_RATE_LIMITED)
+ *   const excerpt = await ctx.tbank?.tbankExcerpt.load(inn);   // null: T-Bank has no data; rejects with a
+ *   const signals = excerpt ? riskSignals(excerpt) : null;      // VendorError (e.g. VENDOR_RATE_LIMITED)
  */
 export interface TbankRiskSignals {
   /** Negative registers the company is in (unfair suppliers, disqualified persons …); `since` is null: T-Bank gives no date. */

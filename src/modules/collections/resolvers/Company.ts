@@ -1,10 +1,7 @@
 import type { CompanyResolvers } from '../../../generated/graphql.ts';
-import type { FocusPagedMethod } from '../../kontur-focus/vendor/methods.ts';
-import type { FocusFsspItem, FocusPurchase } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusFsspItem, FocusPage, FocusPagedMethod, FocusPurchase } from '../../kontur-focus/index.ts';
 import type { GraphQLContext } from '../../../common/context.ts';
-import type { FocusPage } from '../../kontur-focus/vendor/client.ts';
-import { recordOf } from '../../company/lookup.ts';
-import type { CompanyRef } from '../../company/model.ts';
+import { recordOf, type CompanyRef } from '../../company/index.ts';
 import { recordForRegistration } from '../../../domain/company.ts';
 import { focusListConnection } from '../connection.ts';
 import { normalizePhone } from '../mapping.ts';

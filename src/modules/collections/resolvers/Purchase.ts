@@ -6,7 +6,7 @@ import type {
   PurchaseResolvers,
 } from '../../../generated/graphql.ts';
 import { isValidInn } from '../../../domain/identifiers.ts';
-import { loadCompany } from '../../company/lookup.ts';
+import { loadCompany } from '../../company/index.ts';
 import { contractStage, hasContract, purchaseLaw } from '../mapping.ts';
 
 export const Purchase: PurchaseResolvers = {

@@ -4,7 +4,7 @@ import type { CompanyResolvers } from '../../../generated/graphql.ts';
 import type { GraphQLContext } from '../../../common/context.ts';
 import { siblingFieldNames } from '../../../common/siblings.ts';
 import { formatToponym } from '../../../domain/address.ts';
-import { companyFieldMethods, PER_INN_METHODS, type PerInnMethod } from '../../kontur-focus/vendor/methods.ts';
+import { companyFieldMethods, PER_INN_METHODS, type PerInnMethod } from '../../kontur-focus/index.ts';
 import type { CompanyRef } from '../model.ts';
 import { loadCompany, recordOf, registrationOf, STATUS_FIELDS } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';

@@ -1,6 +1,10 @@
 import type { CompanyAnalyticsResolvers } from '../../../generated/graphql.ts';
-import type { FocusAnalyticsValues } from '../../kontur-focus/vendor/schemas.ts';
-import { ANALYTICS_BY_CODE, ANALYTICS_INDICATORS, type AnalyticsIndicatorDef } from '../../kontur-focus/vendor/analytics-catalog.ts';
+import {
+  ANALYTICS_BY_CODE,
+  ANALYTICS_INDICATORS,
+  type AnalyticsIndicatorDef,
+  type FocusAnalyticsValues,
+} from '../../kontur-focus/index.ts';
 
 /** A named analytics field reads its Kontur code; flags are false when Kontur sends nothing (it sends only true ones). */
 function fieldResolver(indicator: AnalyticsIndicatorDef) {

@@ -1,5 +1,5 @@
 import type { FinancialYearResolvers } from '../../../generated/graphql.ts';
-import type { FocusBuhForm, FocusBuhLine } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusBuhForm, FocusBuhLine } from '../../kontur-focus/index.ts';
 
 const FORMS = [
   ['form1', 1],

@@ -1,6 +1,5 @@
 import type { MutationResolvers } from '../../../generated/graphql.ts';
-import { requisitesEntryOf } from '../../kontur-focus/requisites.ts';
-import type { FocusEntry } from '../../kontur-focus/batcher.ts';
+import { type FocusEntry, requisitesEntryOf } from '../../kontur-focus/index.ts';
 import { loadCompany } from '../lookup.ts';
 import { assertValidInns } from '../validation.ts';
 

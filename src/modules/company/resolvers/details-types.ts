@@ -7,7 +7,7 @@ import type {
   FoundersResolvers,
   RelatedCompanyResolvers,
 } from '../../../generated/graphql.ts';
-import type { FocusShare } from '../../kontur-focus/vendor/schemas.ts';
+import type { FocusShare } from '../../kontur-focus/index.ts';
 
 /** Types mapped from Kontur.Focus egrDetails records (see codegen.ts mappers). */
 

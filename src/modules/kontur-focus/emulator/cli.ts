@@ -1,7 +1,7 @@
 /**
  * Runs the Kontur.Focus emulator on its own, e.g. for manual curl checks or tests that drive separate processes:
  *
- *   tsx src/vendors/kontur-focus/emulator/cli.ts --port 4010 --key sandbox --latency 50
+ *   tsx src/modules/kontur-focus/emulator/cli.ts --port 4010 --key sandbox --latency 50
  *
  * Prints only the base URL on stdout (…/api3) so scripts can capture it; stops on SIGINT/SIGTERM.
  */

@@ -1502,7 +1502,8 @@ export function financialStatements(registration: Registration): BuhForm[] {
   let revenue = large ? rng.logUniform(400_000, 50_000_000) : rng.logUniform(500, 300_000);
   const charter = Math.max(1, Math.round(ul.statedCapital / 1000));
   const distressed = registration.status === 'bankrupting' || registration.status === 'dissolving';
-  let previous: Lines = firstYear > yearOf(registration.registrationDate) ? yearLines(rng, revenue, charter, distressed) : new Map();
+  let previous: Lines =
+    firstYear > yearOf(registration.registrationDate) ? yearLines(rng, revenue, charter, distressed) : new Map<number, number>();
   const forms: BuhForm[] = [];
   for (let year = firstYear; year <= lastYear; year++) {
     revenue *= rng.between(0.8, 1.3);

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { BreakerSettings } from '../../../config/env.ts';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { VendorError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
-import { mediaType, vendorDetail, VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
-import { parseRetryAfter } from '../../../vendors/resilience.ts';
+import type { FocusConfig } from '../config.ts';
+import { mediaType, VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import {
   FOCUS_BATCH_METHODS,
   FOCUS_PAGED_METHODS,
@@ -16,17 +15,12 @@ import {
 } from './methods.ts';
 import { IdentifierPairsSchema, StatSchema, type FocusIdentifierPair, type FocusStat } from './schemas.ts';
 
-export interface FocusClientOptions {
-  baseUrl: string;
-  /** undefined: not configured — every call fails at once with `notConfigured` and nothing is sent. */
-  apiKey: string | undefined;
-  /** Budget of one call, retries included (FOCUS_TIMEOUT). */
-  timeoutMs: number;
-  retries: number;
-  /** Open sockets per origin (keep-alive pool); at least the batching concurrency. */
-  connections: number;
-  breaker: BreakerSettings;
-}
+/**
+ * The client's part of the FOCUS_* slice — the key (undefined: not configured, every call fails at once with
+ * `notConfigured` and nothing is sent), base URL, call budget (FOCUS_TIMEOUT, retries included), retries, breaker —
+ * and its open sockets per origin (keep-alive pool; at least the batching concurrency).
+ */
+export type FocusClientOptions = Pick<FocusConfig, 'baseUrl' | 'apiKey' | 'timeoutMs' | 'retries' | 'breaker'> & { connections: number };
 
 export type FocusIdParam = 'inn' | 'ogrn';
 export type { FocusDocumentMethod };
@@ -55,14 +49,18 @@ const DISPLAY = 'Kontur.Focus';
 export class FocusClient {
   private readonly http: VendorHttpClient;
 
-  constructor(options: FocusClientOptions, logger: Logger, metrics: Metrics) {
+  constructor(
+    options: FocusClientOptions,
+    private readonly logger: Logger,
+    metrics: Metrics,
+  ) {
     const apiKey = options.apiKey;
     this.http = new VendorHttpClient(
       {
         vendor: 'kontur-focus',
         displayName: DISPLAY,
         configured: apiKey !== undefined,
-        credentialVariable: 'FOCUS_API_KEY',
+        credential: { variable: 'FOCUS_API_KEY', rejected: 'rejected the API key' },
         baseUrl: options.baseUrl,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
@@ -74,15 +72,18 @@ export class FocusClient {
       },
       {
         authorize: (url) => url.searchParams.set('key', apiKey ?? ''),
-        errorFor: (answer, spec) => this.statusError(answer, spec),
+        // A 404 of a batch or list method: the vendor has nothing for the identifier (documents read it as "none").
+        refusal: (answer, _body, spec) =>
+          answer.status === 404
+            ? this.http.error('VENDOR_BAD_RESPONSE', spec, `${DISPLAY} ${spec.operation} has nothing for this identifier (HTTP 404)`, {
+                status: 404,
+              })
+            : undefined,
       },
       logger,
       metrics,
     );
-    this.logger = logger;
   }
-
-  private readonly logger: Logger;
 
   /** One batch call: up to 100 INNs or OGRNs, answered with every matching record (several per INN possible). */
   async getBatch<M extends FocusBatchMethod>(method: M, idParam: FocusIdParam, ids: readonly string[]): Promise<FocusRecordOf<M>[]> {
@@ -165,9 +166,9 @@ export class FocusClient {
     if (answer.bytes.subarray(0, 5).toString('latin1') === '%PDF-') return answer.bytes;
     if (answer.text().trim() === '[]') return null;
     if (!answer.contentType.includes('pdf')) {
-      throw this.http.badResponse(spec, `answered with ${mediaType(answer.contentType)} instead of a PDF`, answer.status);
+      throw this.http.badResponse(spec, `answered with ${mediaType(answer.contentType)} instead of a PDF`, answer);
     }
-    throw this.http.badResponse(spec, 'answered with something that is not a PDF', answer.status);
+    throw this.http.badResponse(spec, 'answered with something that is not a PDF', answer);
   }
 
   /**
@@ -220,37 +221,5 @@ export class FocusClient {
       'Kontur.Focus answered monitoring records without a valid identifier',
     );
     throw this.http.badResponse(spec, `answered ${bad} record(s) without a valid INN or OGRN`);
-  }
-
-  /** Kontur.Focus's answers to a failed call; its body (vendor text, identifiers masked) is logged, never returned whole. */
-  private statusError(answer: VendorAnswer, spec: CallSpec): VendorError {
-    const { status } = answer;
-    const detail = vendorDetail(answer.text());
-    const context = { status };
-    this.logger.warn({ vendor: 'kontur-focus', method: spec.operation, status, detail }, 'Kontur.Focus call failed');
-    if (status === 401 || status === 403)
-      return this.http.error('VENDOR_AUTH_FAILED', spec, `${DISPLAY} rejected the API key (HTTP ${status}); check FOCUS_API_KEY`, context);
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-      return this.http.error('VENDOR_RATE_LIMITED', spec, `${DISPLAY} rate limit reached for ${spec.operation}; try again later`, {
-        ...context,
-        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
-      });
-    }
-    if (status >= 500)
-      return this.http.error('VENDOR_UNAVAILABLE', spec, `${DISPLAY} ${spec.operation} is unavailable (HTTP ${status})`, context);
-    if (status === 404)
-      return this.http.error(
-        'VENDOR_BAD_RESPONSE',
-        spec,
-        `${DISPLAY} ${spec.operation} has nothing for this identifier (HTTP 404)`,
-        context,
-      );
-    return this.http.error(
-      'VENDOR_BAD_RESPONSE',
-      spec,
-      `${DISPLAY} ${spec.operation} refused the request (HTTP ${status}: ${detail})`,
-      context,
-    );
   }
 }

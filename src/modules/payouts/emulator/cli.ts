@@ -1,7 +1,7 @@
 /**
  * Runs the Jump.Finance emulator on its own, for manual curl checks:
  *
- *   tsx src/vendors/jump/emulator/cli.ts --port 4020 --key sandbox --processing 30
+ *   tsx src/modules/payouts/emulator/cli.ts --port 4020 --key sandbox --processing 30
  *
  * Prints only the base URL on stdout (…/services/openapi) so scripts can capture it; stops on SIGINT/SIGTERM.
  */

@@ -1,9 +1,9 @@
+import { notFound } from '../../../errors.ts';
 import type { GraphQLContext } from '../../../common/context.ts';
 import { isValidInn } from '../../../domain/identifiers.ts';
 import type { ContractorResolvers } from '../../../generated/graphql.ts';
 import type { JumpContractor } from '../vendor/schemas.ts';
-import { loadCompany } from '../../company/lookup.ts';
-import { notFound } from '../errors.ts';
+import { loadCompany } from '../../company/index.ts';
 import { balanceOf, identificationOf, legalFormOf, requisiteOf, selfEmployedOf } from '../mapping.ts';
 import type { ContractorRef } from '../model.ts';
 import { parseId } from '../validation.ts';

@@ -3,7 +3,7 @@ import type { ContractorInput, MutationResolvers } from '../../../generated/grap
 import { badUserInput, VendorError } from '../../../errors.ts';
 import type { ContractorBody } from '../contractor-writes.ts';
 import type { PaymentRequest } from '../payout-creation.ts';
-import { outcomeUnknown } from '../errors.ts';
+import { outcomeUnknown } from '../payout-post.ts';
 import { requireWriteScope } from '../auth.ts';
 import { checkCounterparty } from '../guard.ts';
 import { LEGAL_FORM_IDS, selfEmployedOf } from '../mapping.ts';

@@ -1,11 +1,10 @@
-import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
-import type { VendorError } from '../../../errors.ts';
+import { GraphError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
-import { cutText, vendorText } from '../../../observability/redaction.ts';
+import { vendorDetail } from '../../../observability/redaction.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
+import type { PayoutsConfig } from '../config.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
-import { parseRetryAfter } from '../../../vendors/resilience.ts';
 import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
 import {
   JumpBalanceSchema,
@@ -22,6 +21,7 @@ import {
   type JumpBalance,
   type JumpContractor,
   type JumpContractorInput,
+  type JumpErrorBody,
   type JumpFieldError,
   type JumpGroup,
   type JumpIdentification,
@@ -33,19 +33,12 @@ import {
   type JumpSelfEmployed,
 } from './schemas.ts';
 
-export interface JumpClientOptions {
-  /** e.g. https://api.jump.finance/services/openapi (JUMP_BASE_URL). */
-  baseUrl: string;
-  /** Sent only as the `Client-Key` header; never logged, never in an error or a metric. Undefined = not configured. */
-  apiKey: string | undefined;
-  /** Budget of one call, retries included (JUMP_TIMEOUT). */
-  timeoutMs: number;
-  /** Retries of a failed GET (JUMP_RETRIES); POST, PUT and DELETE are never retried here. */
-  retries: number;
-  /** Open sockets (keep-alive pool). */
-  connections: number;
-  breaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
-}
+/**
+ * The client's part of the JUMP_* slice — the key (sent only as the `Client-Key` header; undefined: not configured),
+ * base URL, call budget (JUMP_TIMEOUT, retries included), retries of a failed GET (POST, PUT and DELETE never), breaker
+ * — and its open sockets (keep-alive pool).
+ */
+export type JumpClientOptions = Pick<PayoutsConfig, 'baseUrl' | 'apiKey' | 'timeoutMs' | 'retries' | 'breaker'> & { connections: number };
 
 /** Which operation a call is, for metrics, logs, errors and the emulator's call log. */
 export type JumpOperation =
@@ -72,33 +65,26 @@ export const PAYMENT_INCLUDE = 'abilities,requisite,history';
 
 const VENDOR = 'jump-finance';
 
-/** Vendor text passed on (error detail, field error messages): at most this long, cut after redaction. */
-const MAX_VENDOR_TEXT = 200;
 /** At most this many field errors, and messages per field, are passed on: the vendor's body is not ours to relay whole. */
 const MAX_FIELD_ERRORS = 20;
 const MAX_FIELD_MESSAGES = 5;
 /** What a field name looks like (`amount`, `requisite.account_number`, `job_types[0].price`); anything else is dropped. */
 const FIELD_NAME = /^[a-z][a-z0-9_.[\]]{0,63}$/i;
-/** Digit chains of 10 and more (phones, INNs, accounts) in vendor text are personal data: masked after redaction. */
-const LONG_DIGIT_CHAIN = /\d(?:[ -]?\d){9,}/g;
 
 /**
  * Jump.Finance refused a request (400, 404, 422): the request, not the vendor, is at fault. The vendor's field errors
  * go into `extensions.fieldErrors` ({ field, messages }), never into the message. Not a circuit-breaker failure.
  */
-export class JumpRequestError extends GraphQLError {
+export class JumpRequestError extends GraphError {
   readonly status: number;
   readonly fieldErrors: JumpFieldError[];
 
   constructor(operation: JumpOperation, status: number, message: string, fieldErrors: JumpFieldError[]) {
-    super(message, {
-      extensions: {
-        code: status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT',
-        vendor: VENDOR,
-        method: operation,
-        status,
-        ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
-      },
+    super(status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT', message, {
+      vendor: VENDOR,
+      method: operation,
+      status,
+      ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
     });
     this.status = status;
     this.fieldErrors = fieldErrors;
@@ -142,7 +128,7 @@ export class JumpClient {
         vendor: VENDOR,
         displayName: 'Jump.Finance',
         configured: Boolean(apiKey),
-        credentialVariable: 'JUMP_API_KEY',
+        credential: { variable: 'JUMP_API_KEY', rejected: 'refused the call', check: ' and its rights', withDetail: true },
         baseUrl: options.baseUrl,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
@@ -152,13 +138,24 @@ export class JumpClient {
         honourRetryAfter: true,
         // Whatever text leaves the process — an error, a log line — is cleared of the key, even where the vendor echoed it.
         secrets: [apiKey],
+        parseJson,
       },
       {
         // The vendor asks for both headers on every request, GET and DELETE included; the key only as Client-Key.
         authorize: (_url, headers) => {
           headers['client-key'] = apiKey ?? '';
         },
-        errorFor: (answer, spec) => this.statusError(answer, spec),
+        describe: (answer, body) => ({ detail: errorDetail(errorOf(body), answer) }),
+        // A 4xx is the request's fault: JumpRequestError, its field errors through an allow-list.
+        refusal: (answer, body, spec, { detail }) => {
+          const operation = spec.operation as JumpOperation;
+          const fieldErrors = passedFieldErrors(errorOf(body)?.fields ?? []);
+          const message =
+            answer.status === 404
+              ? `Jump.Finance has no such resource (${operation}, HTTP 404)`
+              : `Jump.Finance refused ${operation} (HTTP ${answer.status}: ${detail})`;
+          return new JumpRequestError(operation, answer.status, message, fieldErrors);
+        },
         // A refused request is the request's fault, not the vendor's.
         isNotAFailure: (error) => error instanceof JumpRequestError,
       },
@@ -397,7 +394,7 @@ export class JumpClient {
     };
     return this.http.call(spec, (answer) => {
       const empty = answer.status === 204 || answer.text().trim() === '';
-      const body = empty || answerStatuses.includes(answer.status) ? undefined : this.http.json(answer, spec, parseJson);
+      const body = empty || answerStatuses.includes(answer.status) ? undefined : this.http.json(answer, spec);
       return read(body, spec, answer.status);
     });
   }
@@ -407,66 +404,29 @@ export class JumpClient {
     this.logger.warn({ vendor: VENDOR, method: spec.operation }, 'Jump.Finance answered about another record than the one asked for');
     throw this.http.badResponse(spec, 'answered about another record than the one asked for');
   }
-
-  /** Jump.Finance's error body `{ error { title detail fields code } }`: a 4xx is the request's fault (JumpRequestError). */
-  private statusError(answer: VendorAnswer, spec: CallSpec): VendorError | JumpRequestError {
-    const operation = spec.operation as JumpOperation;
-    const { status } = answer;
-    const raw = answer.text();
-    let body: ReturnType<typeof JumpErrorBodySchema.safeParse> | undefined;
-    try {
-      body = JumpErrorBodySchema.safeParse(parseJson(raw));
-    } catch {
-      body = undefined;
-    }
-    const error = body?.success ? body.data.error : undefined;
-    const detail = vendorMessage([error?.title, error?.detail].filter(Boolean).join(': ') || raw) ?? 'no detail';
-    const context = { status };
-    this.logger.warn({ vendor: VENDOR, method: operation, status, detail }, 'Jump.Finance call failed');
-    if (status === 401 || status === 403) {
-      return this.http.error(
-        'VENDOR_AUTH_FAILED',
-        spec,
-        `Jump.Finance refused the call (HTTP ${status}: ${detail}); check JUMP_API_KEY and its rights`,
-        context,
-      );
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-      return this.http.error('VENDOR_RATE_LIMITED', spec, `Jump.Finance rate limit reached for ${operation}; try again later`, {
-        ...context,
-        ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
-      });
-    }
-    if (status >= 500)
-      return this.http.error('VENDOR_UNAVAILABLE', spec, `Jump.Finance ${operation} is unavailable (HTTP ${status})`, context);
-    const fieldErrors = passedFieldErrors(error?.fields ?? []);
-    if (status === 404)
-      return new JumpRequestError(operation, status, `Jump.Finance has no such resource (${operation}, HTTP 404)`, fieldErrors);
-    return new JumpRequestError(operation, status, `Jump.Finance refused ${operation} (HTTP ${status}: ${detail})`, fieldErrors);
-  }
 }
 
-/**
- * Vendor-controlled text as it may be passed on: the key, URL credentials and card numbers removed (redact), control
- * characters dropped, digit chains of 10+ masked, and only then cut — a cut before redaction could leave a secret's
- * prefix behind. Undefined when nothing is left.
- */
-function vendorMessage(value: unknown): string | undefined {
-  const redacted = vendorText(value, Number.MAX_SAFE_INTEGER);
-  return redacted === undefined ? undefined : cutText(redacted.replace(LONG_DIGIT_CHAIN, '•••'), MAX_VENDOR_TEXT);
+/** Jump.Finance's error body `{ error { title detail fields code } }`, when the body is one. */
+function errorOf(body: unknown): JumpErrorBody['error'] | undefined {
+  const parsed = JumpErrorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data.error : undefined;
+}
+
+/** What a failed answer says: the error body's title and detail, else the body's text; "no detail" when nothing is left. */
+function errorDetail(error: JumpErrorBody['error'] | undefined, answer: VendorAnswer): string {
+  return vendorDetail([error?.title, error?.detail].filter(Boolean).join(': ') || answer.text()) ?? 'no detail';
 }
 
 /**
  * The vendor's field errors through an allow-list: a field name only when it looks like one (else the entry is
- * dropped), its messages as vendorMessage passes them, at most MAX_FIELD_ERRORS entries of MAX_FIELD_MESSAGES.
+ * dropped), its messages as vendorDetail passes them, at most MAX_FIELD_ERRORS entries of MAX_FIELD_MESSAGES.
  */
 function passedFieldErrors(fields: readonly JumpFieldError[]): JumpFieldError[] {
   const passed: JumpFieldError[] = [];
   for (const { field, messages } of fields) {
     if (passed.length >= MAX_FIELD_ERRORS) break;
     if (!FIELD_NAME.test(field)) continue;
-    const texts = messages.map(vendorMessage).filter((text): text is string => text !== undefined);
+    const texts = messages.map((message) => vendorDetail(message)).filter((text): text is string => text !== undefined);
     passed.push({ field, messages: texts.slice(0, MAX_FIELD_MESSAGES) });
   }
   return passed;

@@ -1,7 +1,7 @@
 /**
  * Runs the T-Bank emulator on its own, e.g. for manual curl checks:
  *
- *   tsx src/vendors/tbank/emulator/cli.ts --port 4011 --token sandbox --rate-limit 10/min --latency 50
+ *   tsx src/modules/tbank/emulator/cli.ts --port 4011 --token sandbox --rate-limit 10/min --latency 50
  *
  * Prints only the base URL on stdout (…/openapi), usable as TBANK_BASE_URL with TBANK_TOKEN=<token>;
  * stops on SIGINT/SIGTERM. `--rate-limit off` disables the emulator's own rate limit.

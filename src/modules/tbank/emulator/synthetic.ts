@@ -22,15 +22,20 @@
  */
 import { isValidInn, ogrnCheckDigit } from '../../../domain/identifiers.ts';
 import { oneLineAddress } from '../../../domain/address.ts';
-import { loadFocusFixtures, type FocusRecord } from '../../kontur-focus/emulator/fixtures.ts';
-import { SYNTHETIC_PAYLOADS, addDays, rngFor, syntheticRecords, type Rng } from '../../kontur-focus/emulator/synthetic.ts';
 import {
   AnalyticsRecordSchema,
   EgrDetailsRecordSchema,
   ReqRecordSchema,
+  SYNTHETIC_PAYLOADS,
+  addDays,
+  loadFocusFixtures,
+  rngFor,
+  syntheticRecords,
   type FocusAnalyticsValues,
+  type FocusRecord,
   type FocusReqRecord,
-} from '../../kontur-focus/vendor/schemas.ts';
+  type Rng,
+} from '../../kontur-focus/emulator/index.ts';
 
 type Json = Record<string, unknown>;
 

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { BreakerSettings } from '../../../config/env.ts';
-import { VendorError } from '../../../errors.ts';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Metrics } from '../../../observability/metrics.ts';
-import { cutText, vendorText, vendorToken } from '../../../observability/redaction.ts';
-import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
+import type { TbankConfig } from '../config.ts';
+import { vendorDetail, vendorToken } from '../../../observability/redaction.ts';
+import { VendorHttpClient, type CallSpec, type VendorAnswer, type VendorDescription } from '../../../vendors/http-core.ts';
 import { excerptMismatch, type TbankLookup } from './identity.ts';
-import { RateLimitExceeded, RateLimiter, type RateLimit } from './rate-limiter.ts';
+import { RateLimitExceeded, RateLimiter } from './rate-limiter.ts';
 import {
   ContractsResponseSchema,
   ErrorBodySchema,
@@ -18,45 +17,16 @@ import {
 
 /** errorCode and errorId (≤50 characters in the spec) and the answered X-Request-Id (≤50) pass only token-shaped. */
 const VENDOR_TOKEN_MAX = 64;
-/** errorMessage is at most 400 characters (§4.1): it is redacted whole before anything is cut. */
-const VENDOR_MESSAGE_MAX = 400;
-/** How much of the vendor's message an error carries. */
-const DETAIL_MAX = 200;
-/**
- * Content types repeated in an error when a non-JSON answer came (a maintenance page, a proxy's text): the header is
- * vendor text, and a free-form subtype could carry any fragment of anything, so only these known ones are named.
- */
-const KNOWN_MEDIA_TYPES = new Set(['text/html', 'text/plain', 'text/xml', 'application/xml', 'application/octet-stream']);
 
 /**
- * The vendor's errorMessage as it may appear in an error or a log line: redacted whole (secrets, bearer values, card
- * numbers), registry identifiers (10–15-digit runs: "Данные не найдены: ОГРН …") masked, and only then cut.
+ * The client's part of the TBANK_* slice, with the token set: sent only as `Authorization: Bearer …`, never logged,
+ * never in an error or a metric. The call budget (TBANK_TIMEOUT) counts once the rate limiter admits the call;
+ * TBANK_RATE_LIMIT counts every attempt; a call that would wait longer than TBANK_MAX_WAIT for the limiter fails at
+ * once with VENDOR_RATE_LIMITED.
  */
-export function vendorDetail(message: unknown): string | undefined {
-  const text = vendorText(message, VENDOR_MESSAGE_MAX);
-  return text === undefined ? undefined : cutText(text.replace(/\d{10,15}/g, '#'), DETAIL_MAX);
-}
-
-/** The media type of a Content-Type header when it is a known one, else undefined. */
-export function vendorMediaType(contentType: string): string | undefined {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  return KNOWN_MEDIA_TYPES.has(type) ? type : undefined;
-}
-
-export interface TbankClientOptions {
-  /** e.g. https://business.tbank.ru/openapi (TBANK_BASE_URL). */
-  baseUrl: string;
-  /** Sent only as `Authorization: Bearer …`; never logged, never in an error or a metric. */
+export type TbankClientOptions = Pick<TbankConfig, 'baseUrl' | 'timeoutMs' | 'retries' | 'rateLimit' | 'maxWaitMs' | 'breaker'> & {
   token: string;
-  /** Budget of one call once it is admitted by the rate limiter, retries included (TBANK_TIMEOUT). */
-  timeoutMs: number;
-  retries: number;
-  /** TBANK_RATE_LIMIT: at most `calls` calls in any window of `windowMs`, every attempt counted. */
-  rateLimit: RateLimit;
-  /** TBANK_MAX_WAIT: a call that would wait longer for the rate limiter fails at once with VENDOR_RATE_LIMITED. */
-  maxWaitMs: number;
-  breaker: BreakerSettings;
-}
+};
 
 export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
 
@@ -97,7 +67,11 @@ export class TbankClient {
         vendor: VENDOR,
         displayName: 'T-Bank',
         configured: true,
-        credentialVariable: 'TBANK_TOKEN',
+        credential: {
+          variable: 'TBANK_TOKEN',
+          rejected: 'rejected the token',
+          check: ": its scopes, allowed IP addresses and the company's INN/KPP it was issued for",
+        },
         baseUrl: `${options.baseUrl}/api/v1/counterparty`,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
@@ -113,7 +87,10 @@ export class TbankClient {
         authorize: (_url, headers) => {
           headers.authorization = `Bearer ${options.token}`;
         },
-        errorFor: (answer, spec) => this.statusError(answer, spec),
+        answerContext: (answer, spec) => ({ vendorRequestId: this.answeredRequestId(answer, spec) }),
+        describe: (_answer, body) => describe(body),
+        // A 429 is not retried (no Retry-After, and a retry would spend the quota again): the limiter backs off a window.
+        rateLimited: () => this.limiter.backOff(),
         admit: (spec) => this.admit(spec),
         beforeRetry: (_spec, remainingMs) => this.retryToken(remainingMs),
         onAnswer: (answer, spec, durationMs) => this.logAnswer(answer, spec, durationMs),
@@ -144,9 +121,9 @@ export class TbankClient {
       throw new RangeError(`limit must be 1…${TBANK_CONTRACTS_PAGE_SIZE}`);
     const spec = this.spec('contracts', { ogrn, limit: String(limit), offset: String(offset) }, abandoned);
     return this.http.call(spec, (answer) => {
-      const body = this.body(answer, spec);
+      const body = this.http.json(answer, spec);
       if (this.isNoData(answer, body, spec)) return null;
-      const { companyCard, data } = this.http.parse(ContractsResponseSchema, body, spec, answer.status);
+      const { companyCard, data } = this.http.parse(ContractsResponseSchema, body, spec, answer);
       // A page of another company's contracts would be listed as this one's.
       if (companyCard.requisites.ogrn !== ogrn) throw this.identityError(spec, answer, 'names another OGRN than the one asked');
       return { total: data.total, items: data.items };
@@ -160,9 +137,9 @@ export class TbankClient {
   private getExcerpt(method: TbankMethod, lookup: TbankLookup, abandoned?: () => boolean): Promise<TbankExcerpt | null> {
     const spec = this.spec(method, lookup, abandoned);
     return this.http.call(spec, (answer) => {
-      const body = this.body(answer, spec);
+      const body = this.http.json(answer, spec);
       if (this.isNoData(answer, body, spec)) return null;
-      const excerpt = this.http.parse(ExcerptResponseSchema, body, spec, answer.status);
+      const excerpt = this.http.parse(ExcerptResponseSchema, body, spec, answer);
       const mismatch = excerptMismatch(excerpt, lookup);
       if (mismatch) throw this.identityError(spec, answer, mismatch);
       return excerpt;
@@ -185,36 +162,22 @@ export class TbankClient {
     };
   }
 
-  /** The answer's JSON; what came instead of JSON names the vendor's Content-Type only when it is a known one. */
-  private body(answer: VendorAnswer, spec: CallSpec): unknown {
-    const context = { status: answer.status, vendorRequestId: this.answeredRequestId(answer, spec) };
-    if (!answer.contentType.includes('json'))
-      throw this.http.error(
-        'VENDOR_BAD_RESPONSE',
-        spec,
-        `T-Bank ${spec.operation} answered with ${this.notJson(answer.contentType)}`,
-        context,
-      );
-    try {
-      return JSON.parse(answer.text()) as unknown;
-    } catch {
-      throw this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with malformed JSON`, context);
-    }
-  }
-
   /** 422 NO_DATA is the vendor's "no data" (an answer); any other 422 is a refusal. */
   private isNoData(answer: VendorAnswer, body: unknown, spec: CallSpec): boolean {
     if (answer.status !== 422) return false;
     if ((body as TbankErrorBody | undefined)?.errorCode === 'NO_DATA') return true;
-    throw this.statusError(answer, spec);
+    throw this.http.statusError(answer, spec);
   }
 
   /** An answer about another company (or about none we can tell): an error, so nothing is cached, not even a "no data". */
-  private identityError(spec: CallSpec, answer: VendorAnswer, mismatch: string): VendorError {
-    const context = { status: answer.status, vendorRequestId: this.answeredRequestId(answer, spec) };
-    this.logger.warn({ vendor: VENDOR, method: spec.operation, ...context, mismatch }, 'T-Bank answer refused: not the company asked');
+  private identityError(spec: CallSpec, answer: VendorAnswer, mismatch: string): Error {
+    const vendorRequestId = this.answeredRequestId(answer, spec);
+    this.logger.warn(
+      { vendor: VENDOR, method: spec.operation, status: answer.status, vendorRequestId, mismatch },
+      'T-Bank answer refused: not the company asked',
+    );
     const subject = spec.operation === 'contracts' ? 'a page of contracts' : 'an excerpt';
-    return this.http.error('VENDOR_BAD_RESPONSE', spec, `T-Bank ${spec.operation} answered with ${subject} that ${mismatch}`, context);
+    return this.http.badResponse(spec, `answered with ${subject} that ${mismatch}`, answer);
   }
 
   /** Waits for a rate-limit token, within TBANK_MAX_WAIT; beyond it, fails fast without sending anything. */
@@ -265,59 +228,20 @@ export class TbankClient {
       'T-Bank call',
     );
   }
+}
 
-  /** What came instead of JSON; the vendor's Content-Type is repeated only when it is a known media type. */
-  private notJson(contentType: string): string {
-    if (contentType.includes('json')) return 'malformed JSON';
-    if (contentType.trim() === '') return 'no content type instead of JSON';
-    const type = vendorMediaType(contentType);
-    return type ? `${type} instead of JSON` : 'another content type instead of JSON';
-  }
-
-  private statusError(answer: VendorAnswer, spec: CallSpec): VendorError {
-    let json: unknown;
-    try {
-      json = answer.contentType.includes('json') ? JSON.parse(answer.text()) : undefined;
-    } catch {
-      json = undefined;
-    }
-    const parsed = ErrorBodySchema.safeParse(json);
-    const body = parsed.success ? parsed.data : {};
-    const { status } = answer;
-    // Every field of the body is vendor text: codes and ids pass only token-shaped, the message redacted then cut.
-    const detail = vendorDetail(body.errorMessage);
-    const vendorCode = vendorToken(body.errorCode, VENDOR_TOKEN_MAX);
-    const errorId = vendorToken(body.errorId, VENDOR_TOKEN_MAX);
-    const context = {
-      status,
-      vendorRequestId: this.answeredRequestId(answer, spec),
-      ...(errorId ? { errorId } : {}),
-      ...(vendorCode ? { vendorCode } : {}),
-    };
-    this.logger.warn({ vendor: VENDOR, method: spec.operation, ...context, detail }, 'T-Bank call failed');
-    const label = `HTTP ${status}${vendorCode ? ` ${vendorCode}` : ''}`;
-    const method = spec.operation;
-    if (status === 401 || status === 403) {
-      return this.http.error(
-        'VENDOR_AUTH_FAILED',
-        spec,
-        `T-Bank rejected the token (${label}); check TBANK_TOKEN: its scopes, allowed IP addresses and the company's INN/KPP it was issued for`,
-        context,
-      );
-    }
-    if (status === 429) {
-      const retryAfterSeconds = Math.ceil(this.limiter.backOff() / 1000);
-      return this.http.error('VENDOR_RATE_LIMITED', spec, `T-Bank rate limit reached for ${method} (${label}); try again later`, {
-        ...context,
-        retryAfterSeconds,
-      });
-    }
-    if (status >= 500) return this.http.error('VENDOR_UNAVAILABLE', spec, `T-Bank ${method} is unavailable (${label})`, context);
-    return this.http.error(
-      'VENDOR_BAD_RESPONSE',
-      spec,
-      `T-Bank ${method} refused the request (${label}${detail ? `: ${detail}` : ''})`,
-      context,
-    );
-  }
+/**
+ * T-Bank's error body `{ errorId, errorCode, errorMessage }`: every field of it is vendor text, so codes and ids pass
+ * only token-shaped, the message through vendorDetail.
+ */
+function describe(body: unknown): VendorDescription {
+  const parsed = ErrorBodySchema.safeParse(body);
+  const { errorCode, errorId, errorMessage } = parsed.success ? parsed.data : {};
+  const code = vendorToken(errorCode, VENDOR_TOKEN_MAX);
+  const id = vendorToken(errorId, VENDOR_TOKEN_MAX);
+  return {
+    ...(code ? { code } : {}),
+    detail: vendorDetail(errorMessage),
+    context: { ...(id ? { errorId: id } : {}), ...(code ? { vendorCode: code } : {}) },
+  };
 }
