@@ -22,6 +22,34 @@ const HEAP_NUMBER = 16;
 const BYTES_WRAPPERS = 200;
 const NOT_LATIN1 = /[\u0100-\uffff]/;
 
+/**
+ * Words many cached entries repeat (a status text, a legal form, a region, a position) are kept once and shared by
+ * every entry that holds them: the walk that measures a value also swaps each short string without digits for the
+ * table's copy — the first MAX_SHARED distinct ones; frequent words come early — and counts the table's strings as
+ * free (the table is paid for once: at most 20,000 strings of up to 64 characters, about 3 MB). Strings with digits
+ * (identifiers, dates, sums) are nearly all unique and never enter it. Empty lists are one shared frozen array.
+ */
+const MAX_SHARED = 20_000;
+const MAX_SHARED_LENGTH = 64;
+const HAS_DIGIT = /\d/;
+const sharedStrings = new Map<string, string>();
+const EMPTY: readonly unknown[] = Object.freeze([]);
+
+function sharedString(text: string): string {
+  if (text.length > MAX_SHARED_LENGTH) return text;
+  const known = sharedStrings.get(text);
+  if (known !== undefined) return known;
+  if (sharedStrings.size < MAX_SHARED && !HAS_DIGIT.test(text)) sharedStrings.set(text, text);
+  return text;
+}
+
+/** What a value keeps in the cache: a shared copy of a repeated word, the one empty list, bytes of its own. */
+function compact(value: unknown): unknown {
+  if (typeof value === 'string') return sharedString(value);
+  if (Array.isArray(value) && value.length === 0) return EMPTY;
+  return ownBytes(value);
+}
+
 export interface Measured {
   /** The value to keep: `value` itself, frozen, or a copy of it when it was a view into a larger buffer. */
   value: unknown;
@@ -46,11 +74,12 @@ export function stringBytes(text: string): number {
 function walk(value: unknown, measured: Measured): number {
   switch (typeof value) {
     case 'string':
-      return stringBytes(value);
+      // Every string of a stored value equal to one in the table has been swapped for it (see compact).
+      return value.length <= MAX_SHARED_LENGTH && sharedStrings.has(value) ? 0 : stringBytes(value);
     case 'number':
       return Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? 0 : HEAP_NUMBER;
     case 'object':
-      if (value === null) return 0;
+      if (value === null || value === EMPTY) return 0;
       if (ArrayBuffer.isView(value)) {
         measured.hasBytes = true;
         return value.byteLength + BYTES_WRAPPERS;
@@ -64,10 +93,12 @@ function walk(value: unknown, measured: Measured): number {
 
 function walkArray(array: unknown[], measured: Measured): number {
   let bytes = ARRAY_HEADER + SLOT * array.length;
+  // A value read from this cache and stored again is frozen already, and compact already.
+  const frozen = Object.isFrozen(array);
   for (let i = 0; i < array.length; i++) {
-    const item = ownBytes(array[i]);
-    // Assign only a replaced view: the array may already be frozen (a value read from this cache, stored again).
-    if (item !== array[i]) array[i] = item;
+    const item = frozen ? array[i] : compact(array[i]);
+    // Assigned even when equal: two equal strings may still be two copies.
+    if (!frozen) array[i] = item;
     bytes += walk(item, measured);
   }
   Object.freeze(array);
@@ -76,9 +107,10 @@ function walkArray(array: unknown[], measured: Measured): number {
 
 function walkObject(object: Record<string, unknown>, measured: Measured): number {
   let bytes = OBJECT_HEADER;
+  const frozen = Object.isFrozen(object);
   for (const key in object) {
-    const item = ownBytes(object[key]);
-    if (item !== object[key]) object[key] = item;
+    const item = frozen ? object[key] : compact(object[key]);
+    if (!frozen) object[key] = item;
     bytes += SLOT + walk(item, measured);
   }
   Object.freeze(object);
