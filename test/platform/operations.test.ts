@@ -140,6 +140,19 @@ describe('query limits, before any vendor call', () => {
     expect(env.emulator.calls).toHaveLength(0);
   });
 
+  it('one query text is estimated per variable shape: 10 INNs pass, 100 are refused, 10 others pass again', async () => {
+    const query = `query Proceedings($inns: [String!]!) { companies(inns: $inns) { fsspProceedings(first: 10) { totalCount } } }`;
+    const first = await env.subgraph.gql(query, { inns: legalEntityInns(10, 58) });
+    expect(first.errors).toBeUndefined();
+    env.emulator.resetCalls();
+    const many = await env.subgraph.gql(query, { inns: legalEntityInns(100, 58) });
+    expect(many.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', estimatedVendorCalls: 101, limit: 50 });
+    expect(env.emulator.calls).toHaveLength(0);
+    const other = await env.subgraph.gql(query, { inns: legalEntityInns(10, 59) });
+    expect(other.errors).toBeUndefined();
+    expect(other.data.companies).toHaveLength(10);
+  });
+
   it('an operation asking two vendors names each one in the refusal', async () => {
     env.emulator.resetCalls();
     const inns = legalEntityInns(60, 57);

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { graphError } from '../../errors.ts';
 import type { GraphQLContext } from '../../common/context.ts';
 import type { MergedCostRules } from '../../common/cost.ts';
@@ -10,12 +11,15 @@ import { estimateVendorCallsByVendor, type VendorCallEstimate } from '../vendor-
  * that field, siblings answered), before its vendor call.
  */
 export function vendorCostLimitPlugin(rules: MergedCostRules, limit: number): ApolloServerPlugin<GraphQLContext> {
+  const estimates = new EstimateCache();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
-          const estimate = estimateVendorCallsByVendor(rules, document, operation, request.variables ?? {});
+          const estimate = estimates.of(document, operation, request.variables ?? {}, () =>
+            estimateVendorCallsByVendor(rules, document, operation, request.variables ?? {}),
+          );
           if (estimate.total <= limit) return;
           throw graphError(
             'QUERY_TOO_EXPENSIVE',
@@ -34,4 +38,39 @@ function callsOf({ total, byVendor }: VendorCallEstimate): string {
   const vendors = Object.entries(byVendor).filter(([, calls]) => calls > 0);
   if (vendors.length === 1) return `${total} ${vendors[0]![0]} calls`;
   return `${total} vendor calls (${vendors.map(([vendor, calls]) => `${vendor} ${calls}`).join(', ')})`;
+}
+
+/** Estimates kept per document (Apollo hands the same parsed document for the same query text), by variable shape. */
+const SHAPES_PER_DOCUMENT = 64;
+
+/**
+ * The estimate is a function of the document, the operation and, of the variables, only list lengths, numbers
+ * (`first`) and which are absent (vendor-cost.ts: identifiers are counted, never read): so it is computed once per
+ * document and variable shape, not once per request — a CRM asking the same query for another INN reuses it.
+ */
+class EstimateCache {
+  private readonly byDocument = new WeakMap<DocumentNode, Map<string, VendorCallEstimate>>();
+
+  of(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, estimate: () => VendorCallEstimate) {
+    let shapes = this.byDocument.get(document);
+    if (!shapes) this.byDocument.set(document, (shapes = new Map<string, VendorCallEstimate>()));
+    const key = `${operation.name?.value ?? ''}|${shapeOf(variables)}`;
+    let known = shapes.get(key);
+    if (!known) {
+      known = estimate();
+      if (shapes.size < SHAPES_PER_DOCUMENT) shapes.set(key, known);
+    }
+    return known;
+  }
+}
+
+/** `inns:[250],first:20,after:s`: list lengths and numbers as they are, anything else by its kind. */
+function shapeOf(variables: Record<string, unknown>): string {
+  let shape = '';
+  for (const name of Object.keys(variables).sort()) {
+    const value = variables[name];
+    const kind = Array.isArray(value) ? `[${value.length}]` : typeof value === 'number' ? String(value) : value == null ? '-' : 's';
+    shape += `${name}:${kind},`;
+  }
+  return shape;
 }
