@@ -92,7 +92,7 @@ export class FocusClient {
       throw new Error(`Kontur.Focus accepts at most ${FOCUS_MAX_IDS_PER_CALL} identifiers per call, got ${ids.length}`);
     const spec = this.get(method, { [idParam]: ids.join(',') }, ids.length);
     return this.http.call(spec, (answer) => {
-      const records = this.http.parse(z.array(FOCUS_BATCH_METHODS[method]), this.http.json(answer, spec), spec) as FocusRecordOf<M>[];
+      const records = this.http.parse(arrayOf(FOCUS_BATCH_METHODS[method]), this.http.json(answer, spec), spec) as FocusRecordOf<M>[];
       this.expectAsked(spec, idParam, ids, records);
       return records;
     });
@@ -105,7 +105,7 @@ export class FocusClient {
     return this.http.call(spec, (answer) => {
       const body = this.http.json(answer, spec);
       this.expectPage(spec, inn, items, body);
-      const records = this.http.parse(z.array(schema), body, spec) as Array<Record<string, unknown> & { ogrn?: string }>;
+      const records = this.http.parse(arrayOf(schema), body, spec) as Array<Record<string, unknown> & { ogrn?: string }>;
       // Several registrations of one INN each carry their own list, paged on its own: they are kept apart.
       return { lists: records.map((record) => ({ ogrn: record.ogrn, items: record[items] as unknown[] })) };
     });
@@ -222,4 +222,12 @@ export class FocusClient {
     );
     throw this.http.badResponse(spec, `answered ${bad} record(s) without a valid INN or OGRN`);
   }
+}
+
+/** `z.array(schema)`, built once per schema: a zod schema compiles its fast path on first use, per instance. */
+const arrays = new WeakMap<z.ZodType, z.ZodArray<z.ZodType>>();
+function arrayOf(schema: z.ZodType): z.ZodArray<z.ZodType> {
+  let array = arrays.get(schema);
+  if (!array) arrays.set(schema, (array = z.array(schema)));
+  return array;
 }
