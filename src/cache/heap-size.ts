@@ -35,19 +35,39 @@ const HAS_DIGIT = /\d/;
 const sharedStrings = new Map<string, string>();
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-function sharedString(text: string): string {
-  if (text.length > MAX_SHARED_LENGTH) return text;
+/** The table's copy of `text` (entered now if there is room), or undefined when it is not shared. */
+function sharedCopy(text: string): string | undefined {
+  // Cheapest first: most strings with digits (codes, dates, identifiers) end the test at their first character.
+  if (text.length > MAX_SHARED_LENGTH || HAS_DIGIT.test(text)) return undefined;
   const known = sharedStrings.get(text);
-  if (known !== undefined) return known;
-  if (sharedStrings.size < MAX_SHARED && !HAS_DIGIT.test(text)) sharedStrings.set(text, text);
+  if (known !== undefined || sharedStrings.size >= MAX_SHARED) return known;
+  sharedStrings.set(text, text);
   return text;
 }
 
-/** What a value keeps in the cache: a shared copy of a repeated word, the one empty list, bytes of its own. */
+/** What a stored value keeps of a non-string item: the one empty list, bytes of its own. */
 function compact(value: unknown): unknown {
-  if (typeof value === 'string') return sharedString(value);
   if (Array.isArray(value) && value.length === 0) return EMPTY;
   return ownBytes(value);
+}
+
+/**
+ * The bytes an item adds to its holder (its slot and what it references), swapping it in place for what the cache
+ * keeps (see `compact`, `sharedCopy`) unless the holder is frozen — a value read from this cache and stored again
+ * is frozen and compact already.
+ */
+function itemBytes(holder: Record<string | number, unknown>, key: string | number, frozen: boolean, measured: Measured): number {
+  const item = holder[key];
+  if (typeof item === 'string') {
+    const copy = sharedCopy(item);
+    if (copy === undefined) return SLOT + stringBytes(item);
+    // Assigned even though equal: two equal strings may still be two copies.
+    if (!frozen) holder[key] = copy;
+    return SLOT;
+  }
+  const kept = frozen ? item : compact(item);
+  if (kept !== item) holder[key] = kept;
+  return SLOT + walk(kept, measured);
 }
 
 export interface Measured {
@@ -74,8 +94,8 @@ export function stringBytes(text: string): number {
 function walk(value: unknown, measured: Measured): number {
   switch (typeof value) {
     case 'string':
-      // Every string of a stored value equal to one in the table has been swapped for it (see compact).
-      return value.length <= MAX_SHARED_LENGTH && sharedStrings.has(value) ? 0 : stringBytes(value);
+      // A string on its own (an item's strings are counted by itemBytes).
+      return stringBytes(value);
     case 'number':
       return Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? 0 : HEAP_NUMBER;
     case 'object':
@@ -92,15 +112,9 @@ function walk(value: unknown, measured: Measured): number {
 }
 
 function walkArray(array: unknown[], measured: Measured): number {
-  let bytes = ARRAY_HEADER + SLOT * array.length;
-  // A value read from this cache and stored again is frozen already, and compact already.
+  let bytes = ARRAY_HEADER;
   const frozen = Object.isFrozen(array);
-  for (let i = 0; i < array.length; i++) {
-    const item = frozen ? array[i] : compact(array[i]);
-    // Assigned even when equal: two equal strings may still be two copies.
-    if (!frozen) array[i] = item;
-    bytes += walk(item, measured);
-  }
+  for (let i = 0; i < array.length; i++) bytes += itemBytes(array as unknown as Record<number, unknown>, i, frozen, measured);
   Object.freeze(array);
   return bytes;
 }
@@ -108,11 +122,7 @@ function walkArray(array: unknown[], measured: Measured): number {
 function walkObject(object: Record<string, unknown>, measured: Measured): number {
   let bytes = OBJECT_HEADER;
   const frozen = Object.isFrozen(object);
-  for (const key in object) {
-    const item = frozen ? object[key] : compact(object[key]);
-    if (!frozen) object[key] = item;
-    bytes += SLOT + walk(item, measured);
-  }
+  for (const key in object) bytes += itemBytes(object, key, frozen, measured);
   Object.freeze(object);
   return bytes;
 }
