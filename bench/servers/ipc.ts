@@ -32,6 +32,13 @@ async function statsNow(collect: boolean): Promise<ProcessStats> {
   }
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
+  if (process.env.BENCH_SPACES) {
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    for (const space of getHeapSpaceStatistics())
+      process.stderr.write(
+        `${space.space_name} size ${(space.space_size / 2 ** 20).toFixed(1)} used ${(space.space_used_size / 2 ** 20).toFixed(1)}\n`,
+      );
+  }
   return { cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, rss: memory.rss };
 }
 

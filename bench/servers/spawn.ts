@@ -36,7 +36,10 @@ export async function startBenchServer(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  child.stderr!.on('data', (chunk) => {
+    stderr += String(chunk);
+    if (process.env.BENCH_SPACES) process.stderr.write(chunk);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code} before listening:\n${stderr}`)));
     child.once('message', (message: { type: string; url: string }) => resolve(message.url));
