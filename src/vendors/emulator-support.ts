@@ -79,3 +79,20 @@ export function runEmulatorCli(start: () => Promise<{ url: string; close(): Prom
       process.exit(1);
     });
 }
+
+/**
+ * What every emulator lets a test read and steer of its call log and speed: the calls (the array itself, emptied in
+ * place on reset, since callers may hold it), those of one method, and the delay before each answer.
+ */
+export function callLogControls<C extends { method: string }>(state: { calls: C[]; latencyMs: number }) {
+  return {
+    calls: state.calls,
+    callsTo: (method: string) => state.calls.filter((call) => call.method === method),
+    resetCalls: () => {
+      state.calls.length = 0;
+    },
+    setLatency: (ms: number) => {
+      state.latencyMs = Math.max(0, ms);
+    },
+  };
+}

@@ -18,7 +18,7 @@
  */
 import { FOCUS_METHODS, type FocusMethodName } from '../vendor/methods.ts';
 import { randomBytes } from 'node:crypto';
-import { DelayedReplies, listenOnLoopback, readBody } from '../../../vendors/emulator-support.ts';
+import { callLogControls, DelayedReplies, listenOnLoopback, readBody } from '../../../vendors/emulator-support.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { loadFocusFixtures, type FocusFixtures, type FocusRecord } from './fixtures.ts';
@@ -989,15 +989,7 @@ export async function startFocusEmulator(options: FocusEmulatorOptions): Promise
 
   return {
     url: `${origin}/api3`,
-    calls: state.calls,
-    callsTo: (method) => state.calls.filter((call) => call.method === method),
-    resetCalls: () => {
-      // Emptied in place: callers may hold the `calls` array itself.
-      state.calls.length = 0;
-    },
-    setLatency: (ms) => {
-      state.latencyMs = Math.max(0, ms);
-    },
+    ...callLogControls(state),
     setRecords: (method, identifier, records) => state.setRecords(method, identifier, records),
     setPages: (method, identifier, items) => state.setPages(method, identifier, items),
     setChanges: (scope, date, identifiers) => state.setChanges(scope, date, identifiers),

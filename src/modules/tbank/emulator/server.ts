@@ -19,7 +19,7 @@
  * company's answer, any JSON body. Every call is logged (calls, GET /__emulator/calls).
  */
 import { randomUUID } from 'node:crypto';
-import { DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
+import { callLogControls, DelayedReplies, listenOnLoopback } from '../../../vendors/emulator-support.ts';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { companyFacts, contractCount, syntheticContract, syntheticExcerpt } from './synthetic.ts';
@@ -378,14 +378,7 @@ export async function startTbankEmulator(options: TbankEmulatorOptions): Promise
 
   return {
     url: `${origin}/openapi`,
-    calls: state.calls,
-    callsTo: (method) => state.calls.filter((call) => call.method === method),
-    resetCalls: () => {
-      state.calls.length = 0;
-    },
-    setLatency: (ms) => {
-      state.latencyMs = Math.max(0, ms);
-    },
+    ...callLogControls(state),
     setRateLimit: (limit) => {
       state.rateLimit = limit;
     },
