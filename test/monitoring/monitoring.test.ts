@@ -101,6 +101,28 @@ describe('monitoring', () => {
     expect(env.emulator.callsTo('req/mon').map((call) => call.at).length).toBe(2);
   });
 
+  it('after days without a run, one run catches up day by day and records its progress: the next reads two days', async () => {
+    const job = new MonitoringJob(env.subgraph.services.modules.monitoring.service, env.subgraph.services.cache, createLogger('silent'), {
+      intervalMs: 3_600_000,
+      now: () => clock.now,
+    });
+    const day = (offset: number) => new Date(clock.now + offset * DAY).toISOString().slice(0, 10);
+    for (let offset = -1; offset <= 4; offset++) {
+      env.emulator.setChanges('req', day(offset), []);
+      env.emulator.setChanges('egrDetails', day(offset), []);
+    }
+    await job.runOnce();
+    clock.now += 4 * DAY;
+    env.emulator.resetCalls();
+    await job.runOnce();
+    // The six days from the one after the last final day through today, each once.
+    expect(env.emulator.callsTo('req/mon')).toHaveLength(6);
+    env.emulator.resetCalls();
+    await job.runOnce();
+    // Yesterday and today only: the days before were recorded as final one by one.
+    expect(env.emulator.callsTo('req/mon')).toHaveLength(2);
+  });
+
   it('a failed run does not stop the job: the next interval applies the changes', async () => {
     const [a] = legalEntityInns(1, 64) as [string];
     await env.subgraph.gql(NAMES, { inns: [a] });

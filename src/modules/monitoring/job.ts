@@ -76,7 +76,8 @@ export class MonitoringJob {
   async runOnce(): Promise<string[]> {
     const today = isoDay(this.now());
     const yesterday = addDays(today, -1);
-    const state = await this.loadState(today);
+    // A new state object per saved day: what the cache stores is frozen, never changed afterwards.
+    let state = await this.loadState(today);
     const evicted = new Set<string>();
     for (let day = addDays(state.completedThrough, 1); day <= today; day = addDays(day, 1)) {
       const changed = await this.changesOf(day);
@@ -84,7 +85,7 @@ export class MonitoringJob {
       for (const inn of changed) evicted.add(inn);
       // Days before yesterday are final; yesterday and today are read again next time.
       if (day < yesterday) {
-        state.completedThrough = day;
+        state = { completedThrough: day };
         await this.saveState(state);
       }
     }
