@@ -52,10 +52,10 @@ export function requisitesLoaders(
       const loaded = await req.loadMany(inns);
       const at = now();
       // A failed load, or one just answered stale because the vendor failed, is passed through as it is: asking again
-      // here would pay for the same failure twice.
+      // here would pay for the same failure twice. "Not in the registry" has no status to refresh: it keeps its own TTL.
       const old = inns.filter((_, index) => {
         const entry = loaded[index]!;
-        return !(entry instanceof Error) && !entry.stale && Math.max(0, at - entry.fetchedAt) >= statusMs;
+        return !(entry instanceof Error) && !entry.stale && entry.registrations.length > 0 && Math.max(0, at - entry.fetchedAt) >= statusMs;
       });
       const refreshed = new Map<string, RequisitesEntry | Error>();
       const answers = old.length > 0 ? await source.byInn(old, statusMs, stats) : [];

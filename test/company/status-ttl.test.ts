@@ -68,6 +68,21 @@ describe('cache TTLs', () => {
     expect(env.emulator.callsTo('req')).toHaveLength(1);
   });
 
+  it('an unknown INN with status selected is not asked again before CACHE_TTL_NOT_FOUND (it has no status to refresh)', async () => {
+    const [known] = legalEntityInns(1, 94) as [string];
+    const inns = [unknownInn(17), unknownInn(18), known];
+    const query = `query ($inns: [String!]!) { companies(inns: $inns) { inn status { code } } one: company(inn: "${inns[0]}") { status { code } } }`;
+    await env.subgraph.gql(query, { inns });
+    for (let round = 0; round < 3; round++) {
+      clock.advance(5_000);
+      env.emulator.resetCalls();
+      const result = await env.subgraph.gql(query, { inns });
+      expect(result.data).toEqual({ companies: [null, null, { inn: known, status: { code: 'ACTIVE' } }], one: null });
+      // The known company's status is older than 4 s: refetched; the unknown ones are not.
+      expect(env.emulator.callsTo('req').flatMap((call) => call.ids)).toEqual([known]);
+    }
+  });
+
   it('refreshCompany refetches every method cached for the INN, and only those, once per REFRESH_MIN_INTERVAL', async () => {
     const [inn] = legalEntityInns(1, 13);
     await env.subgraph.gql(`{ company(inn: "${inn}") { shortName analytics { revenue } licences { number } } }`);
@@ -112,5 +127,33 @@ describe('cache TTLs', () => {
       dissolutionDate: '2026-11-20',
       registrations: [{ status: { code: 'LIQUIDATED' }, dissolutionDate: '2026-11-20', isCurrent: true }],
     });
+  });
+});
+
+describe('a status refetch that cannot finish', () => {
+  const clock = manualClock();
+  const env = withSubgraph({
+    now: clock.now,
+    env: { CACHE_TTL_STATUS: '4s', CACHE_TTL_REQUISITES: '24h', OPERATION_TIMEOUT: '1500ms' },
+  });
+
+  it('fails only the status fields: the rest of each company answers from the cached requisites', async () => {
+    const inns = legalEntityInns(3, 91);
+    const query = `query ($inns: [String!]!) { companies(inns: $inns) { inn shortName status { code } } one: company(inn: "${inns[0]}") { shortName status { code } } }`;
+    const warm = await env.subgraph.gql(query, { inns });
+    expect(warm.errors).toBeUndefined();
+    clock.advance(5_000);
+    env.emulator.injectFault({ fault: { kind: 'hang' }, methods: ['req'] });
+    const result = await env.subgraph.gql(query, { inns });
+    expect(result.data.companies.map((company: { inn: string; status: unknown }) => [company.inn, company.status])).toEqual(
+      inns.map((inn) => [inn, null]),
+    );
+    expect(result.data.one.shortName).toBe(warm.data.one.shortName);
+    expect(result.data.one.status).toBeNull();
+    expect(
+      result
+        .errors!.map((error: { path: unknown[]; extensions: { code: string } }) => [error.path.join('.'), error.extensions.code])
+        .sort(),
+    ).toEqual([...inns.map((_, index) => `companies.${index}.status`), 'one.status'].sort().map((path) => [path, 'VENDOR_TIMEOUT']));
   });
 });

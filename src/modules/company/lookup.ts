@@ -23,7 +23,30 @@ export function companyFromEntry(inn: string, entry: RequisitesEntry, statusFres
  * when `forStatus` (see `selectsStatus`), so that every field of the answer reads the same entry.
  */
 export async function loadCompany(inn: string, ctx: GraphQLContext, { forStatus = false } = {}): Promise<CompanyRef | null> {
-  return companyFromEntry(inn, await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).load(inn), forStatus);
+  const [company] = await loadCompanies([inn], ctx, { forStatus });
+  if (company instanceof Error) throw company;
+  return company!;
+}
+
+/**
+ * The same for several INNs, each its Company, null, or the error that kept it away. When the status-fresh refetch
+ * fails (deadline, shed queue, vendor down without a stale entry), the company still answers from the requisites
+ * entry; its status fields then load, and fail, on their own — as they did before the root chose the loader.
+ */
+export async function loadCompanies(
+  inns: readonly string[],
+  ctx: GraphQLContext,
+  { forStatus = false } = {},
+): Promise<Array<CompanyRef | null | Error>> {
+  const entries = await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).loadMany(inns);
+  const failed = forStatus ? inns.filter((_, index) => entries[index] instanceof Error) : [];
+  const fallback = failed.length > 0 ? await ctx.requisites.req.loadMany(failed) : [];
+  return inns.map((inn, index) => {
+    const entry = entries[index]!;
+    if (!(entry instanceof Error)) return companyFromEntry(inn, entry, forStatus);
+    const plain = fallback[failed.indexOf(inn)];
+    return plain === undefined || plain instanceof Error ? entry : companyFromEntry(inn, plain, false);
+  });
 }
 
 /** Whether the Company (or list of them) the resolving field answers selects a status field. */

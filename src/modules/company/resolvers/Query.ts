@@ -1,6 +1,6 @@
 import { badUserInput } from '../../../errors.ts';
 import type { QueryResolvers } from '../../../generated/graphql.ts';
-import { companyFromEntry, loadCompany, selectsStatus } from '../lookup.ts';
+import { loadCompanies, loadCompany, selectsStatus } from '../lookup.ts';
 import { assertInnCount, assertValidInns, assertValidOgrn } from '../validation.ts';
 
 export const Query: QueryResolvers = {
@@ -21,11 +21,8 @@ export const Query: QueryResolvers = {
   async companies(_parent, { inns }, ctx, info) {
     assertInnCount(inns, 'inns');
     assertValidInns(inns, 'inns');
-    const forStatus = selectsStatus(info);
-    const entries = await (forStatus ? ctx.requisites.reqForStatus : ctx.requisites.req).loadMany(inns);
+    const companies = await loadCompanies(inns, ctx, { forStatus: selectsStatus(info) });
     // A failed vendor call nulls only the companies it should have answered, each with its own error.
-    return entries.map((entry, index) =>
-      entry instanceof Error ? Promise.reject(entry) : companyFromEntry(inns[index]!, entry, forStatus),
-    );
+    return companies.map((company) => (company instanceof Error ? Promise.reject(company) : company));
   },
 };
