@@ -150,10 +150,8 @@ describe('a status refetch that cannot finish', () => {
     );
     expect(result.data.one.shortName).toBe(warm.data.one.shortName);
     expect(result.data.one.status).toBeNull();
-    expect(
-      result
-        .errors!.map((error: { path: unknown[]; extensions: { code: string } }) => [error.path.join('.'), error.extensions.code])
-        .sort(),
-    ).toEqual([...inns.map((_, index) => `companies.${index}.status`), 'one.status'].sort().map((path) => [path, 'VENDOR_TIMEOUT']));
+    expect(result.errors!.map((error) => [error.path!.join('.'), error.extensions!.code as string]).sort()).toEqual(
+      [...inns.map((_, index) => `companies.${index}.status`), 'one.status'].sort().map((path) => [path, 'VENDOR_TIMEOUT']),
+    );
   });
 });

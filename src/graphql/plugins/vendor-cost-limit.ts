@@ -54,7 +54,7 @@ class EstimateCache {
   of(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, estimate: () => VendorCallEstimate) {
     let shapes = this.byDocument.get(document);
     if (!shapes) this.byDocument.set(document, (shapes = new Map<string, VendorCallEstimate>()));
-    const key = `${operation.name?.value ?? ''}|${shapeOf(variables)}`;
+    const key = `${operation.name?.value ?? ''}|${shapeOf(operation, variables)}`;
     let known = shapes.get(key);
     if (!known) {
       known = estimate();
@@ -64,13 +64,24 @@ class EstimateCache {
   }
 }
 
-/** `inns:[250],first:20,after:s`: list lengths and numbers as they are, anything else by its kind. */
-function shapeOf(variables: Record<string, unknown>): string {
+/**
+ * `[250],20,s,-`: for each variable the operation declares (in its order; names come from the document, never from
+ * the request, so a client cannot grow this cache with variables nobody reads), its list length, its number, absent, null, or anything else.
+ */
+function shapeOf(operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
   let shape = '';
-  for (const name of Object.keys(variables).sort()) {
-    const value = variables[name];
-    const kind = Array.isArray(value) ? `[${value.length}]` : typeof value === 'number' ? String(value) : value == null ? '-' : 's';
-    shape += `${name}:${kind},`;
+  for (const definition of operation.variableDefinitions ?? []) {
+    const value = variables[definition.variable.name.value];
+    // Absent and null differ: an absent variable takes its declared default.
+    shape += Array.isArray(value)
+      ? `[${value.length}],`
+      : typeof value === 'number'
+        ? `${value},`
+        : value === undefined
+          ? 'u,'
+          : value === null
+            ? '-,'
+            : 's,';
   }
   return shape;
 }
