@@ -23,26 +23,29 @@ const BYTES_WRAPPERS = 200;
 const NOT_LATIN1 = /[\u0100-\uffff]/;
 
 /**
- * Words many cached entries repeat (a status text, a legal form, a region, a position) are kept once and shared by
- * every entry that holds them: the walk that measures a value also swaps each short string without digits for the
- * table's copy — the first MAX_SHARED distinct ones; frequent words come early — and counts the table's strings as
- * free (the table is paid for once: at most 20,000 strings of up to 64 characters, about 3 MB). Strings with digits
- * (identifiers, dates, sums) are nearly all unique and never enter it. Empty lists are one shared frozen array.
+ * Words many cached entries repeat — a status text, a legal form, a region, a city, a position — are kept once and
+ * shared by every entry that holds them. The vendors' mappings name them (`sharedWord`: only such fields, never a
+ * name, an address line or an identifier, so the table holds no personal data and only frequent words); the walk
+ * that measures a stored value swaps every string equal to a table word for the table's copy and counts it as free.
+ * The table is paid for once: at most 20,000 words of up to 64 characters, about 3 MB.
  */
 const MAX_SHARED = 20_000;
 const MAX_SHARED_LENGTH = 64;
-const HAS_DIGIT = /\d/;
 const sharedStrings = new Map<string, string>();
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-/** The table's copy of `text` (entered now if there is room), or undefined when it is not shared. */
+/** The one copy of a word many entries repeat (entered in the table while there is room). */
+export function sharedWord<T extends string | null | undefined>(word: T): T {
+  if (typeof word !== 'string' || word.length > MAX_SHARED_LENGTH) return word;
+  const known = sharedStrings.get(word);
+  if (known !== undefined) return known as T;
+  if (sharedStrings.size < MAX_SHARED) sharedStrings.set(word, word);
+  return word;
+}
+
+/** The table's copy of `text`, or undefined when it holds no such word. */
 function sharedCopy(text: string): string | undefined {
-  // Cheapest first: most strings with digits (codes, dates, identifiers) end the test at their first character.
-  if (text.length > MAX_SHARED_LENGTH || HAS_DIGIT.test(text)) return undefined;
-  const known = sharedStrings.get(text);
-  if (known !== undefined || sharedStrings.size >= MAX_SHARED) return known;
-  sharedStrings.set(text, text);
-  return text;
+  return text.length > MAX_SHARED_LENGTH ? undefined : sharedStrings.get(text);
 }
 
 /** What a stored value keeps of a non-string item: the one empty list, bytes of its own. */

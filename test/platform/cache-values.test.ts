@@ -2,6 +2,7 @@ import { createClient } from '@redis/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheStore, CACHE_KEY_VERSION } from '../../src/cache/store.ts';
 import { decode, encode } from '../../src/cache/codec.ts';
+import { sharedWord } from '../../src/cache/heap-size.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { reachable } from '../support/processes.ts';
 
@@ -74,6 +75,17 @@ describe('in-memory store: values, not strings', () => {
     expect(store.usage()!.entries).toBe(13);
     expect(store.usage()!.bytes).toBeLessThanOrEqual(bound);
     expect(store.usage()!.bytes).toBeGreaterThan(bound - 5_600);
+  });
+
+  it('a word the mappings share is counted once: an entry holding it costs its slot, not another copy', async () => {
+    const store = memoryStore();
+    const word = ['Общество с ограниченной', 'ответственностью (тест)'].join(' ');
+    await store.setMany([{ key: 'before', value: { opf: word.slice(0) }, ttlMs: 60_000 }]);
+    const before = store.usage()!.bytes;
+    sharedWord(word);
+    await store.setMany([{ key: 'after', value: { opf: [word.slice(0, 10), word.slice(10)].join('') }, ttlMs: 60_000 }]);
+    // 46 Cyrillic characters: a 16-byte header and 92 bytes, rounded to 112 — paid by the first entry only.
+    expect(before - (store.usage()!.bytes - before)).toBe(112);
   });
 
   it('an entry larger than the whole bound is not stored', async () => {

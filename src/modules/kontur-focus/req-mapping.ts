@@ -8,6 +8,7 @@ import {
   type CompanyStatusModel,
 } from '../../domain/company.ts';
 import { addressModel, formatToponym } from '../../domain/address.ts';
+import { sharedWord } from '../../cache/heap-size.ts';
 import type { FocusBranch, FocusReqRecord, FocusStatus } from './vendor/schemas.ts';
 
 /**
@@ -29,14 +30,14 @@ export function statusCodeOf(status: FocusStatus | undefined): CompanyStatusCode
 function statusModel(status: FocusStatus | undefined): CompanyStatusModel {
   if (!status) return UNKNOWN_STATUS;
   const code = statusCodeOf(status);
-  return { code, text: status.statusString ?? null, date: status.date ?? null, isActive: isOperating(code) };
+  return { code, text: sharedWord(status.statusString ?? null), date: status.date ?? null, isActive: isOperating(code) };
 }
 
 function branchModel(branch: FocusBranch): BranchModel {
   return {
     name: branch.name ?? null,
     kpp: branch.kpp ?? null,
-    address: branch.parsedAddressRF ? addressModel(branch.parsedAddressRF) : null,
+    address: branch.parsedAddressRF ? sharedPlaces(addressModel(branch.parsedAddressRF)) : null,
     foreignAddress: [branch.foreignAddress?.countryName, branch.foreignAddress?.addressString].filter(Boolean).join(', ') || null,
     since: branch.date ?? null,
   };
@@ -55,7 +56,7 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
     kpp: ul?.kpp ?? null,
     shortName: (ul ? (ul.legalName?.short ?? ul.legalName?.full) : record.IP?.fio && `ИП ${record.IP.fio}`) ?? null,
     fullName: ul?.legalName?.full ?? record.IP?.fio ?? null,
-    opf: part?.opf ?? null,
+    opf: sharedWord(part?.opf ?? null),
     okpo: part?.okpo ?? null,
     okato: part?.okato ?? null,
     oktmo: part?.oktmo ?? null,
@@ -65,12 +66,12 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
     registrationDate: part?.registrationDate ?? null,
     dissolutionDate: part?.dissolutionDate ?? null,
     status: statusModel(part?.status),
-    legalAddress: address ? addressModel(address) : null,
-    region: address ? (formatToponym(address.regionName) ?? null) : null,
+    legalAddress: address ? sharedPlaces(addressModel(address)) : null,
+    region: address ? sharedWord(formatToponym(address.regionName) ?? null) : null,
     heads: (ul?.heads ?? []).map((head) => ({
       fio: head.fio ?? null,
       innfl: head.innfl ?? null,
-      position: head.position ?? null,
+      position: sharedWord(head.position ?? null),
       since: head.firstDate ?? head.date ?? null,
     })),
     managementCompanies: (ul?.managementCompanies ?? []).map((company) => ({
@@ -85,4 +86,11 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
     // {} means "none known"; a missing object means the vendor said nothing.
     contactPhonesCount: record.contactPhones ? (record.contactPhones.count ?? 0) : null,
   };
+}
+
+/** An address whose region and city are the shared copies of those words (see sharedWord in cache/heap-size.ts). */
+function sharedPlaces<A extends { region: string | null; city: string | null }>(address: A): A {
+  address.region = sharedWord(address.region);
+  address.city = sharedWord(address.city);
+  return address;
 }
