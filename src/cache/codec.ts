@@ -25,7 +25,7 @@ export function encode(value: unknown): string {
       return { [BYTES_MARK]: segments.length - 1 };
     }
     if (original instanceof Date) return { [DATE_MARK]: plain };
-    return plain;
+    return escapeKeys(plain);
   });
   return `X${json.length}:${json}${segments.join(',')}`;
 }
@@ -47,8 +47,8 @@ function decodeSpecial(text: string): unknown {
   if (!Number.isSafeInteger(length) || length < 0) return undefined;
   const json = text.slice(colon + 1, colon + 1 + length);
   if (json.length !== length) return undefined;
-  const tail = text.slice(colon + 1 + length);
-  const segments = tail === '' ? [] : tail.split(',');
+  // ''.split(',') is [''] — one empty segment: an empty Buffer stays one.
+  const segments = text.slice(colon + 1 + length).split(',');
   return restore(JSON.parse(json), segments);
 }
 
@@ -66,8 +66,30 @@ function restore(value: unknown, segments: string[]): unknown {
     return Buffer.from(segment, 'base64');
   }
   if (keys.length === 1 && keys[0] === DATE_MARK) return new Date(record[DATE_MARK] as string);
-  for (const key of keys) record[key] = restore(record[key], segments);
-  return record;
+  if (!keys.some(isEscaped)) {
+    for (const key of keys) record[key] = restore(record[key], segments);
+    return record;
+  }
+  const restored: Record<string, unknown> = {};
+  for (const key of keys) restored[isEscaped(key) ? key.slice(1) : key] = restore(record[key], segments);
+  return restored;
+}
+
+/**
+ * With markers in play (X form), a key of the value's own that starts with NUL (a vendor could send "\u0000b") gets
+ * one more NUL in front, so it is never read as a marker; decoding takes it off.
+ */
+function escapeKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (!keys.some((key) => key.startsWith('\u0000'))) return value;
+  const escaped: Record<string, unknown> = {};
+  for (const key of keys) escaped[key.startsWith('\u0000') ? `\u0000${key}` : key] = (value as Record<string, unknown>)[key];
+  return escaped;
+}
+
+function isEscaped(key: string): boolean {
+  return key.startsWith('\u0000\u0000');
 }
 
 /** Whether a value holds bytes or Date objects (which plain JSON would not bring back as they were). */

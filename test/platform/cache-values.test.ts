@@ -111,6 +111,15 @@ describe('the codec of shared stores', () => {
     expect(encode({ total: MONEY })).toBe(`J{"total":"${MONEY}"}`);
   });
 
+  it("a value's own keys that look like markers, and an empty Buffer, come back as they were", () => {
+    const value = { pdf: Buffer.alloc(0), at: AT, vendor: { '\u0000b': 0, '\u0000d': 'x', '\u0000\u0000z': [1] } };
+    const back = decode(encode(value)) as typeof value;
+    expect(Buffer.isBuffer(back.pdf)).toBe(true);
+    expect(back.pdf.length).toBe(0);
+    expect(back.at.toISOString()).toBe('2026-03-01T09:30:15.123Z');
+    expect(back.vendor).toEqual({ '\u0000b': 0, '\u0000d': 'x', '\u0000\u0000z': [1] });
+  });
+
   it('anything not written by this codec decodes to a miss', () => {
     expect(decode('{"value":{"inn":"7707083893"},"expires":null}')).toBeUndefined();
     expect(decode('Jnot json')).toBeUndefined();
