@@ -60,9 +60,10 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
     okpo: part?.okpo ?? null,
     okato: part?.okato ?? null,
     oktmo: part?.oktmo ?? null,
-    okfs: part?.okfs ?? null,
-    okogu: part?.okogu ?? null,
-    okopf: part?.okopf ?? null,
+    // Classifier codes of ownership, authority and legal form: a few hundred values across the registry.
+    okfs: sharedWord(part?.okfs ?? null),
+    okogu: sharedWord(part?.okogu ?? null),
+    okopf: sharedWord(part?.okopf ?? null),
     registrationDate: part?.registrationDate ?? null,
     dissolutionDate: part?.dissolutionDate ?? null,
     status: statusModel(part?.status),
@@ -88,9 +89,10 @@ export function companyRecordOf(record: FocusReqRecord, fallbackInn = ''): Compa
   };
 }
 
-/** An address whose region and city are the shared copies of those words (see sharedWord in cache/heap-size.ts). */
-function sharedPlaces<A extends { region: string | null; city: string | null }>(address: A): A {
+/** An address whose region, region code and city are the shared copies of those words (see sharedWord in cache/heap-size.ts). */
+function sharedPlaces<A extends { region: string | null; regionCode: string | null; city: string | null }>(address: A): A {
   address.region = sharedWord(address.region);
+  address.regionCode = sharedWord(address.regionCode);
   address.city = sharedWord(address.city);
   return address;
 }
