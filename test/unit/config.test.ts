@@ -62,6 +62,20 @@ describe('payouts fail closed', () => {
   });
 });
 
+describe('replicas share what they must', () => {
+  it('production with CACHE_URL and no DOCUMENT_SIGNING_SECRET refuses to start, naming it; with it, or without Redis, it starts', () => {
+    const production = { NODE_ENV: 'production', FOCUS_API_KEY: 'focus-key-0123', CACHE_URL: 'redis://127.0.0.1:6379' };
+    expect(() => loadConfig(production)).toThrow(
+      'Invalid configuration:\n  DOCUMENT_SIGNING_SECRET: required in production when CACHE_URL is set (replicas sharing the cache must sign document links alike)',
+    );
+    expect(loadConfig({ ...production, DOCUMENT_SIGNING_SECRET: 'signing-secret-0123456789' }).documents.signingSecret).toBe(
+      'signing-secret-0123456789',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', FOCUS_API_KEY: 'focus-key-0123' }).documents.signingSecret).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'development', CACHE_URL: 'redis://127.0.0.1:6379' }).documents.signingSecret).toBeUndefined();
+  });
+});
+
 describe('secrets', () => {
   it('refuses whitespace-only secrets and secrets with whitespace at their ends', () => {
     expect(() => loadConfig({ ROUTER_SECRET: ' '.repeat(16) })).toThrow(

@@ -39,6 +39,14 @@ export const documentsModule = defineModule({
   needs: ['focus'],
   env: documentsEnv,
   config: (env) => documentsConfig(env),
+  // Replicas sharing a Redis serve each other's links: a per-process random key would make a link fail on every
+  // replica but the one that signed it.
+  check: (slice, config) =>
+    config.env === 'production' && config.cache.url && !slice.signingSecret
+      ? [
+          'DOCUMENT_SIGNING_SECRET: required in production when CACHE_URL is set (replicas sharing the cache must sign document links alike)',
+        ]
+      : [],
   services: ({ config }, { focus }) => new DocumentService(focus.client, focus.keyed, { ...config.documents, publicUrl: config.publicUrl }),
   context: (documents) => ({ documents }),
   schema: ['documents.graphql'],
