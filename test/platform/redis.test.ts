@@ -49,6 +49,50 @@ describe.skipIf(!redisUp)(`two replicas sharing one Redis (${REDIS_URL})`, () =>
   });
 });
 
+describe.skipIf(!redisUp)(`production replicas sharing one Redis (${REDIS_URL}) sign document links alike`, () => {
+  let emulator: FocusEmulator;
+  let replicas: ServerProcess[] = [];
+  const env = () => ({
+    NODE_ENV: 'production',
+    FOCUS_BASE_URL: emulator.url,
+    FOCUS_API_KEY: TEST_FOCUS_KEY,
+    CACHE_URL: REDIS_URL,
+    CACHE_NAMESPACE: `documents-test-${process.pid}-${Date.now()}`,
+  });
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await Promise.allSettled(replicas.map((replica) => replica.stop()));
+    await emulator?.close();
+  });
+
+  it('without DOCUMENT_SIGNING_SECRET a replica refuses to start, naming it', async () => {
+    await expect(startServerProcess(env())).rejects.toThrow(
+      'DOCUMENT_SIGNING_SECRET: required in production when CACHE_URL is set (replicas sharing the cache must sign document links alike)',
+    );
+  });
+
+  it('with it, a link one replica made downloads from the other', async () => {
+    const shared = { ...env(), DOCUMENT_SIGNING_SECRET: 'document-signing-secret-0123' };
+    replicas = await Promise.all([startServerProcess(shared), startServerProcess(shared)]);
+    const answer = await postGraphQL(replicas[0]!.url, `query ($inn: String!) { company(inn: $inn) { excerpt { url } } }`, {
+      inn: '7700000009',
+    });
+    expect(answer.errors).toBeUndefined();
+    const link: string = answer.data.company.excerpt.url;
+    const download = await fetch(`${replicas[1]!.url}${link}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+  });
+});
+
 describe('cache store down', () => {
   it('with CACHE_URL at a dead Redis, queries answer from the vendor without errors', async () => {
     const emulator = await startEmulator();
