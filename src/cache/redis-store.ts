@@ -2,6 +2,7 @@ import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { StoreBackend, StoredEntry } from './backend.ts';
 import { decode, encode } from './codec.ts';
+import { RedisLease, type Lease, type LeaseCommands } from './lease.ts';
 
 interface RedisAdapter {
   getClient(): Promise<unknown>;
@@ -19,7 +20,11 @@ export class RedisStore implements StoreBackend {
   /** The first connection attempt, started at construction; the client reconnects by itself after that. */
   readonly connecting: Promise<unknown>;
 
-  constructor(url: string, namespace: string, onError: (operation: string, error: unknown) => void) {
+  constructor(
+    url: string,
+    private readonly namespace: string,
+    onError: (operation: string, error: unknown) => void,
+  ) {
     const adapter = new KeyvRedis(
       {
         url,
@@ -40,6 +45,11 @@ export class RedisStore implements StoreBackend {
     this.adapter = adapter as unknown as RedisAdapter;
     this.keyv.on('error', (error: unknown) => onError('event', error));
     this.connecting = this.adapter.getClient().catch((error: unknown) => onError('connect', error));
+  }
+
+  /** A lease on `name` in this Redis, under the store's namespace. */
+  lease(name: string): Lease {
+    return new RedisLease(() => this.adapter.getClient() as Promise<LeaseCommands>, `${this.namespace}:lease:${name}`);
   }
 
   get connected(): boolean {

@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { StoreBackend } from './backend.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
+import { LOCAL_LEASE, type Lease } from './lease.ts';
 
 /**
  * Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned.
@@ -83,6 +84,22 @@ export class CacheStore {
       return true;
     });
     return ok === true;
+  }
+
+  /**
+   * A lease on a name (a background job's right to run): shared by the replicas through Redis; in memory, always
+   * this process's. A Redis failure is logged and answers "not held" — the job waits for the next interval.
+   */
+  lease(name: string): Lease {
+    const redis = this.redis;
+    if (!redis) return LOCAL_LEASE;
+    const lease = redis.lease(name);
+    return {
+      hold: async (ttlMs) => (await this.guard('lease', () => lease.hold(ttlMs))) === true,
+      release: async () => {
+        await this.guard('lease release', () => lease.release());
+      },
+    };
   }
 
   /** What the in-memory store holds (entries, estimated bytes); undefined for Redis. */

@@ -1,4 +1,5 @@
 import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
+import type { Lease } from '../../cache/lease.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { MonitoringService } from './service.ts';
 
@@ -6,6 +7,8 @@ const DAY_MS = 86_400_000;
 /** The job's progress outlives restarts and is shared by replicas through the cache store. */
 const STATE_KEY = `${CACHE_KEY_VERSION}:monitoring:state`;
 const STATE_TTL_MS = 90 * DAY_MS;
+/** The replicas' one right to run the job (a lease in the shared store). */
+const LEASE_NAME = `${CACHE_KEY_VERSION}:monitoring:runner`;
 /** How far back a first run, or a run after a long stop, looks. */
 const MAX_CATCH_UP_DAYS = 30;
 
@@ -37,6 +40,12 @@ export class MonitoringJob {
   private running: Promise<void> | undefined;
   private stopped = true;
   private readonly now: () => number;
+  private readonly lease: Lease;
+  /**
+   * The lease outlives one interval by a fifth (at least a second), so the holder renews it at each tick and keeps it;
+   * when the holder dies, it lapses and the next replica to tick takes it over.
+   */
+  private readonly leaseMs: number;
 
   constructor(
     private readonly monitoring: MonitoringService,
@@ -45,13 +54,15 @@ export class MonitoringJob {
     private readonly options: MonitoringJobOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.lease = cache.lease(LEASE_NAME);
+    this.leaseMs = options.intervalMs + Math.max(1_000, options.intervalMs / 5);
   }
 
   start(): void {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      this.running = this.runOnce()
+      this.running = this.runIfHolder()
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'monitoring run failed; retrying at the next interval'))
         .finally(() => {
@@ -70,6 +81,22 @@ export class MonitoringJob {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.lease.release();
+  }
+
+  /**
+   * Runs only in the replica holding the lease (with one Redis, every replica may be configured alike): the others
+   * tick, find it held, and wait. The lease is renewed while a run lasts, so a long run never loses it halfway.
+   */
+  private async runIfHolder(): Promise<void> {
+    if (!(await this.lease.hold(this.leaseMs))) return;
+    const renewal = setInterval(() => void this.lease.hold(this.leaseMs), Math.max(500, this.leaseMs / 3));
+    renewal.unref();
+    try {
+      await this.runOnce();
+    } finally {
+      clearInterval(renewal);
+    }
   }
 
   /** One pass: every day after the last completed one through today. Answers the INNs evicted. */
