@@ -23,11 +23,11 @@ const BYTES_WRAPPERS = 200;
 const NOT_LATIN1 = /[\u0100-\uffff]/;
 
 /**
- * Words many cached entries repeat — a status text, a legal form, a classifier code, a region, a city, a position — are kept once and
- * shared by every entry that holds them. The vendors' mappings name them (`sharedWord`: only such fields, never a
- * name, an address line or an identifier, so the table holds no personal data and only frequent words); the walk
- * that measures a stored value swaps every string equal to a table word for the table's copy and counts it as free.
- * The table is paid for once: at most 20,000 words of up to 64 characters, about 3 MB.
+ * Words many cached entries repeat — a status text, a legal form, a classifier code, a region, a city, a position —
+ * are kept once and shared by every entry that holds them. The vendors' mappings name them (`sharedWord`: only such
+ * fields, never a name, an address line or an identifier, so the table holds no personal data and only frequent
+ * words); the walk that measures a stored value swaps every string equal to a table word for the table's copy and
+ * counts it as free. The table is paid for once: at most 20,000 words of up to 64 characters, about 3 MB.
  */
 const MAX_SHARED = 20_000;
 const MAX_SHARED_LENGTH = 64;
