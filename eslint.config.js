@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**'] },
+  // Build output and local scratch (all git-ignored): .bench/ holds the bench's compiled servers.
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '.bench/**', 'scratch/**', 'bench/profiles/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
