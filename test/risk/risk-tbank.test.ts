@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
-import type { TbankEmulator } from '../../src/modules/tbank/emulator/server.ts';
+import { describe, expect, it } from 'vitest';
 import { legalEntityInns } from '../support/inns.ts';
-import { startEmulator } from '../support/subgraph.ts';
-import { startTbankSubgraph, startTestTbankEmulator, type TbankSubgraph } from '../support/tbank.ts';
+import { withTbankSubgraph } from '../support/tbank.ts';
 
 describe('risk with T-Bank configured', () => {
-  let focus: FocusEmulator;
-  let tbank: TbankEmulator;
-  let subgraph: TbankSubgraph;
-
-  beforeAll(async () => {
-    focus = await startEmulator();
-    tbank = await startTestTbankEmulator();
-    subgraph = await startTbankSubgraph({ tbank, focus });
-  });
-  afterAll(async () => {
-    await subgraph.close();
-    await tbank.close();
-    await focus.close();
-  });
+  const env = withTbankSubgraph();
 
   it("T-Bank's frozen-account decisions become a TBANK factor next to Kontur's blocked-accounts marker", async () => {
-    const result = await subgraph.gql(
+    const result = await env.subgraph.gql(
       `{ company(inn: "366512608416") { tbankCheck { __typename } risk { level requiresReview factors { code severity source details { name value } } } } }`,
     );
     expect(result.errors).toBeUndefined();
@@ -40,19 +24,19 @@ describe('risk with T-Bank configured', () => {
   });
 
   it('a list profiles from Kontur.Focus alone; a single company adds T-Bank', async () => {
-    const single = await subgraph.gql(`{ company(inn: "6663003127") { risk { sources unavailableSources } } }`);
+    const single = await env.subgraph.gql(`{ company(inn: "6663003127") { risk { sources unavailableSources } } }`);
     expect(single.data.company.risk).toEqual({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: [] });
-    const list = await subgraph.gql(`{ companies(inns: ["6663003127"]) { risk { sources } } }`);
+    const list = await env.subgraph.gql(`{ companies(inns: ["6663003127"]) { risk { sources } } }`);
     expect(list.data.companies[0].risk).toEqual({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT'] });
   });
 
   it('when T-Bank fails the profile says so and asks for review instead of looking clean', async () => {
-    tbank.injectFault({ fault: { kind: 'status', status: 500 } });
+    env.tbank.injectFault({ fault: { kind: 'status', status: 500 } });
     try {
-      const result = await subgraph.gql(`{ company(inn: "7700000009") { risk { level requiresReview sources unavailableSources } } }`);
+      const result = await env.subgraph.gql(`{ company(inn: "7700000009") { risk { level requiresReview sources unavailableSources } } }`);
       expect(result.data.company.risk).toMatchObject({ requiresReview: true, unavailableSources: ['TBANK'] });
     } finally {
-      tbank.clearFaults();
+      env.tbank.clearFaults();
     }
   });
 
@@ -60,9 +44,9 @@ describe('risk with T-Bank configured', () => {
     const [inn] = legalEntityInns(1, 67);
     const query = `{ company(inn: "${inn}") { risk { requiresReview sources unavailableSources factors { code source } } } }`;
     // 7700000376 is bankrupt with frozen accounts: read as this company's, it would add TBANK factors.
-    tbank.injectFault({ fault: { kind: 'wrongCompany', inn: '7700000376' }, whenIdsInclude: [inn!] });
+    env.tbank.injectFault({ fault: { kind: 'wrongCompany', inn: '7700000376' }, whenIdsInclude: [inn!] });
     try {
-      const result = await subgraph.gql(query);
+      const result = await env.subgraph.gql(query);
       // Consulted (sources) but failed (unavailableSources): the profile asks for review instead of looking clean.
       expect(result.data.company.risk).toMatchObject({
         requiresReview: true,
@@ -71,19 +55,19 @@ describe('risk with T-Bank configured', () => {
       });
       expect(result.data.company.risk.factors.filter((factor: { source: string }) => factor.source === 'TBANK')).toEqual([]);
     } finally {
-      tbank.clearFaults();
+      env.tbank.clearFaults();
     }
-    const before = tbank.calls.length;
-    const fresh = await subgraph.gql(query);
+    const before = env.tbank.calls.length;
+    const fresh = await env.subgraph.gql(query);
     expect(fresh.data.company.risk).toMatchObject({ sources: ['STATUS', 'ANALYTICS', 'EXPRESS_REPORT', 'TBANK'], unavailableSources: [] });
-    expect(tbank.calls.length).toBe(before + 1);
+    expect(env.tbank.calls.length).toBe(before + 1);
   });
 
   it('bulk screening leaves T-Bank out (its quota would cover only the first INNs)', async () => {
-    const before = tbank.calls.length;
-    const result = await subgraph.gql(`{ screenCounterparties(inns: ["6663003127", "7736050003"]) { inn riskLevel factorCodes } }`);
+    const before = env.tbank.calls.length;
+    const result = await env.subgraph.gql(`{ screenCounterparties(inns: ["6663003127", "7736050003"]) { inn riskLevel factorCodes } }`);
     expect(result.errors).toBeUndefined();
     expect(result.data.screenCounterparties.map((row: { inn: string }) => row.inn)).toEqual(['6663003127', '7736050003']);
-    expect(tbank.calls.length - before).toBe(0);
+    expect(env.tbank.calls.length - before).toBe(0);
   });
 });

@@ -7,7 +7,8 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { createServices, type Services } from '../../src/app/services.ts';
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 import { startTbankEmulator, type TbankEmulator, type TbankEmulatorOptions } from '../../src/modules/tbank/emulator/server.ts';
-import { TEST_FOCUS_KEY, type GraphQLResponse } from './subgraph.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startEmulator, TEST_FOCUS_KEY, type GraphQLResponse } from './subgraph.ts';
 
 /** Long and distinctive, so a leak anywhere (a log line, an error, a metric) is found by plain substring search. */
 export const TEST_TBANK_TOKEN = 't-api.TestToken_7f3Kq9ZrX2mVb8Lw4Np6';
@@ -26,6 +27,29 @@ export interface TbankSubgraph {
   responses: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
+}
+
+/**
+ * A suite's T-Bank emulator (options as given), a Kontur.Focus emulator unless `focus: false`, and the subgraph over
+ * them, started before the suite and closed after it: `const env = withTbankSubgraph(…); … env.subgraph.gql(…)`.
+ */
+export function withTbankSubgraph(options: { tbank?: Partial<TbankEmulatorOptions>; focus?: boolean; env?: Record<string, string> } = {}) {
+  const context = {} as { focus: FocusEmulator | undefined; tbank: TbankEmulator; subgraph: TbankSubgraph };
+  beforeAll(async () => {
+    context.focus = options.focus === false ? undefined : await startEmulator();
+    context.tbank = await startTestTbankEmulator(options.tbank);
+    context.subgraph = await startTbankSubgraph({
+      tbank: context.tbank,
+      ...(context.focus ? { focus: context.focus } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+  });
+  afterAll(async () => {
+    await context.subgraph?.close();
+    await context.tbank?.close();
+    await context.focus?.close();
+  });
+  return context;
 }
 
 /**
