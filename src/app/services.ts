@@ -52,6 +52,7 @@ export function createServices(
       maxEntries: config.cache.maxEntries,
       maxMemoryBytes: config.cache.maxMemoryBytes,
       operationTimeoutMs: 500,
+      claimTtlMs: config.cache.claimTtlMs,
     },
     logger,
   );

@@ -2,6 +2,8 @@ import type { VendorName } from '../errors.ts';
 import type { OperationStats } from '../loaders/operation-stats.ts';
 import type { SlotClaim, VendorGate } from '../loaders/vendor-gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Claims } from './claims.ts';
 import type { CacheStore } from './store.ts';
 
 /** A cached value stamped with its fetch time. */
@@ -67,6 +69,8 @@ interface Pending<V> {
   background: boolean;
   /** performance.now() when it was queued. */
   queuedAt: number;
+  /** Date.now() when it was first queued: an answer another replica stored after that is the one it waited for. */
+  missedAt: number;
   /** The operation whose miss put it in the queue: it pays for the call. */
   payer: OperationStats | undefined;
   sent: boolean;
@@ -81,8 +85,25 @@ function newPending<V>(id: string, payer: OperationStats | undefined): Pending<V
   });
   // Everyone may have left by the time it settles: an unobserved rejection is not an error here.
   promise.catch(() => undefined);
-  return { id, promise, resolve, reject, wanted: new Set(), background: false, queuedAt: performance.now(), payer, sent: false };
+  return {
+    id,
+    promise,
+    resolve,
+    reject,
+    wanted: new Set(),
+    background: false,
+    queuedAt: performance.now(),
+    missedAt: Date.now(),
+    payer,
+    sent: false,
+  };
 }
+
+/** Polling the store for another replica's answer: first after this, then twice as long each time, up to the cap. */
+const CLAIM_POLL_FIRST_MS = 20;
+const CLAIM_POLL_MAX_MS = 200;
+/** Clocks of replicas differ a little: an answer stamped up to this long before our miss still counts as after it. */
+const CLOCK_SKEW_MS = 1_000;
 
 /**
  * THE cached fetch, process-wide, for every vendor value the graph reads: cache → join what is queued or in flight →
@@ -93,7 +114,10 @@ function newPending<V>(id: string, payer: OperationStats | undefined): Pending<V
  *    call — so a backlog drains in full calls (a partial batch waits up to 50 ms while another call is in flight);
  * 4. an identifier whose every waiting operation has ended (deadline, client gone) is dropped before it is sent, and
  *    operations stop waiting at their deadline with VENDOR_TIMEOUT;
- * 5. each answer is written to the cache before it is handed out, also when nobody waits any more.
+ * 5. each answer is written to the cache before it is handed out, also when nobody waits any more;
+ * 6. with a shared store (Redis), a chunk's identifiers are claimed before the call (claims.ts): those another replica
+ *    is fetching are not sent but awaited in the store, until its answer lands there or its claim lapses (then this
+ *    replica claims and fetches them). A failing claim machinery means "fetch", never an error.
  */
 export class CachedFetch<V> implements SlotClaim {
   private readonly pending = new Map<string, Pending<V>>();
@@ -104,11 +128,14 @@ export class CachedFetch<V> implements SlotClaim {
   private readonly now: () => number;
   private readonly maxBatch: number;
   private readonly slots: Slots;
+  /** Shared claims when the store is Redis; none in memory (this process's in-flight table is all there is). */
+  private readonly claims: Claims | undefined;
 
   constructor(private readonly options: CachedFetchOptions<V>) {
     this.now = options.now ?? Date.now;
     this.maxBatch = options.maxBatch ?? 1;
     this.slots = options.gate ?? immediate;
+    this.claims = options.cache.claims();
   }
 
   key(id: string): string {
@@ -233,13 +260,9 @@ export class CachedFetch<V> implements SlotClaim {
   private fetch(ids: readonly string[], stats: OperationStats | undefined): Map<string, Promise<Fetched<V>>> {
     const fresh = [...new Set(ids)].filter((id) => !this.pending.has(id));
     if (fresh.length > 0) this.slots.admit(fresh.length, this.options.label);
-    for (const id of fresh) {
-      const item = newPending<V>(id, stats);
-      this.pending.set(id, item);
-      this.queue.set(id, item);
-    }
-    this.slots.adjustQueued(fresh.length);
-    if (fresh.length > 0) this.scheduleClaim();
+    const items = fresh.map((id) => newPending<V>(id, stats));
+    for (const item of items) this.pending.set(item.id, item);
+    this.enqueue(items);
     const joined = ids.length - fresh.length;
     if (joined > 0) {
       this.options.metrics.coalesced.inc({ method: this.options.label }, joined);
@@ -270,6 +293,17 @@ export class CachedFetch<V> implements SlotClaim {
     item.reject(new Error('abandoned: every operation waiting for it ended'));
   }
 
+  /** Puts items (new, or back from waiting on another replica) in the queue for a slot. */
+  private enqueue(items: readonly Pending<V>[]): void {
+    if (items.length === 0) return;
+    for (const item of items) {
+      item.sent = false;
+      this.queue.set(item.id, item);
+    }
+    this.slots.adjustQueued(items.length);
+    this.scheduleClaim();
+  }
+
   /** Misses of one tick (all operations, all DataLoader batches) are queued before a slot is asked for. */
   private scheduleClaim(): void {
     if (this.claimScheduled) return;
@@ -286,7 +320,9 @@ export class CachedFetch<V> implements SlotClaim {
 
   // ─── One vendor call ───────────────────────────────────────────────────────────────────────────────────────
 
-  private async fetchChunk(chunk: Pending<V>[]): Promise<void> {
+  private async fetchChunk(claimed: Pending<V>[]): Promise<void> {
+    const chunk = await this.claimOrAwait(claimed);
+    if (chunk.length === 0) return;
     const ids = chunk.map((item) => item.id);
     const payers = new Set(chunk.map((item) => item.payer).filter((stats): stats is OperationStats => stats !== undefined));
     for (const stats of payers) stats.vendorCalls += 1;
@@ -300,11 +336,92 @@ export class CachedFetch<V> implements SlotClaim {
       });
       // The write is sent before anyone is answered (so another replica asking right after finds it), but not
       // awaited: a slow cache store must not delay the answer.
-      void this.write(entries);
+      // Claims are released once the answer is in the store, where the replicas waiting for it look.
+      void this.write(entries).finally(() => this.releaseClaims(ids));
       for (const [id, entry] of entries) this.settle(id, (item) => item.resolve(entry));
     } catch (error) {
+      // Released at once: a replica waiting for these identifiers tries for itself rather than waiting out the claim.
+      void this.releaseClaims(ids);
       await this.answerStaleOrFail(chunk, error);
     }
+  }
+
+  // ─── Across replicas: claims ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The items this replica fetches now; those another replica is fetching are awaited (not sent) meanwhile. */
+  private async claimOrAwait(chunk: Pending<V>[]): Promise<Pending<V>[]> {
+    if (!this.claims) return chunk;
+    const held = await this.claims.claim(chunk.map((item) => this.options.key(item.id)));
+    const mine: Pending<V>[] = [];
+    const theirs: Pending<V>[] = [];
+    chunk.forEach((item, index) => (held[index] ? mine : theirs).push(item));
+    if (theirs.length > 0) void this.awaitOtherReplica(theirs);
+    return mine;
+  }
+
+  /**
+   * Waits for another replica's answer to land in the store (short polling, backing off to 200 ms). An identifier
+   * whose claim lapsed or was released unanswered (the claimant died or failed) is claimed and queued here — so the
+   * wait is bounded by the claim's lifetime (CACHE_CLAIM_TTL), and a Redis that fails reads as "claimed by us": fetch.
+   * One nobody waits for any more is dropped.
+   */
+  private async awaitOtherReplica(items: Pending<V>[]): Promise<void> {
+    let waiting = items;
+    for (let delay = CLAIM_POLL_FIRST_MS; waiting.length > 0; delay = Math.min(delay * 2, CLAIM_POLL_MAX_MS)) {
+      await sleep(delay);
+      waiting = this.dropUnwanted(waiting);
+      const polled = await this.poll(waiting);
+      const toFetch: Pending<V>[] = [];
+      const answeredHeld: string[] = [];
+      waiting = [];
+      for (const { item, held, entry } of polled) {
+        if (entry) {
+          this.settle(item.id, (pending) => pending.resolve(entry));
+          if (held) answeredHeld.push(item.id);
+        } else if (held) {
+          toFetch.push(item);
+        } else waiting.push(item);
+      }
+      this.countClaimWaits('answered', polled.length - toFetch.length - waiting.length);
+      this.countClaimWaits('took_over', toFetch.length);
+      void this.releaseClaims(answeredHeld);
+      this.enqueue(toFetch);
+    }
+  }
+
+  /**
+   * Claims, then reads the store. In that order: a claimant writes its answer before it releases, so a claim won
+   * after a release is followed by a read that sees the answer (read first, and it could land in between).
+   */
+  private async poll(items: Pending<V>[]): Promise<Array<{ item: Pending<V>; held: boolean; entry?: Fetched<V> }>> {
+    if (items.length === 0) return [];
+    const held = await this.claims!.claim(items.map((item) => this.options.key(item.id)));
+    const stored = await this.stored(items.map((item) => item.id));
+    return items.map((item, index) => {
+      const entry = stored[index];
+      // Only an answer stored after this replica's miss is the one it waited for (not an expired one kept for errors).
+      const answers = entry !== undefined && entry.fetchedAt >= item.missedAt - CLOCK_SKEW_MS;
+      return { item, held: held[index] === true, ...(answers ? { entry } : {}) };
+    });
+  }
+
+  /** Items nobody waits for any more are dropped (rejected for whoever might still hold their promise). */
+  private dropUnwanted(items: Pending<V>[]): Pending<V>[] {
+    const wanted = items.filter((item) => item.background || item.wanted.size > 0);
+    for (const item of items) {
+      if (!wanted.includes(item))
+        this.settle(item.id, (pending) => pending.reject(new Error('abandoned: every operation waiting for it ended')));
+    }
+    this.countClaimWaits('abandoned', items.length - wanted.length);
+    return wanted;
+  }
+
+  private countClaimWaits(outcome: 'answered' | 'took_over' | 'abandoned', count: number): void {
+    if (count > 0) this.options.metrics.claimWaits.inc({ method: this.options.label, outcome }, count);
+  }
+
+  private async releaseClaims(ids: readonly string[]): Promise<void> {
+    await this.claims?.release(ids.map((id) => this.options.key(id)));
   }
 
   private async write(entries: ReadonlyArray<readonly [string, Fetched<V>]>): Promise<void> {

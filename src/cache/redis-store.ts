@@ -3,6 +3,7 @@ import { Keyv } from 'keyv';
 import type { StoreBackend, StoredEntry } from './backend.ts';
 import { decode, encode } from './codec.ts';
 import { RedisLease, type Lease, type LeaseCommands } from './lease.ts';
+import { RedisClaims, type ClaimCommands, type Claims } from './claims.ts';
 
 interface RedisAdapter {
   getClient(): Promise<unknown>;
@@ -50,6 +51,11 @@ export class RedisStore implements StoreBackend {
   /** A lease on `name` in this Redis, under the store's namespace. */
   lease(name: string): Lease {
     return new RedisLease(() => this.adapter.getClient() as Promise<LeaseCommands>, `${this.namespace}:lease:${name}`);
+  }
+
+  /** Claims on cache keys in this Redis, under the store's namespace, each lasting `ttlMs`. */
+  claims(ttlMs: number): Claims {
+    return new RedisClaims(() => this.adapter.getClient() as Promise<ClaimCommands>, `${this.namespace}:claim:`, ttlMs);
   }
 
   get connected(): boolean {

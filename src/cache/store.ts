@@ -3,6 +3,7 @@ import type { StoreBackend } from './backend.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
 import { LOCAL_LEASE, type Lease } from './lease.ts';
+import type { Claims } from './claims.ts';
 
 /**
  * Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned.
@@ -20,6 +21,8 @@ export interface CacheStoreOptions {
   maxMemoryBytes?: number;
   /** How long one cache operation may take before the answer comes from the vendor instead. */
   operationTimeoutMs: number;
+  /** How long a replica's claim on an identifier it is fetching lasts (CACHE_CLAIM_TTL); Redis only. */
+  claimTtlMs?: number;
 }
 
 export interface TimedValue<T> {
@@ -98,6 +101,22 @@ export class CacheStore {
       hold: async (ttlMs) => (await this.guard('lease', () => lease.hold(ttlMs))) === true,
       release: async () => {
         await this.guard('lease release', () => lease.release());
+      },
+    };
+  }
+
+  /**
+   * Claims on keys about to be fetched, shared by the replicas (cross-replica coalescing); undefined in memory, where
+   * the process's own in-flight table already coalesces. A Redis failure answers "not claimed by anyone" — the caller
+   * fetches, as it would without Redis.
+   */
+  claims(): Claims | undefined {
+    const claims = this.redis?.claims(this.options.claimTtlMs ?? 15_000);
+    if (!claims) return undefined;
+    return {
+      claim: async (keys) => (await this.guard('claim', () => claims.claim(keys))) ?? keys.map(() => true),
+      release: async (keys) => {
+        await this.guard('claim release', () => claims.release(keys));
       },
     };
   }

@@ -51,6 +51,12 @@ export const coreEnv = {
   CACHE_TTL_STATUS: duration('1h'),
   CACHE_TTL_NOT_FOUND: duration('1h'),
   CACHE_TTL_LISTS: duration('12h'),
+  /**
+   * With CACHE_URL: how long a replica's claim on an identifier it is fetching lasts. Another replica missing the same
+   * identifier waits for that answer instead of paying again, at most this long if the claimant dies. Default: the
+   * operation deadline, so no waiting operation outlives a claim; set it a little above the slowest vendor call.
+   */
+  CACHE_CLAIM_TTL: z.preprocess(emptyAsUndefined, duration('15s').optional()),
   /** When the vendor fails, an expired entry younger than this is served (marked stale) instead of an error. */
   CACHE_STALE_IF_ERROR: duration('24h', { allowZero: true }),
 
@@ -116,6 +122,7 @@ export function coreConfig(e: EnvOf<typeof coreEnv>) {
       ttl: { requisitesMs: e.CACHE_TTL_REQUISITES, statusMs: e.CACHE_TTL_STATUS, notFoundMs: e.CACHE_TTL_NOT_FOUND },
       listsTtlMs: e.CACHE_TTL_LISTS,
       staleIfErrorMs: e.CACHE_STALE_IF_ERROR,
+      claimTtlMs: e.CACHE_CLAIM_TTL ?? e.OPERATION_TIMEOUT,
     },
   };
 }

@@ -74,6 +74,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly claimWaits = new Counter({
+    name: 'cache_claim_waits_total',
+    help: 'Identifiers another replica was already fetching (CACHE_URL): answered from the store when its call landed, taken over when its claim lapsed or was released unanswered, or dropped because nobody waited any more.',
+    labelNames: ['method', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly vendorQueueAbandoned = new Counter({
     name: 'vendor_queue_abandoned_total',
     help: 'Identifiers or single fetches dropped from the queue before any call, because every operation waiting for them had ended (deadline, client gone).',
