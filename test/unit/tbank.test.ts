@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/app/config.ts';
 import { parseRateLimit } from '../../src/config/env.ts';
 import { companyRecordOf } from '../../src/modules/tbank/requisites.ts';
 import { riskSignals } from '../../src/modules/tbank/signals.ts';
-import { RateLimiter } from '../../src/modules/tbank/vendor/rate-limiter.ts';
+import { RateLimiter } from '../../src/vendors/rate-limiter.ts';
 import {
   ContractsResponseSchema,
   ExcerptResponseSchema,

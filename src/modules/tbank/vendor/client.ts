@@ -5,7 +5,7 @@ import type { TbankConfig } from '../config.ts';
 import { vendorDetail, vendorToken } from '../../../observability/redaction.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer, type VendorDescription } from '../../../vendors/http-core.ts';
 import { excerptMismatch, type TbankLookup } from './identity.ts';
-import { RateLimitExceeded, RateLimiter } from './rate-limiter.ts';
+import { RateLimitExceeded, RateLimiter } from '../../../vendors/rate-limiter.ts';
 import {
   ContractsResponseSchema,
   ErrorBodySchema,

@@ -1,6 +1,7 @@
 /**
- * The client-side limit of T-Bank calls: a token bucket of `calls` tokens, shared by every T-Bank call of the
- * process (retries included), where each spent token comes back exactly one window after it was spent.
+ * The client-side limit of a vendor's calls in one process (T-Bank's TBANK_RATE_LIMIT): a token bucket of `calls`
+ * tokens, shared by every call of the vendor in the process (retries included), where each spent token comes back
+ * exactly one window after it was spent.
  *
  * Why our own ~60 lines and not `limiter` or `bottleneck`:
  * - the vendor's window algorithm is undocumented (10 per minute per token, §5). A classic bucket that drips
@@ -95,7 +96,7 @@ export class RateLimiter {
 /** A call would have waited longer than its budget for a token; nothing was sent. */
 export class RateLimitExceeded extends Error {
   constructor(readonly retryAfterMs: number) {
-    super(`T-Bank rate limit: the next call could go out in ${Math.ceil(retryAfterMs / 1000)} s`);
+    super(`rate limit: the next call could go out in ${Math.ceil(retryAfterMs / 1000)} s`);
     this.name = 'RateLimitExceeded';
   }
 }
