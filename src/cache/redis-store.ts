@@ -4,6 +4,8 @@ import type { StoreBackend, StoredEntry } from './backend.ts';
 import { decode, encode } from './codec.ts';
 import { RedisLease, type Lease, type LeaseCommands } from './lease.ts';
 import { RedisClaims, type ClaimCommands, type Claims } from './claims.ts';
+import { SharedRateLimiter } from './shared-rate-limiter.ts';
+import type { CallLimiter, RateLimit, RateLimiter } from '../vendors/rate-limiter.ts';
 
 interface RedisAdapter {
   getClient(): Promise<unknown>;
@@ -56,6 +58,11 @@ export class RedisStore implements StoreBackend {
   /** Claims on cache keys in this Redis, under the store's namespace, each lasting `ttlMs`. */
   claims(ttlMs: number): Claims {
     return new RedisClaims(() => this.adapter.getClient() as Promise<ClaimCommands>, `${this.namespace}:claim:`, ttlMs);
+  }
+
+  /** A rate limit shared by the replicas (falling back to `local` while Redis fails). */
+  rateLimiter(name: string, limit: RateLimit, local: RateLimiter, onError: (error: unknown) => void): CallLimiter {
+    return new SharedRateLimiter(this.adapter.client, `${this.namespace}:ratelimit:${name}`, limit, local, onError);
   }
 
   get connected(): boolean {

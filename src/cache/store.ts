@@ -4,6 +4,7 @@ import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
 import { LOCAL_LEASE, type Lease } from './lease.ts';
 import type { Claims } from './claims.ts';
+import { RateLimiter, type CallLimiter, type RateLimit } from '../vendors/rate-limiter.ts';
 
 /**
  * Keys are namespaced (CACHE_NAMESPACE: one Redis can serve several deployments) and versioned.
@@ -119,6 +120,15 @@ export class CacheStore {
         await this.guard('claim release', () => claims.release(keys));
       },
     };
+  }
+
+  /**
+   * A vendor's rate limit: one budget for all replicas through Redis (shared-rate-limiter.ts), or this process's
+   * own in memory. `name` keys it (one per vendor credential).
+   */
+  rateLimiter(name: string, limit: RateLimit, now: () => number = Date.now): CallLimiter {
+    const local = new RateLimiter(limit, now);
+    return this.redis?.rateLimiter(name, limit, local, (error) => this.logFailure('rate limiter', error)) ?? local;
   }
 
   /** What the in-memory store holds (entries, estimated bytes); undefined for Redis. */

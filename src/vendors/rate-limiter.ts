@@ -24,7 +24,19 @@ export interface RateLimit {
 
 export type Reservation = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };
 
-export class RateLimiter {
+/** What a vendor client needs of a rate limit: in this process (RateLimiter), or shared by the replicas (src/cache). */
+export interface CallLimiter {
+  readonly limit: RateLimit;
+  /**
+   * Resolves when this call may go out, with a `done` to call when its answer arrived; rejects with RateLimitExceeded,
+   * having taken nothing, when it would wait longer than `maxWaitMs`.
+   */
+  acquire(maxWaitMs: number): Promise<() => void>;
+  /** The vendor said 429 anyway: spend nothing for one whole window. Answers how long that is, in ms. */
+  backOff(): number;
+}
+
+export class RateLimiter implements CallLimiter {
   /** When each of the `calls` tokens can next be spent, ascending (reservations only ever push later times). */
   private freeAt: number[];
   /** Added to the window: absorbs network jitter between our grant and the vendor's count of the call. */

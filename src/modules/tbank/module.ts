@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { requisitesLoaders, type RequisitesLoaders } from '../../loaders/requisites.ts';
 import { defineModule } from '../contract.ts';
 import { tbankConfig, tbankEnv, type TbankConfig } from './config.ts';
@@ -66,7 +66,12 @@ export const tbankModule = defineModule({
     if (!slice.token) return undefined;
     const { ttl, listsTtlMs } = config.cache;
     return new TbankService(
-      new TbankClient({ ...slice, token: slice.token }, logger, metrics),
+      // One TBANK_RATE_LIMIT budget for every replica on this token (through Redis when CACHE_URL is set).
+      new TbankClient(
+        { ...slice, token: slice.token, limiter: cache.rateLimiter(`tbank:${tokenId(slice.token)}`, slice.rateLimit, now) },
+        logger,
+        metrics,
+      ),
       { cache, metrics, now },
       { foundMs: ttl.requisitesMs, notFoundMs: ttl.notFoundMs, listsMs: listsTtlMs },
     );
@@ -97,3 +102,8 @@ export const tbankModule = defineModule({
   },
   close: (service) => service?.close() ?? Promise.resolve(),
 });
+
+/** Names a token's budget in Redis without the token: a digest no one can turn back into it. */
+function tokenId(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}

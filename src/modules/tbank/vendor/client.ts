@@ -5,7 +5,7 @@ import type { TbankConfig } from '../config.ts';
 import { vendorDetail, vendorToken } from '../../../observability/redaction.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer, type VendorDescription } from '../../../vendors/http-core.ts';
 import { excerptMismatch, type TbankLookup } from './identity.ts';
-import { RateLimitExceeded, RateLimiter } from '../../../vendors/rate-limiter.ts';
+import { RateLimitExceeded, RateLimiter, type CallLimiter } from '../../../vendors/rate-limiter.ts';
 import {
   ContractsResponseSchema,
   ErrorBodySchema,
@@ -26,6 +26,8 @@ const VENDOR_TOKEN_MAX = 64;
  */
 export type TbankClientOptions = Pick<TbankConfig, 'baseUrl' | 'timeoutMs' | 'retries' | 'rateLimit' | 'maxWaitMs' | 'breaker'> & {
   token: string;
+  /** The limiter of TBANK_RATE_LIMIT: shared by the replicas when there is a shared store; default, this process's own. */
+  limiter?: CallLimiter;
 };
 
 export type TbankMethod = 'excerpt/by-inn' | 'excerpt' | 'contracts';
@@ -52,7 +54,7 @@ const VENDOR = 'tbank';
  *   a Content-Type only when it is a known media type. The token is registered as a secret.
  */
 export class TbankClient {
-  readonly limiter: RateLimiter;
+  readonly limiter: CallLimiter;
   private readonly http: VendorHttpClient;
 
   constructor(
@@ -61,7 +63,7 @@ export class TbankClient {
     metrics: Metrics,
     now: () => number = Date.now,
   ) {
-    this.limiter = new RateLimiter(options.rateLimit, now);
+    this.limiter = options.limiter ?? new RateLimiter(options.rateLimit, now);
     this.http = new VendorHttpClient(
       {
         vendor: VENDOR,
@@ -199,10 +201,16 @@ export class TbankClient {
   /** A retry takes its own rate-limit token, within TBANK_MAX_WAIT and the call's deadline, or is not made. */
   private async retryToken(remainingMs: number): Promise<boolean> {
     const budget = Math.min(this.options.maxWaitMs, remainingMs);
-    const reservation = budget >= 0 ? this.limiter.reserve(budget) : undefined;
-    if (!reservation?.granted) return false;
-    await new Promise((resolve) => setTimeout(resolve, reservation.waitMs));
-    return true;
+    if (budget < 0) return false;
+    try {
+      // The token comes back one window after it is taken: a retry's answer is not waited for here.
+      const done = await this.limiter.acquire(budget);
+      done();
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimitExceeded) return false;
+      throw error;
+    }
   }
 
   /** The vendor's X-Request-Id when token-shaped, else the one we sent. */
