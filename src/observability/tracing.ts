@@ -37,6 +37,9 @@ const TRACER_NAME = 'counterparty-subgraph';
 /** Paths never traced: probes and scrapes, many per minute, nothing to see in them. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Longest the last export may take on shutdown. */
+const SHUTDOWN_FLUSH_MS = 3_000;
+
 let enabled = false;
 
 /**
@@ -48,7 +51,7 @@ export function tracingEnabled(): boolean {
 }
 
 export interface Tracing {
-  /** Ends the SDK: exports the spans still buffered (bounded by OTEL_BSP_EXPORT_TIMEOUT). */
+  /** Ends the SDK: exports the spans still buffered, waiting at most 3 s for the collector. */
   shutdown(): Promise<void>;
 }
 
@@ -118,7 +121,11 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
   return {
     shutdown: async () => {
       enabled = false;
-      await sdk.shutdown();
+      // Bounded: a collector that is down must not hold the exit for the exporter's timeouts (10 s per attempt).
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref()));
+      await Promise.race([sdk.shutdown().catch(() => undefined), bound]);
+      clearTimeout(timer);
     },
   };
 }
