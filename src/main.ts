@@ -1,75 +1,24 @@
-import { loadConfig } from './app/config.ts';
-import { startSandboxes, type SandboxedConfig } from './app/sandbox.ts';
-import { createServices } from './app/services.ts';
 import { ConfigError } from './config/env.ts';
-import { createHttpApp } from './http/server.ts';
-import { createLogger } from './observability/logger.ts';
+import { startTracing, type Tracing } from './observability/tracing.ts';
 
-/** Start-up: configuration, the sandbox emulators, services, HTTP — all from the module registry (src/app/registry.ts). */
-async function main(): Promise<void> {
-  const configured = loadConfig();
-  const logger = createLogger(configured.logLevel);
-  const sandboxed = await startSandboxes(configured, logger);
-  const { config, vendors } = sandboxed;
-  const services = createServices(config, logger);
-  await services.cache.connect();
-  const liveMoney = services.registry.some((module) => module.vendor?.movesMoney === true && vendors[module.vendor.name] === 'live');
-  const { httpServer, apollo, lifecycle, exploring } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });
-
-  await listen(httpServer, config.port, config.host);
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, cache: services.cache.kind, sandbox: sandboxed.sandbox, env: config.env, vendors }, 'subgraph listening');
-  printBanner(port, services.cache.kind, sandboxed, exploring);
-  services.start();
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: config.operation.shutdownGraceMs }, 'shutting down: finishing in-flight operations');
-    lifecycle.draining = true; // /readyz answers 503 from now on
-    await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations up to SHUTDOWN_GRACE
-    await services.close();
-    await sandboxed.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+/**
+ * The entry point: tracing first, then the app. The app's modules are imported only once the OpenTelemetry SDK (if an
+ * OTLP endpoint is set) has registered its instrumentations: a module loaded before that (Express, GraphQL) would not
+ * be patched, and static imports would all load before this file's first line runs. Nothing here imports either.
+ */
+async function start(): Promise<void> {
+  let tracing: Tracing | undefined;
+  try {
+    tracing = await startTracing();
+  } catch (error) {
+    // Tracing is an aid, not a reason to stay down: the subgraph serves without it and says why.
+    process.stderr.write(`Tracing is off, the OpenTelemetry SDK failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  }
+  const { main } = await import('./main-app.ts');
+  await main(tracing);
 }
 
-/** Listens, or stops with a plain message when the port is taken (no stack trace for a busy port). */
-function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        reject(
-          new ConfigError(
-            `Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`,
-          ),
-        );
-      else reject(error);
-    });
-    server.listen(port, host, resolve);
-  });
-}
-
-function printBanner(port: number, cache: string, sandboxed: SandboxedConfig, exploring: boolean): void {
-  const states = Object.entries(sandboxed.vendors)
-    .map(([vendor, state]) => `${sandboxed.displayNames[vendor] ?? vendor} ${state}`)
-    .join(', ');
-  const lines = [
-    '',
-    `  Counterparty subgraph ready: http://localhost:${port}/graphql${exploring ? '  (open it in a browser for GraphiQL)' : ''}`,
-    `  Cache: ${cache === 'redis' ? 'Redis (CACHE_URL)' : 'in memory'}`,
-    `  Vendors: ${states}`,
-  ];
-  if (sandboxed.sandbox) lines.push('  SANDBOX MODE: no vendor credentials are set, so nothing leaves the machine.');
-  lines.push(...sandboxed.banner.map((line) => `  ${line}`));
-  process.stdout.write(`${lines.join('\n')}\n\n`);
-}
-
-main().catch((error: unknown) => {
+start().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {

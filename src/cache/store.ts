@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.ts';
+import { tracingEnabled, withSpan } from '../observability/tracing.ts';
 import type { StoreBackend } from './backend.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
@@ -62,13 +63,41 @@ export class CacheStore {
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
+    if (this.redis && tracingEnabled()) return this.tracedGetMany(keys);
     const values = await this.guard('getMany', () => this.backend.getMany(keys));
     return values ? values.map((value) => (value ?? undefined) as T | undefined) : keys.map(() => undefined);
   }
 
   async setMany<T>(entries: ReadonlyArray<{ key: string } & TimedValue<T>>): Promise<void> {
     if (entries.length === 0) return;
+    if (this.redis && tracingEnabled()) return this.tracedSetMany(entries);
     await this.guard('setMany', () => this.backend.setMany(entries));
+  }
+
+  // Spans for Redis reads and writes only (a network round trip each). An in-memory lookup takes well under a
+  // microsecond: a span would cost more than the read, and an operation's trace would be mostly cache spans. Counts
+  // only: the keys hold INNs.
+
+  /** getMany in a span `cache getMany`: `cache.keys`, `cache.hits`, `cache.misses`, `cache.outcome` (ok, or failed: all misses). */
+  private async tracedGetMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return withSpan('cache getMany', { 'cache.kind': this.kind, 'cache.keys': keys.length }, async (span) => {
+      const values = await this.guard('getMany', () => this.backend.getMany(keys));
+      const found = values ? values.map((value) => (value ?? undefined) as T | undefined) : keys.map(() => undefined);
+      const hits = found.reduce((count, value) => (value === undefined ? count : count + 1), 0);
+      span?.setAttributes({ 'cache.hits': hits, 'cache.misses': keys.length - hits, 'cache.outcome': values ? 'ok' : 'failed' });
+      return found;
+    });
+  }
+
+  /** setMany in a span `cache setMany`: `cache.keys` (entries written), `cache.outcome` (ok, or failed: dropped). */
+  private async tracedSetMany<T>(entries: ReadonlyArray<{ key: string } & TimedValue<T>>): Promise<void> {
+    return withSpan('cache setMany', { 'cache.kind': this.kind, 'cache.keys': entries.length }, async (span) => {
+      const done = await this.guard('setMany', async () => {
+        await this.backend.setMany(entries);
+        return true;
+      });
+      span?.setAttribute('cache.outcome', done === true ? 'ok' : 'failed');
+    });
   }
 
   /** Removes entries (e.g. companies the registry reports as changed). A failure is logged; the entries then expire by TTL. */

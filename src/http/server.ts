@@ -104,7 +104,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
     allowBatchedHttpRequests: false,
     // CSRF prevention stays on (Apollo's default): browsers can't send simple cross-site requests.
     csrfPrevention: true,
-    // main.ts owns SIGTERM/SIGINT: it stops Apollo once, then closes the vendor pool and the cache.
+    // main-app.ts owns SIGTERM/SIGINT: it stops Apollo once, then closes the vendor pool and the cache (then flushes traces).
     stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     plugins: [

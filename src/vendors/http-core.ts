@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Context } from '@opentelemetry/api';
 import { interceptors, request, type Agent, type Dispatcher, type RetryHandler } from 'undici';
 import type { z } from 'zod';
 import type { BreakerSettings } from '../config/env.ts';
@@ -6,6 +7,7 @@ import { VendorError, type VendorErrorCode, type VendorErrorDetails, type Vendor
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { registerSecret, vendorDetail } from '../observability/redaction.ts';
+import { activeContext, inContext, tracingEnabled, withSpan } from '../observability/tracing.ts';
 import {
   backoffMs,
   isRetryable,
@@ -169,10 +171,29 @@ export class VendorHttpClient {
    * (and may throw VENDOR_BAD_RESPONSE). Counted in the metrics whatever happens.
    */
   async call<T>(spec: CallSpec, read: (answer: VendorAnswer) => T | Promise<T>): Promise<T> {
+    if (!tracingEnabled()) return this.send(spec, read, undefined);
+    // Traced: one span per call (its HTTP attempts, one undici span each, are its children). Counts and codes only:
+    // never the identifiers, the URL or the credentials.
+    const { vendor } = this.options;
+    const attributes = { 'vendor.name': vendor, 'vendor.method': spec.operation, 'vendor.identifiers': spec.identifiers ?? 0 };
+    return withSpan(`vendor ${vendor} ${spec.operation}`, attributes, async (span) => {
+      const tally: CallTally = { retries: 0, outcome: 'ok', context: activeContext() };
+      try {
+        return await this.send(spec, read, tally);
+      } finally {
+        span?.setAttribute('vendor.outcome', tally.outcome);
+        span?.setAttribute('vendor.retries', tally.retries);
+      }
+    });
+  }
+
+  /** The call itself; `tally` (only when traced) gets its outcome and retries. */
+  private async send<T>(spec: CallSpec, read: (answer: VendorAnswer) => T | Promise<T>, tally: CallTally | undefined): Promise<T> {
     const { vendor } = this.options;
     const labels = { vendor, method: spec.operation };
     if (!this.options.configured) {
       this.metrics.vendorCalls.inc({ ...labels, outcome: 'not_configured' });
+      if (tally) tally.outcome = 'not_configured';
       throw this.error(
         'VENDOR_UNAVAILABLE',
         spec,
@@ -198,7 +219,7 @@ export class VendorHttpClient {
             );
           sent = true;
           const started = Date.now();
-          const answer = await this.exchange(spec);
+          const answer = await this.exchange(spec, tally);
           this.hooks.onAnswer?.(answer, spec, Date.now() - started);
           const ok = (answer.status >= 200 && answer.status < 300) || (spec.answerStatuses?.includes(answer.status) ?? false);
           if (!ok) throw this.statusError(answer, spec);
@@ -217,6 +238,7 @@ export class VendorHttpClient {
         if (spec.identifiers !== undefined && spec.identifiers > 0) this.metrics.vendorBatchSize.observe(labels, spec.identifiers);
       }
       this.metrics.vendorCalls.inc({ ...labels, outcome });
+      if (tally) tally.outcome = outcome;
     }
   }
 
@@ -264,7 +286,7 @@ export class VendorHttpClient {
   // ─── The exchange ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** One HTTP exchange under the call's deadline and retry policy; any status comes back with its body. */
-  private async exchange(spec: CallSpec): Promise<VendorAnswer> {
+  private async exchange(spec: CallSpec, tally: CallTally | undefined): Promise<VendorAnswer> {
     const url = new URL(`${this.options.baseUrl}${spec.path}`);
     for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     const headers: Record<string, string> = { ...spec.headers };
@@ -286,7 +308,7 @@ export class VendorHttpClient {
                 statusCodes: [...this.options.retryStatuses],
                 errorCodes: RETRY_ERROR_CODES,
                 throwOnError: false,
-                retry: this.retryPolicy(spec, deadline),
+                retry: this.retryPolicy(spec, deadline, tally),
               }),
             )
           : this.agent,
@@ -308,23 +330,27 @@ export class VendorHttpClient {
    * vendor sends it (if honoured), else full-jitter backoff; never when the wait would end past the deadline, and
    * only if the vendor's hook agrees (a rate-limit token in time).
    */
-  private retryPolicy(spec: CallSpec, deadline: number): RetryHandler.RetryCallback {
+  private retryPolicy(spec: CallSpec, deadline: number, tally: CallTally | undefined): RetryHandler.RetryCallback {
     return (error, { state }, callback) => {
       const { headers } = error as Error & { headers?: Record<string, unknown> };
       if (!isRetryable(error, this.options.retryStatuses) || state.counter > this.options.retries) return callback(error);
       const waitMs = (this.options.honourRetryAfter ? parseRetryAfter(headers?.['retry-after']) : undefined) ?? backoffMs(state.counter);
       if (Date.now() + waitMs >= deadline) return callback(error);
-      setTimeout(() => {
+      const retry = () => {
         const proceed = this.hooks.beforeRetry ? this.hooks.beforeRetry(spec, deadline - Date.now()) : Promise.resolve(true);
         proceed.then(
           (ok) => {
             if (!ok) return callback(error);
             this.metrics.vendorRetries.inc({ vendor: this.options.vendor, method: spec.operation });
+            if (tally) tally.retries++;
             callback(null);
           },
           () => callback(error),
         );
-      }, waitMs);
+      };
+      // Traced: the retry runs in the call's span (this callback runs in whatever context the pooled socket has), so
+      // the next attempt's undici span is a child of this call's.
+      setTimeout(tally ? () => inContext(tally.context, retry) : retry, waitMs);
     };
   }
 
@@ -428,6 +454,16 @@ export function mediaType(contentType: string): string {
     : type === ''
       ? 'no content type'
       : 'another content type';
+}
+
+/** What a traced call reports on its span. */
+interface CallTally {
+  /** HTTP retries made (the attempts after the first). */
+  retries: number;
+  /** As vendor_calls_total's outcome label: ok, or the error code in lower case (vendor_timeout, not_found …). */
+  outcome: string;
+  /** The call's span, the context its retries run in. */
+  context: Context;
 }
 
 function outcomeOf(error: Error, sent: boolean): string {

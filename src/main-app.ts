@@ -1,0 +1,75 @@
+import { loadConfig } from './app/config.ts';
+import { startSandboxes, type SandboxedConfig } from './app/sandbox.ts';
+import { createServices } from './app/services.ts';
+import { ConfigError } from './config/env.ts';
+import { createHttpApp } from './http/server.ts';
+import { createLogger } from './observability/logger.ts';
+import type { Tracing } from './observability/tracing.ts';
+
+/**
+ * Start-up: configuration, the sandbox emulators, services, HTTP — all from the module registry (src/app/registry.ts).
+ * Imported by src/main.ts once tracing (if any) has started; `tracing` is flushed last on shutdown.
+ */
+export async function main(tracing: Tracing | undefined): Promise<void> {
+  const configured = loadConfig();
+  const logger = createLogger(configured.logLevel);
+  const sandboxed = await startSandboxes(configured, logger);
+  const { config, vendors } = sandboxed;
+  const services = createServices(config, logger);
+  await services.cache.connect();
+  const liveMoney = services.registry.some((module) => module.vendor?.movesMoney === true && vendors[module.vendor.name] === 'live');
+  const { httpServer, apollo, lifecycle, exploring } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });
+
+  await listen(httpServer, config.port, config.host);
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, cache: services.cache.kind, sandbox: sandboxed.sandbox, env: config.env, vendors }, 'subgraph listening');
+  printBanner(port, services.cache.kind, sandboxed, exploring);
+  services.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.operation.shutdownGraceMs }, 'shutting down: finishing in-flight operations');
+    lifecycle.draining = true; // /readyz answers 503 from now on
+    await apollo.stop(); // drains the HTTP server: stops accepting, waits for in-flight operations up to SHUTDOWN_GRACE
+    await services.close();
+    await sandboxed.close();
+    await tracing?.shutdown(); // the last spans (the drained operations') are exported before the process exits
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Listens, or stops with a plain message when the port is taken (no stack trace for a busy port). */
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new ConfigError(
+            `Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`,
+          ),
+        );
+      else reject(error);
+    });
+    server.listen(port, host, resolve);
+  });
+}
+
+function printBanner(port: number, cache: string, sandboxed: SandboxedConfig, exploring: boolean): void {
+  const states = Object.entries(sandboxed.vendors)
+    .map(([vendor, state]) => `${sandboxed.displayNames[vendor] ?? vendor} ${state}`)
+    .join(', ');
+  const lines = [
+    '',
+    `  Counterparty subgraph ready: http://localhost:${port}/graphql${exploring ? '  (open it in a browser for GraphiQL)' : ''}`,
+    `  Cache: ${cache === 'redis' ? 'Redis (CACHE_URL)' : 'in memory'}`,
+    `  Vendors: ${states}`,
+  ];
+  if (sandboxed.sandbox) lines.push('  SANDBOX MODE: no vendor credentials are set, so nothing leaves the machine.');
+  lines.push(...sandboxed.banner.map((line) => `  ${line}`));
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
