@@ -3,6 +3,8 @@ import type { OperationStats } from '../loaders/operation-stats.ts';
 import type { SlotClaim, VendorGate } from '../loaders/vendor-gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span } from '@opentelemetry/api';
+import { traceLeaseWait } from '../observability/tracing.ts';
 import type { Claims } from './claims.ts';
 import type { CacheStore } from './store.ts';
 
@@ -98,6 +100,9 @@ function newPending<V>(id: string, payer: OperationStats | undefined): Pending<V
     sent: false,
   };
 }
+
+/** How a wait for another replica's call ended, per identifier (cache_claim_waits_total, the lease-wait span). */
+type ClaimWaitOutcome = 'answered' | 'took_over' | 'abandoned';
 
 /** Polling the store for another replica's answer: first after this, then twice as long each time, up to the cap. */
 const CLAIM_POLL_FIRST_MS = 20;
@@ -355,7 +360,7 @@ export class CachedFetch<V> implements SlotClaim {
     const mine: Pending<V>[] = [];
     const theirs: Pending<V>[] = [];
     chunk.forEach((item, index) => (held[index] ? mine : theirs).push(item));
-    if (theirs.length > 0) void this.awaitOtherReplica(theirs);
+    if (theirs.length > 0) void traceLeaseWait(this.options.label, theirs.length, (span) => this.awaitOtherReplica(theirs, span));
     return mine;
   }
 
@@ -365,11 +370,18 @@ export class CachedFetch<V> implements SlotClaim {
    * wait is bounded by the claim's lifetime (CACHE_CLAIM_TTL), and a Redis that fails reads as "claimed by us": fetch.
    * One nobody waits for any more is dropped.
    */
-  private async awaitOtherReplica(items: Pending<V>[]): Promise<void> {
+  private async awaitOtherReplica(items: Pending<V>[], span: Span | undefined): Promise<void> {
+    const tally: Record<ClaimWaitOutcome, number> = { answered: 0, took_over: 0, abandoned: 0 };
+    const count = (outcome: ClaimWaitOutcome, n: number) => {
+      tally[outcome] += n;
+      this.countClaimWaits(outcome, n);
+    };
     let waiting = items;
     for (let delay = CLAIM_POLL_FIRST_MS; waiting.length > 0; delay = Math.min(delay * 2, CLAIM_POLL_MAX_MS)) {
       await sleep(delay);
-      waiting = this.dropUnwanted(waiting);
+      const wanted = this.dropUnwanted(waiting);
+      count('abandoned', waiting.length - wanted.length);
+      waiting = wanted;
       const polled = await this.poll(waiting);
       const toFetch: Pending<V>[] = [];
       const answeredHeld: string[] = [];
@@ -382,11 +394,12 @@ export class CachedFetch<V> implements SlotClaim {
           toFetch.push(item);
         } else waiting.push(item);
       }
-      this.countClaimWaits('answered', polled.length - toFetch.length - waiting.length);
-      this.countClaimWaits('took_over', toFetch.length);
+      count('answered', polled.length - toFetch.length - waiting.length);
+      count('took_over', toFetch.length);
       void this.releaseClaims(answeredHeld);
       this.enqueue(toFetch);
     }
+    span?.setAttributes({ 'lease.answered': tally.answered, 'lease.took_over': tally.took_over, 'lease.abandoned': tally.abandoned });
   }
 
   /**
@@ -412,11 +425,10 @@ export class CachedFetch<V> implements SlotClaim {
       if (!wanted.includes(item))
         this.settle(item.id, (pending) => pending.reject(new Error('abandoned: every operation waiting for it ended')));
     }
-    this.countClaimWaits('abandoned', items.length - wanted.length);
     return wanted;
   }
 
-  private countClaimWaits(outcome: 'answered' | 'took_over' | 'abandoned', count: number): void {
+  private countClaimWaits(outcome: ClaimWaitOutcome, count: number): void {
     if (count > 0) this.options.metrics.claimWaits.inc({ method: this.options.label, outcome }, count);
   }
 
