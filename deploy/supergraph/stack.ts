@@ -274,7 +274,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     const bin = createRequire(import.meta.url)
       .resolve('@graphql-hive/gateway/package.json')
       .replace(/package\.json$/, 'dist/bin.js');
-    const tracesUrl = otlpTracesUrl(gatewayEnv);
+    // OTEL_EXPORTER_OTLP_ENDPOINT given to the replicas (or the gateway) sends the gateway's traces there too.
+    const tracesUrl = otlpTracesUrl({ ...given, ...options.gatewayEnv });
     const gateway = spawnChild(
       'gateway',
       [
