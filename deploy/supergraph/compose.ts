@@ -35,6 +35,8 @@ export async function fetchSubgraphSdl(url: string, headers: Record<string, stri
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
     signal: AbortSignal.timeout(10_000),
+  }).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
+    throw new Error(`Could not read the SDL at ${url}: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
   });
   const text = await response.text();
   let sdl: unknown;

@@ -21,7 +21,7 @@ export const CRM_TYPE_DEFS = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   type Query {
-    "The CRM's open deals, newest first (at most \`first\`)."
+    "The CRM's deals (the first \`first\` of them when given)."
     deals(first: Int): [Deal!]!
     deal(id: ID!): Deal
   }
