@@ -431,7 +431,11 @@ function resolveReferences(value: unknown, results: Record<string, unknown>): un
   }
   if (typeof value !== 'string' || !value.includes('$result[')) return value;
   const whole = new RegExp(`^${REFERENCE.source}$`).exec(value);
-  if (whole) return lookup(results, whole[1]!, whole[2] ?? '') ?? '';
+  if (whole) {
+    // A command's parameters are a query string: a referenced scalar arrives as text; a list or record keeps its shape.
+    const found = lookup(results, whole[1]!, whole[2] ?? '');
+    return found !== null && typeof found === 'object' ? found : str(found);
+  }
   return value.replace(REFERENCE, (_match, name: string, path: string) => str(lookup(results, name, path)));
 }
 
@@ -452,6 +456,7 @@ class Portal {
   private nextHandlerId = 1;
   private readonly pendingDeliveries = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private queueTail: Promise<void> = Promise.resolve();
 
   readonly companies = new Map<number, B24Row>();
   readonly requisites = new Map<number, B24Row>();
@@ -577,10 +582,13 @@ class Portal {
         delivery.failure = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
       }
     };
+    // One queue: events leave in the order of the changes, each after the one before has been answered or failed.
     let resolveQueued!: () => void;
     const queued = new Promise<void>((resolve) => (resolveQueued = resolve));
-    const pending = queued.then(send).finally(() => this.pendingDeliveries.delete(pending));
-    this.pendingDeliveries.add(pending);
+    const pending = Promise.all([queued, this.queueTail]).then(send);
+    this.queueTail = pending;
+    const tracked = pending.finally(() => this.pendingDeliveries.delete(tracked));
+    this.pendingDeliveries.add(tracked);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       resolveQueued();
