@@ -194,7 +194,10 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
           FOCUS_API_KEY: focusKey,
           TBANK_BASE_URL: tbank.url,
           TBANK_TOKEN: token,
-          ...(set('TBANK_RATE_LIMIT') ? {} : { TBANK_RATE_LIMIT: `${Math.max(1, Math.floor(10 / options.replicas))}/min` }),
+          // With a shared Redis the replicas share the token's 10/min; without, each gets its share.
+          ...(set('TBANK_RATE_LIMIT') || set('CACHE_URL')
+            ? {}
+            : { TBANK_RATE_LIMIT: `${Math.max(1, Math.floor(10 / options.replicas))}/min` }),
         });
         Object.assign(emulators, { 'Kontur.Focus': focus.url, 'T-Bank': tbank.url });
       }
