@@ -39,7 +39,7 @@ export interface CallLimiter {
 export class RateLimiter implements CallLimiter {
   /** When each of the `calls` tokens can next be spent, ascending (reservations only ever push later times). */
   private freeAt: number[];
-  /** Added to the window: absorbs network jitter between our grant and the vendor's count of the call. */
+  /** Added to the window: absorbs the delay between our grant and the vendor's count of the call. */
   readonly marginMs: number;
 
   constructor(
@@ -47,7 +47,9 @@ export class RateLimiter implements CallLimiter {
     private readonly now: () => number = Date.now,
   ) {
     this.freeAt = Array.from({ length: limit.calls }, () => Number.NEGATIVE_INFINITY);
-    this.marginMs = Math.min(1_000, Math.round(limit.windowMs * 0.02));
+    // 2% of the window, between 250 ms and 1 s: a call that waited for its token goes out at the reserved instant,
+    // while the call whose token it took may have left late (a busy event loop) — the margin must cover that delay.
+    this.marginMs = Math.min(1_000, Math.max(250, Math.round(limit.windowMs * 0.02)));
   }
 
   /**
