@@ -18,14 +18,14 @@ export async function main(tracing: Tracing | undefined): Promise<void> {
   const services = createServices(config, logger);
   await services.cache.connect();
   const liveMoney = services.registry.some((module) => module.vendor?.movesMoney === true && vendors[module.vendor.name] === 'live');
-  const { httpServer, apollo, lifecycle, exploring } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });
+  const { httpServer, apollo, lifecycle, exploring, runtime } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });
 
   await listen(httpServer, config.port, config.host);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, cache: services.cache.kind, sandbox: sandboxed.sandbox, env: config.env, vendors }, 'subgraph listening');
   printBanner(port, services.cache.kind, sandboxed, exploring);
-  services.start();
+  services.start(runtime);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -8,6 +8,7 @@ import {
   type AnyModule,
   type AppConfig,
   type CoreServices,
+  type ModuleRuntime,
   type ModuleServices,
 } from '../modules/contract.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -33,7 +34,7 @@ export interface Services extends CoreServices {
   /** Readiness of the modules that report any (a queue, a job runner), by module name. */
   ready(): Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   /** Starts the modules' background work. */
-  start(): void;
+  start(runtime: ModuleRuntime): void;
   close(): Promise<void>;
 }
 
@@ -88,8 +89,8 @@ export function createServices(
       const present = reports.filter((report) => report !== undefined);
       return { ok: present.every(([, report]) => report.ok), checks: Object.fromEntries(present) };
     },
-    start() {
-      for (const module of registry) module.start?.(servicesOf(module));
+    start(runtime) {
+      for (const module of registry) module.start?.(servicesOf(module), runtime);
     },
     async close() {
       for (const module of [...registry].reverse()) await module.close?.(servicesOf(module))?.catch(() => undefined);

@@ -17,7 +17,7 @@ import { OperationLifetime } from '../loaders/operation-lifetime.ts';
 import { cutText, redact, redactDeep } from '../observability/redaction.ts';
 import type { Services } from '../app/services.ts';
 import { errorBody } from '../errors.ts';
-import { sliceOf } from '../modules/contract.ts';
+import { sliceOf, type ModuleRuntime } from '../modules/contract.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql.ts';
 import { operationsRoutes, requireRouterSecret, type Lifecycle } from './operations.ts';
 
@@ -31,6 +31,8 @@ export interface HttpApp {
   lifecycle: Lifecycle;
   /** GraphiQL and introspection are on. */
   exploring: boolean;
+  /** The graph in process, for the modules' background work (services.start). */
+  runtime: ModuleRuntime;
 }
 
 export interface HttpOptions {
@@ -156,14 +158,7 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
         // whatever only it was waiting for is dropped unsent.
         const lifetime = new OperationLifetime(config.operation.timeoutMs);
         res.once('close', () => lifetime.end(res.writableFinished ? 'answered' : 'client-gone'));
-        const core = {
-          requestId,
-          logger: services.logger.child({ requestId }),
-          stats: newOperationStats(lifetime),
-          now: services.now,
-          header: (name: string) => req.get(name),
-        };
-        return services.contextFor(core as GraphQLContext);
+        return operationContext(services, requestId, lifetime, (name) => req.get(name));
       },
     }),
   );
@@ -173,7 +168,40 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   for (const router of services.routes()) app.use(router);
   app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
   app.use(bodyErrors);
-  return { app, httpServer, apollo, lifecycle, exploring };
+  return { app, httpServer, apollo, lifecycle, exploring, runtime: inProcessRuntime(services, apollo) };
+}
+
+/** One operation's context: the core part, then each module's part. */
+function operationContext(
+  services: Services,
+  requestId: string,
+  lifetime: OperationLifetime,
+  header: (name: string) => string | undefined,
+): GraphQLContext {
+  const core = { requestId, logger: services.logger.child({ requestId }), stats: newOperationStats(lifetime), now: services.now, header };
+  return services.contextFor(core as GraphQLContext);
+}
+
+/**
+ * The graph for background work: an operation runs through Apollo (validation, the cost limit, the resolvers) with a
+ * context made as for a request — its own deadline (OPERATION_TIMEOUT), no caller headers (so no scopes: reads only).
+ */
+function inProcessRuntime(services: Services, apollo: ApolloServer<GraphQLContext>): ModuleRuntime {
+  return {
+    async execute<T>(query: string, variables: Record<string, unknown> = {}) {
+      const lifetime = new OperationLifetime(services.config.operation.timeoutMs);
+      try {
+        const contextValue = operationContext(services, `job-${randomUUID()}`, lifetime, () => undefined);
+        const response = await apollo.executeOperation({ query, variables }, { contextValue });
+        if (response.body.kind !== 'single') throw new Error('an in-process operation answered incrementally');
+        // The data has the shape the caller's query selects (the schema validated the query against it).
+        const { data, errors } = response.body.singleResult;
+        return { data: data as T | null | undefined, ...(errors ? { errors } : {}) };
+      } finally {
+        lifetime.end('answered');
+      }
+    },
+  };
 }
 
 /** A body over MAX_REQUEST_BODY or unreadable JSON gets a GraphQL-shaped error, not an HTML page. */

@@ -39,6 +39,18 @@ export interface CoreServices {
   now: () => number;
 }
 
+/** What a module's background work may use of the running service: the graph itself, in this process. */
+export interface ModuleRuntime {
+  /**
+   * Runs an operation on the graph as a request would (the same loaders, cache, cost limit and OPERATION_TIMEOUT),
+   * without HTTP: a job reads companies exactly as the graph's clients do.
+   */
+  execute<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T | null; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>;
+}
+
 /** One GraphQL request as a module's context sees it. */
 export interface RequestScope {
   /** The context built so far: the core part and the parts of the modules listed earlier. */
@@ -98,8 +110,8 @@ export interface ModuleDefinition<K extends ModuleName, E extends z.ZodRawShape 
   routes?(services: ModuleServices[K], core: CoreServices): Router;
   /** Readiness of its own (e.g. a queue): `ok: false` makes /readyz answer 503. */
   ready?(services: ModuleServices[K]): Promise<{ ok: boolean } & Record<string, unknown>>;
-  /** Background work, started once the server listens. */
-  start?(services: ModuleServices[K]): void;
+  /** Background work, started once the server listens, with the running graph. */
+  start?(services: ModuleServices[K], runtime: ModuleRuntime): void;
   /** Stops its background work and closes its connections (called in reverse registry order). */
   close?(services: ModuleServices[K]): Promise<void>;
 }

@@ -44,6 +44,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   emulator: FocusEmulator;
   now?: () => number;
+  /** Start the modules' background work (services.start): queues, jobs. */
+  start?: boolean;
 }
 
 /** The real HTTP subgraph on a free loopback port, pointed at an emulator. */
@@ -66,7 +68,9 @@ export async function startSubgraph(options: StartOptions): Promise<TestSubgraph
   const logger = createLogger(config.logLevel, sink);
   const services = createServices(config, logger, { processMetrics: false, ...(options.now ? { now: options.now } : {}) });
   await services.cache.connect();
-  const { httpServer, apollo, lifecycle } = await createHttpApp(services);
+  const { httpServer, apollo, lifecycle, runtime } = await createHttpApp(services);
+  // Background work (jobs, queues) only when a suite asks: most suites drive the graph alone.
+  if (options.start) services.start(runtime);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const openConnections = () =>
