@@ -6,6 +6,7 @@ import { collectionsModule } from '../modules/collections/module.ts';
 import { documentsModule } from '../modules/documents/module.ts';
 import { monitoringModule } from '../modules/monitoring/module.ts';
 import { riskModule } from '../modules/risk/module.ts';
+import { bitrix24Module } from '../modules/bitrix24/module.ts';
 import { payoutsModule } from '../modules/payouts/module.ts';
 
 /**
@@ -21,4 +22,5 @@ export const MODULES: readonly AnyModule[] = [
   monitoringModule,
   riskModule,
   payoutsModule,
+  bitrix24Module,
 ];
