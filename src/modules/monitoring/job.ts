@@ -1,5 +1,5 @@
 import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
-import type { Lease } from '../../cache/lease.ts';
+import { LeasedInterval } from '../../cache/leased-interval.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { MonitoringService } from './service.ts';
 
@@ -36,67 +36,25 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
  * A failed run is logged and retried at the next interval; the job keeps running.
  */
 export class MonitoringJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
   private readonly now: () => number;
-  private readonly lease: Lease;
-  /**
-   * The lease outlives one interval by a fifth (at least a second), so the holder renews it at each tick and keeps it;
-   * when the holder dies, it lapses and the next replica to tick takes it over.
-   */
-  private readonly leaseMs: number;
+  private readonly runner: LeasedInterval;
 
   constructor(
     private readonly monitoring: MonitoringService,
     private readonly cache: CacheStore,
     private readonly logger: Logger,
-    private readonly options: MonitoringJobOptions,
+    options: MonitoringJobOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.lease = cache.lease(LEASE_NAME);
-    this.leaseMs = options.intervalMs + Math.max(1_000, options.intervalMs / 5);
+    this.runner = new LeasedInterval(cache, LEASE_NAME, options.intervalMs, () => this.runOnce(), logger, 'monitoring run');
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.runIfHolder()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'monitoring run failed; retrying at the next interval'))
-        .finally(() => {
-          this.running = undefined;
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.options.intervalMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(tick, 0);
-    this.timer.unref();
+    this.runner.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-    await this.lease.release();
-  }
-
-  /**
-   * Runs only in the replica holding the lease (with one Redis, every replica may be configured alike): the others
-   * tick, find it held, and wait. The lease is renewed while a run lasts, so a long run never loses it halfway.
-   */
-  private async runIfHolder(): Promise<void> {
-    if (!(await this.lease.hold(this.leaseMs))) return;
-    const renewal = setInterval(() => void this.lease.hold(this.leaseMs), Math.max(500, this.leaseMs / 3));
-    renewal.unref();
-    try {
-      await this.runOnce();
-    } finally {
-      clearInterval(renewal);
-    }
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** One pass: every day after the last completed one through today. Answers the INNs evicted. */
