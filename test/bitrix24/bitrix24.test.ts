@@ -219,6 +219,38 @@ describe('Bitrix24: risk screening when a deal reaches a risk stage (S2)', () =>
   });
 });
 
+describe('Bitrix24: reconciliation catches changes whose events were lost (BITRIX24_RECONCILE_INTERVAL)', () => {
+  let focus: FocusEmulator;
+  let bitrix: Bitrix24Emulator;
+  let subgraph: TestSubgraph;
+
+  beforeAll(async () => {
+    ({ focus, bitrix, subgraph } = await startStack({ BITRIX24_RECONCILE_INTERVAL: '1s' }));
+  }, 30_000);
+  afterAll(async () => {
+    await subgraph?.close();
+    await bitrix?.close();
+    await focus?.close();
+  });
+
+  it('an INN entered while our handler was unreachable is filled by the next run; processed ones are not read again', async () => {
+    const processed = addCompanyWithInn(bitrix, '7736050003', 'Через событие');
+    await until(() => (bitrix.requisite(processed.requisiteId)?.RQ_OGRN ?? '') !== '');
+    // The handler goes down: Bitrix24 drops the events (it never retries).
+    bitrix.setEventHandlers(null);
+    const lost = addCompanyWithInn(bitrix, '7708503727', 'Событие потеряно');
+    await bitrix.settled();
+    expect(bitrix.deliveries.filter((delivery) => delivery.id === String(lost.requisiteId))).toEqual([]);
+    await until(() => (bitrix.requisite(lost.requisiteId)?.RQ_OGRN ?? '') !== '', 30_000);
+    expect(bitrix.requisite(lost.requisiteId)!.RQ_COMPANY_NAME).toBe('ОАО "РЖД"');
+    // Later runs list both (modified lately) but read neither again: their INNs are the ones last processed.
+    bitrix.resetCalls();
+    await sleep(2_500);
+    expect(bitrix.callsTo('crm.requisite.list').length).toBeGreaterThanOrEqual(1);
+    expect(bitrix.callsTo('crm.requisite.get')).toEqual([]);
+  }, 60_000);
+});
+
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisUp = await reachable(REDIS_URL);
 if (!redisUp) console.warn(`[bitrix24/bitrix24.test] skipping the restart test: no Redis reachable at ${REDIS_URL} (set REDIS_URL)`);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { registerSecret } from '../../observability/redaction.ts';
-import { breakerEnv, breakerOf, duration, emptyAsUndefined, rateLimit, retries, secret, type EnvOf } from '../../config/env.ts';
+import {
+  breakerEnv,
+  breakerOf,
+  duration,
+  emptyAsUndefined,
+  optionalDuration,
+  rateLimit,
+  retries,
+  secret,
+  type EnvOf,
+} from '../../config/env.ts';
 
 /** `https://<portal>/rest/<user id>/<secret>/`: the secret (the last path segment) is a credential. */
 const WEBHOOK = /^(https?:\/\/[^/\s]+\/rest\/\d+\/)([^/\s]+)\/?$/;
@@ -35,6 +45,8 @@ export const bitrix24Env = {
   BITRIX24_RETRIES: retries(3),
   /** Events of one (portal, event, entity) within this window are one job. */
   BITRIX24_DEDUP_WINDOW: duration('10s'),
+  /** With it, a job lists requisites modified since its last run and processes those whose INN changed unseen. */
+  BITRIX24_RECONCILE_INTERVAL: optionalDuration(),
   ...breakerEnv('BITRIX24'),
 };
 
@@ -53,6 +65,7 @@ export function bitrix24Config(e: EnvOf<typeof bitrix24Env>) {
     timeoutMs: e.BITRIX24_TIMEOUT,
     retries: e.BITRIX24_RETRIES,
     dedupWindowMs: e.BITRIX24_DEDUP_WINDOW,
+    reconcileIntervalMs: e.BITRIX24_RECONCILE_INTERVAL,
     breaker: breakerOf(e, 'BITRIX24'),
   };
 }

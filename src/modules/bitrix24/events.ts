@@ -52,7 +52,7 @@ interface EventBody {
  * application token (and the portal's member id when configured); a trusted event is queued and acknowledged at
  * once. Nothing of `auth[client_endpoint]` is ever used: writes go to BITRIX24_WEBHOOK_URL only.
  */
-export function eventRoutes(config: Bitrix24Config, queue: EventQueue, metrics: Bitrix24Metrics, logger: Logger): Router {
+export function eventRoutes(config: Bitrix24Config, portal: string, queue: EventQueue, metrics: Bitrix24Metrics, logger: Logger): Router {
   const router = express.Router();
   router.post(EVENTS_PATH, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 200 }), (req, res) => {
     const body = (req.body ?? {}) as EventBody;
@@ -79,8 +79,6 @@ export function eventRoutes(config: Bitrix24Config, queue: EventQueue, metrics: 
       res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'data[FIELDS][ID] must be a positive integer' } });
       return;
     }
-    const member = body.auth?.member_id ?? body.auth?.domain;
-    const portal = typeof member === 'string' && member !== '' ? member : 'portal';
     queue.add({ event, entityId: id, portal }).then(
       () => {
         metrics.events.inc({ event, outcome: 'received' });

@@ -5,6 +5,7 @@ import { bitrix24Config, bitrix24Env, type Bitrix24Config } from './config.ts';
 import { startBitrix24Emulator } from './emulator/server.ts';
 import { Bitrix24Metrics, EVENTS_PATH, EventGatherer, eventRoutes } from './events.ts';
 import { Bitrix24Processor } from './processor.ts';
+import { ReconcileJob } from './reconcile.ts';
 import { MemoryEventQueue, QUEUE_DEFAULTS, RedisEventQueue, type EventQueue } from './queue.ts';
 import { Bitrix24Client } from './vendor/client.ts';
 import type { CacheStore } from '../../cache/store.ts';
@@ -12,6 +13,10 @@ import type { Logger } from '../../observability/logger.ts';
 
 interface Bitrix24Services {
   config: Bitrix24Config;
+  /** The portal as its keys name it: BITRIX24_MEMBER_ID, else the webhook host. */
+  portal: string;
+  /** Set by start() when BITRIX24_RECONCILE_INTERVAL is. */
+  reconcile?: ReconcileJob;
   client: Bitrix24Client;
   queue: EventQueue;
   metrics: Bitrix24Metrics;
@@ -76,7 +81,9 @@ export const bitrix24Module = defineModule({
   services({ config, cache, logger, metrics }) {
     const slice = config.bitrix24;
     if (!slice.webhookUrl) return undefined;
-    const portal = new URL(slice.webhookUrl).host;
+    const host = new URL(slice.webhookUrl).host;
+    // One portal per deployment (BITRIX24_WEBHOOK_URL): its member id when configured, else its host, names its keys.
+    const portal = slice.memberId ?? host;
     const client = new Bitrix24Client(
       {
         webhookUrl: slice.webhookUrl,
@@ -85,7 +92,7 @@ export const bitrix24Module = defineModule({
         breaker: slice.breaker,
         maxWaitMs: slice.maxWaitMs,
         // The portal's limit is per portal (and per source IP): one budget for every replica.
-        limiter: cache.rateLimiter(`bitrix24:${portal}`, slice.rateLimit),
+        limiter: cache.rateLimiter(`bitrix24:${host}`, slice.rateLimit),
       },
       logger,
       metrics,
@@ -95,17 +102,24 @@ export const bitrix24Module = defineModule({
       ? new RedisEventQueue(config.cache.url, `${config.cache.namespace}:bull`, options, logger)
       : new MemoryEventQueue(options, logger);
     const bitrixMetrics = new Bitrix24Metrics(metrics, () => queue.depth());
-    return { config: slice, client, queue, metrics: bitrixMetrics, cache, logger };
+    return { config: slice, portal, client, queue, metrics: bitrixMetrics, cache, logger };
   },
-  routes: (services) => (services ? eventRoutes(services.config, services.queue, services.metrics, services.logger) : express.Router()),
+  routes: (services) =>
+    services ? eventRoutes(services.config, services.portal, services.queue, services.metrics, services.logger) : express.Router(),
   start(services, runtime) {
     if (!services) return;
     const processor = new Bitrix24Processor(services.client, runtime, services.cache, services.config, services.logger);
     const gatherer = new EventGatherer(processor, services.metrics);
     services.queue.run((event) => gatherer.handle(event));
+    const intervalMs = services.config.reconcileIntervalMs;
+    if (intervalMs) {
+      services.reconcile = new ReconcileJob(services.client, processor, services.cache, services.logger, services.portal, intervalMs);
+      services.reconcile.start();
+    }
   },
   async close(services) {
     if (!services) return;
+    await services.reconcile?.stop();
     await services.queue.close();
     await services.client.close();
   },

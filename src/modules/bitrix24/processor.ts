@@ -24,7 +24,7 @@ const REQUISITE_OWNER = 8;
 const LEGAL_ADDRESS = 6;
 /** A batch carries at most this many commands (Bitrix24's limit). */
 const BATCH = 50;
-/** How long the last screened stage of a deal is remembered (one screening per stage entry). */
+/** How long the last screened stage of a deal, and the last INN processed of a requisite, are remembered. */
 const STAGE_MEMORY_MS = 180 * 24 * 3600_000;
 
 type Row = Record<string, unknown>;
@@ -56,13 +56,13 @@ export class Bitrix24Processor {
   async process(events: readonly Bitrix24Event[]): Promise<void> {
     const ids = (kinds: Set<string>) => [...new Set(events.filter((event) => kinds.has(event.event)).map((event) => event.entityId))];
     const portal = events[0]?.portal ?? '';
-    await this.fillRequisites(ids(REQUISITE_EVENTS));
+    await this.fillRequisites(ids(REQUISITE_EVENTS), portal);
     await this.screenDeals(ids(DEAL_EVENTS), portal);
   }
 
   // ─── S1: requisites filled from the registry ─────────────────────────────────────────────────────────────────
 
-  async fillRequisites(ids: readonly number[]): Promise<void> {
+  async fillRequisites(ids: readonly number[], portal: string): Promise<void> {
     if (ids.length === 0) return;
     const requisites = rows(
       await this.readAll(
@@ -96,9 +96,21 @@ export class Bitrix24Processor {
     });
     const writes = await this.requisiteWrites(found, companies);
     await this.send([...comments, ...writes]);
+    await this.rememberInns(requisites, portal);
     this.logger.info(
       { requisites: ids.length, lookedUp: found.length, commands: writes.length, comments: comments.length },
       'Bitrix24 requisites processed',
+    );
+  }
+
+  /** The INN each requisite had when it was last processed (the reconciliation looks for ones never processed). */
+  async lastProcessedInns(ids: readonly number[], portal: string): Promise<(string | undefined)[]> {
+    return this.cache.getMany<string>(ids.map((id) => innKey(portal, id)));
+  }
+
+  private async rememberInns(requisites: readonly Row[], portal: string): Promise<void> {
+    await this.cache.setMany(
+      requisites.map((requisite) => ({ key: innKey(portal, requisite.ID), value: text(requisite.RQ_INN).trim(), ttlMs: STAGE_MEMORY_MS })),
     );
   }
 
@@ -311,6 +323,10 @@ export class Bitrix24Processor {
     );
     return this.presets;
   }
+}
+
+function innKey(portal: string, requisiteId: unknown): string {
+  return `bitrix24:requisite-inn:${portal}:${text(requisiteId)}`;
 }
 
 /** A scalar as Bitrix24 sends it (strings, sometimes numbers); anything else is empty. */
