@@ -3,7 +3,7 @@ import { legalEntityInns } from '../support/inns.ts';
 import { listeningPorts, postGraphQL, runUntilExit, startServerProcess } from '../support/processes.ts';
 
 /** Variables that would turn on a real vendor or a shared store if the machine's environment had them. */
-const CLEAN = { FOCUS_API_KEY: '', TBANK_TOKEN: '', JUMP_API_KEY: '', ROUTER_SECRET: '', CACHE_URL: '', LOG_LEVEL: 'info' };
+const CLEAN = { FOCUS_API_KEY: '', TBANK_TOKEN: '', JUMP_API_KEY: '', BITRIX24_WEBHOOK_URL: '', ROUTER_SECRET: '', CACHE_URL: '', LOG_LEVEL: 'info' };
 
 describe('fail closed at start-up', () => {
   it('development mode with a real JUMP_API_KEY and no ROUTER_SECRET refuses to start, naming the variable', async () => {
@@ -32,7 +32,12 @@ describe('fail closed at start-up', () => {
         .split('\n')
         .map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg?: string; vendors?: unknown }) : {}))
         .find((line) => line.msg === 'subgraph listening');
-      expect(listening?.vendors).toEqual({ 'kontur-focus': 'not configured', tbank: 'not configured', 'jump-finance': 'not configured' });
+      expect(listening?.vendors).toEqual({
+        'kontur-focus': 'not configured',
+        tbank: 'not configured',
+        'jump-finance': 'not configured',
+        bitrix24: 'not configured',
+      });
       expect(server.output()).not.toContain('emulator started');
 
       const [inn] = legalEntityInns(1, 41) as [string];
@@ -46,11 +51,11 @@ describe('fail closed at start-up', () => {
     }
   }, 30_000);
 
-  it('sandbox mode (development, no keys) starts the three emulators and says so', async () => {
+  it('sandbox mode (development, no keys) starts the four emulators and says so', async () => {
     const server = await startServerProcess({ ...CLEAN, NODE_ENV: 'development' });
     try {
-      expect(listeningPorts(server.pid)).toHaveLength(4);
-      expect(server.output()).toContain('"vendors":{"kontur-focus":"sandbox","tbank":"sandbox","jump-finance":"sandbox"}');
+      expect(listeningPorts(server.pid)).toHaveLength(5);
+      expect(server.output()).toContain('"vendors":{"kontur-focus":"sandbox","tbank":"sandbox","jump-finance":"sandbox","bitrix24":"sandbox"}');
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -346,7 +346,12 @@ describe('payouts configuration and sandbox', () => {
     // Kontur.Focus has a key here, so only the payouts emulator is wanted.
     const sandbox = await startSandboxes(loadConfig({ FOCUS_API_KEY: 'focus-key-0123' }), logger);
     try {
-      expect(sandbox.vendors).toEqual({ 'kontur-focus': 'live', tbank: 'not configured', 'jump-finance': 'sandbox' });
+      expect(sandbox.vendors).toEqual({
+        'kontur-focus': 'live',
+        tbank: 'not configured',
+        'jump-finance': 'sandbox',
+        bitrix24: 'not configured',
+      });
       const { apiKey, baseUrl } = sandbox.config.payouts;
       expect(apiKey).toMatch(/^[0-9a-f]{32}$/);
       const groups = await fetch(`${baseUrl}/groups`, { headers: { 'client-key': apiKey! } });
@@ -355,7 +360,12 @@ describe('payouts configuration and sandbox', () => {
       await sandbox.close();
     }
     const production = await startSandboxes(loadConfig({ NODE_ENV: 'production' }), logger);
-    expect(production.vendors).toEqual({ 'kontur-focus': 'not configured', tbank: 'not configured', 'jump-finance': 'not configured' });
+    expect(production.vendors).toEqual({
+      'kontur-focus': 'not configured',
+      tbank: 'not configured',
+      'jump-finance': 'not configured',
+      bitrix24: 'not configured',
+    });
     expect(production.config.payouts).toMatchObject({ baseUrl: 'https://api.jump.finance/services/openapi', apiKey: undefined });
     // A real key needs ROUTER_SECRET in every NODE_ENV (payout mutations trust the router's scope header).
     expect(() => loadConfig({ JUMP_API_KEY: 'k-123456' })).toThrow(/ROUTER_SECRET: required when JUMP_API_KEY is set/);
