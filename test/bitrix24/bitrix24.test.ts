@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBitrix24Emulator, type Bitrix24Emulator } from '../../src/modules/bitrix24/emulator/server.ts';
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import { legalEntityInns } from '../support/inns.ts';
 import { reachable } from '../support/processes.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from '../support/subgraph.ts';
@@ -55,6 +56,27 @@ function addCompanyWithInn(bitrix: Bitrix24Emulator, inn: string, title = ''): {
 function writesOutsideBatches(bitrix: Bitrix24Emulator): number {
   return bitrix.calls.filter((call) => /\.(add|update)$/.test(call.method) && call.encoding !== 'batch' && call.method !== 'batch').length;
 }
+
+describe('Bitrix24 configuration', () => {
+  it('refuses a webhook without the application token, and a URL that is not an incoming webhook', () => {
+    expect(() => loadConfig({ BITRIX24_WEBHOOK_URL: 'https://example.bitrix24.ru/rest/1/abcdefgh12345678/' })).toThrow(
+      'BITRIX24_APPLICATION_TOKEN is required with BITRIX24_WEBHOOK_URL',
+    );
+    expect(() => loadConfig({ BITRIX24_WEBHOOK_URL: 'https://example.bitrix24.ru/crm/', BITRIX24_APPLICATION_TOKEN: APP_TOKEN })).toThrow(
+      'BITRIX24_WEBHOOK_URL must look like https://<portal>/rest/<user id>/<secret>/',
+    );
+    const config = loadConfig({
+      BITRIX24_WEBHOOK_URL: 'https://example.bitrix24.ru/rest/1/abcdefgh12345678',
+      BITRIX24_APPLICATION_TOKEN: APP_TOKEN,
+      BITRIX24_RISK_STAGES: ' CONTRACT , C2:CONTRACT ',
+    });
+    expect(config.bitrix24).toMatchObject({
+      webhookUrl: 'https://example.bitrix24.ru/rest/1/abcdefgh12345678/',
+      riskStages: ['CONTRACT', 'C2:CONTRACT'],
+      rateLimit: { calls: 2, windowMs: 1_000 },
+    });
+  });
+});
 
 describe('Bitrix24: requisites filled when an INN is entered (S1)', () => {
   let focus: FocusEmulator;
