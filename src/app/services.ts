@@ -30,7 +30,7 @@ export interface Services extends CoreServices {
   /** Every module's part of a request's context, over the core part. */
   contextFor(core: GraphQLContext): GraphQLContext;
   /** Routes of the modules, mounted outside the router-secret guard. */
-  routes(): Router[];
+  routes(runtime: ModuleRuntime): Router[];
   /** Readiness of the modules that report any (a queue, a job runner), by module name. */
   ready(): Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   /** Starts the modules' background work. */
@@ -81,7 +81,7 @@ export function createServices(
       }
       return context;
     },
-    routes: () => registry.flatMap((module) => (module.routes ? [module.routes(servicesOf(module), core)] : [])),
+    routes: (runtime) => registry.flatMap((module) => (module.routes ? [module.routes(servicesOf(module), core, runtime)] : [])),
     async ready() {
       const reports = await Promise.all(
         registry.map(async (module) => (module.ready ? ([module.name, await module.ready(servicesOf(module))] as const) : undefined)),

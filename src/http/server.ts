@@ -165,10 +165,11 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   // After /graphql: an operation never walks these routers (their matching was a twentieth of a warm request).
   app.use(operationsRoutes(services, lifecycle));
   // The modules' routes (document downloads, webhooks …) sit outside the router-secret guard: each authorises itself.
-  for (const router of services.routes()) app.use(router);
+  const runtime = inProcessRuntime(services, apollo);
+  for (const router of services.routes(runtime)) app.use(router);
   app.get('/', (_req, res) => (exploring ? res.redirect('/graphql') : res.json({ service: 'counterparty-subgraph', graphql: '/graphql' })));
   app.use(bodyErrors);
-  return { app, httpServer, apollo, lifecycle, exploring, runtime: inProcessRuntime(services, apollo) };
+  return { app, httpServer, apollo, lifecycle, exploring, runtime };
 }
 
 /** One operation's context: the core part, then each module's part. */

@@ -106,8 +106,11 @@ export interface ModuleDefinition<K extends ModuleName, E extends z.ZodRawShape 
   resolvers?: Resolvers;
   /** What its root and Company fields cost in vendor calls, for the estimate made before execution. */
   costs?: CostRules;
-  /** Routes outside /graphql, mounted before the router-secret guard (each authorises itself). */
-  routes?(services: ModuleServices[K], core: CoreServices): Router;
+  /**
+   * Routes outside /graphql, mounted before the router-secret guard (each authorises itself). `runtime` is the graph
+   * in process, for a handler that answers from it (a CRM button): usable once the server listens.
+   */
+  routes?(services: ModuleServices[K], core: CoreServices, runtime: ModuleRuntime): Router;
   /** Readiness of its own (e.g. a queue): `ok: false` makes /readyz answer 503. */
   ready?(services: ModuleServices[K]): Promise<{ ok: boolean } & Record<string, unknown>>;
   /** Background work, started once the server listens, with the running graph. */

@@ -37,7 +37,7 @@ function digest(text: string): Buffer {
 }
 
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-function sameSecret(given: unknown, expected: string): boolean {
+export function sameSecret(given: unknown, expected: string): boolean {
   return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { defineModule } from '../contract.ts';
 import { bitrix24Config, bitrix24Env, type Bitrix24Config } from './config.ts';
+import { appRoutes } from './app.ts';
 import { startBitrix24Emulator } from './emulator/server.ts';
 import { Bitrix24Metrics, EVENTS_PATH, EventGatherer, eventRoutes } from './events.ts';
 import { Bitrix24Processor } from './processor.ts';
@@ -104,8 +105,16 @@ export const bitrix24Module = defineModule({
     const bitrixMetrics = new Bitrix24Metrics(metrics, () => queue.depth());
     return { config: slice, portal, client, queue, metrics: bitrixMetrics, cache, logger };
   },
-  routes: (services) =>
-    services ? eventRoutes(services.config, services.portal, services.queue, services.metrics, services.logger) : express.Router(),
+  // One router: the outgoing-webhook events and the application's handlers (the company card's button, the robot).
+  routes: (services, _core, runtime) => {
+    const router = express.Router();
+    if (services)
+      router.use(
+        eventRoutes(services.config, services.portal, services.queue, services.metrics, services.logger),
+        appRoutes(services, runtime),
+      );
+    return router;
+  },
   start(services, runtime) {
     if (!services) return;
     const processor = new Bitrix24Processor(services.client, runtime, services.cache, services.config, services.logger);

@@ -323,6 +323,100 @@ export class Bitrix24Processor {
     );
     return this.presets;
   }
+
+  // ─── S3: the company card's button, the deal robot (the application handlers, app.ts) ─────────────────────────
+
+  /**
+   * The "Update data from Focus" button: the company's requisites (ENTITY_TYPE_ID 4) through the S1 write path —
+   * with `force`, their INNs refetched from Kontur.Focus first through the graph's `refreshCompany` (one operation);
+   * without, the cached data. Invalid, mismatched and unknown INNs are answered (the page shows them), not commented:
+   * the manager is looking at the answer, and every click would add the same comment again.
+   */
+  async refreshCompany(companyId: number, options: { force: boolean }): Promise<ChangeSummary> {
+    const requisites = await this.client.listAll(
+      'crm.requisite.list',
+      { filter: { ENTITY_TYPE_ID: Number(COMPANY_ENTITY), ENTITY_ID: companyId } },
+      z.record(z.string(), z.unknown()),
+      BATCH,
+    );
+    const presets = await this.presetKinds();
+    const problems: string[] = [];
+    const valid: Row[] = [];
+    for (const requisite of requisites) {
+      const inn = text(requisite.RQ_INN).trim();
+      if (inn === '') continue;
+      const problem = this.innProblem(inn, presets.get(String(requisite.PRESET_ID)));
+      if (problem) problems.push(problem);
+      else valid.push(requisite);
+    }
+    const inns = [...new Set(valid.map((requisite) => text(requisite.RQ_INN).trim()))];
+    if (options.force && inns.length > 0) await this.forceRefresh(inns);
+    const companies = await this.lookUp(inns);
+    const found = valid.filter((requisite) => {
+      const inn = text(requisite.RQ_INN).trim();
+      if (companies.has(inn)) return true;
+      problems.push(`Контур.Фокус: ИНН ${inn} не найден в ЕГРЮЛ/ЕГРИП; реквизиты не заполнены.`);
+      return false;
+    });
+    const commands = await this.requisiteWrites(found, companies);
+    await this.send(commands);
+    const summary: ChangeSummary = { inns, requisiteFields: [], address: false, companyFields: [], problems };
+    const add = (list: string[], fields: unknown) => {
+      for (const field of Object.keys(fields ?? {})) if (field !== 'UF_CRM_FOCUS_CHECKED_AT' && !list.includes(field)) list.push(field);
+    };
+    for (const command of commands) {
+      if (command.method === 'crm.requisite.update') add(summary.requisiteFields, command.params.fields);
+      else if (command.method === 'crm.company.update') add(summary.companyFields, command.params.fields);
+      else if (command.method.startsWith('crm.address.')) summary.address = true;
+    }
+    this.logger.info(
+      { companyId, force: options.force, requisites: requisites.length, commands: commands.length },
+      'Bitrix24 company refreshed',
+    );
+    return summary;
+  }
+
+  /** The INN a robot's document stands for: a deal's company's (or the company's) first requisite with a valid INN. */
+  async documentInn(document: { type: 'DEAL' | 'COMPANY'; id: number }): Promise<{ companyId?: string; inn?: string }> {
+    let companyId = String(document.id);
+    if (document.type === 'DEAL') {
+      const [deal] = rows(await this.readAll('crm.deal.get', [{ id: document.id }]));
+      companyId = text(deal?.COMPANY_ID) || '0';
+      if (companyId === '0') return {};
+    }
+    const inn = (await this.companyInns([companyId])).get(companyId);
+    return { companyId, ...(inn ? { inn } : {}) };
+  }
+
+  /** `refreshCompany` for each INN, in one operation (the mutation refetches at most once per REFRESH_MIN_INTERVAL). */
+  private async forceRefresh(inns: readonly string[]): Promise<void> {
+    const variables = Object.fromEntries(inns.map((inn, index) => [`i${index}`, inn]));
+    const query = `mutation Bitrix24Refresh(${inns.map((_, index) => `$i${index}: String!`).join(', ')}) { ${inns
+      .map((_, index) => `c${index}: refreshCompany(inn: $i${index}) { inn }`)
+      .join(' ')} }`;
+    const result = await this.runtime.execute(query, variables);
+    if (result.errors?.length) throw new RefreshFailed(result.errors[0]!.message, result.errors[0]!.extensions?.code);
+  }
+}
+
+/** What the button changed: the fields written (codes), whether the legal address was, and why INNs were skipped. */
+export interface ChangeSummary {
+  inns: string[];
+  requisiteFields: string[];
+  address: boolean;
+  companyFields: string[];
+  problems: string[];
+}
+
+/** Kontur.Focus could not be asked now (the refresh mutation failed): nothing was written. */
+export class RefreshFailed extends Error {
+  constructor(
+    message: string,
+    readonly code: unknown,
+  ) {
+    super(message);
+    this.name = 'RefreshFailed';
+  }
 }
 
 function innKey(portal: string, requisiteId: unknown): string {

@@ -27,6 +27,8 @@ export const BITRIX24_PAGE_SIZE = 50;
 export const RETRY_FLOOR_MS = 1_000;
 
 const TOKEN_MAX = 64;
+/** An application access token as the portal hands it out (OAuth tokens are ~70 characters of [0-9a-z]). */
+const APP_TOKEN = /^[\x21-\x7e]{1,256}$/;
 /** A REST method name: `crm.company.get`, `tasks.task.add`, `batch`. Nothing that could step out of the webhook's path. */
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 /** A batch command's key: it is referenced as `$result[key]`, so no brackets. */
@@ -143,6 +145,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class Bitrix24Client {
   private readonly http: VendorHttpClient;
+  /**
+   * App context (Tier B, §6): `<portal origin>/rest/<method>.json` with a token the portal gave an application request
+   * (a placement's AUTH_ID, a robot's auth[access_token]). Always the ORIGIN of BITRIX24_WEBHOOK_URL — never the
+   * DOMAIN or client_endpoint a request names, which anyone could point at a server of theirs to collect the token.
+   */
+  private readonly app: VendorHttpClient;
   /** Per method, the last `time.operating_reset_at` seen (epoch seconds): when its 10-minute time budget frees up. */
   private readonly operatingResetAt = new Map<string, number>();
 
@@ -154,38 +162,62 @@ export class Bitrix24Client {
   ) {
     const configured = options.webhookUrl.trim() !== '';
     const { baseUrl, secrets } = configured ? parseWebhook(options.webhookUrl) : { baseUrl: 'http://bitrix24.invalid/', secrets: [] };
+    const common = {
+      vendor: VENDOR,
+      displayName: DISPLAY,
+      configured,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      // As many sockets as the limit lets out at once: a granted call must not queue in undici and arrive late.
+      connections: Math.max(4, options.limiter.limit.calls),
+      breaker: options.breaker,
+      retryStatuses: [500, 502, 503, 504],
+      honourRetryAfter: false,
+    } as const;
+    const hooks = (context: 'webhook' | 'app') => ({
+      // The webhook's secret is in the URL's path already, an app token in the JSON body (callAs): nothing to add.
+      authorize: () => {},
+      describe: (_answer: VendorAnswer, body: unknown) => describe(body),
+      refusal: (answer: VendorAnswer, _body: unknown, spec: CallSpec, description: VendorDescription) =>
+        this.refusal(answer, spec, description),
+      rateLimited: (_answer: VendorAnswer, spec: CallSpec) => this.operatingWaitMs(spec.operation),
+      isNotAFailure: (error: unknown) => error instanceof VendorError && error.code === 'VENDOR_BAD_RESPONSE' && isRefusal(error),
+      // One portal, one limit: app-context calls take the same limiter's tokens.
+      admit: (spec: CallSpec) => this.admit(spec),
+      beforeRetry: (_spec: CallSpec, remainingMs: number) => this.retryToken(remainingMs),
+      onAnswer: (answer: VendorAnswer, spec: CallSpec, durationMs: number) =>
+        logger.info({ vendor: VENDOR, method: spec.operation, context, status: answer.status, durationMs }, `${DISPLAY} call`),
+    });
     this.http = new VendorHttpClient(
       {
-        vendor: VENDOR,
-        displayName: DISPLAY,
-        configured,
+        ...common,
         credential: {
           variable: CREDENTIAL,
           rejected: 'rejected the webhook',
           check: ': its secret, its user, and its scopes crm, task and im',
         },
         baseUrl,
-        timeoutMs: options.timeoutMs,
-        retries: options.retries,
-        // As many sockets as the limit lets out at once: a granted call must not queue in undici and arrive late.
-        connections: Math.max(4, options.limiter.limit.calls),
-        breaker: options.breaker,
-        retryStatuses: [500, 502, 503, 504],
-        honourRetryAfter: false,
         secrets,
       },
+      hooks('webhook'),
+      logger,
+      metrics,
+    );
+    this.app = new VendorHttpClient(
       {
-        // The secret is in the URL's path already: nothing to add, and the core never logs a URL.
-        authorize: () => {},
-        describe: (_answer, body) => describe(body),
-        refusal: (answer, _body, spec, description) => this.refusal(answer, spec, description),
-        rateLimited: (_answer, spec) => this.operatingWaitMs(spec.operation),
-        isNotAFailure: (error) => error instanceof VendorError && error.code === 'VENDOR_BAD_RESPONSE' && isRefusal(error),
-        admit: (spec) => this.admit(spec),
-        beforeRetry: (_spec, remainingMs) => this.retryToken(remainingMs),
-        onAnswer: (answer, spec, durationMs) =>
-          logger.info({ vendor: VENDOR, method: spec.operation, status: answer.status, durationMs }, `${DISPLAY} call`),
+        ...common,
+        credential: {
+          variable: "the application's access token (AUTH_ID, auth[access_token])",
+          rejected: 'rejected the access token of the application request',
+          check: ': it lasts an hour and belongs to the portal of BITRIX24_WEBHOOK_URL',
+        },
+        baseUrl: `${new URL(baseUrl).origin}/rest/`,
+        // Tokens come per request (callAs) and are not registered for redaction: every request would add one to the
+        // redaction set for good (an hourly token per robot run — a set that only grows). They never reach what is
+        // logged instead: the body is never logged, the URL holds none, and the portal's errors do not repeat them.
+        secrets: [],
       },
+      hooks('app'),
       logger,
       metrics,
     );
@@ -194,6 +226,17 @@ export class Bitrix24Client {
   /** One REST method: POST `<base><method>.json` with a JSON body; answers `result`, checked by `schema`. */
   async call<T>(method: string, params: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
     return (await this.request(method, params, schema, !isReadMethod(method))).result;
+  }
+
+  /**
+   * One REST method in app context (§6): POST `<portal origin>/rest/<method>.json` with `auth` = `accessToken` in the
+   * JSON body (Bitrix24 reads `auth` from the query or the body alike; the body keeps it out of any URL a proxy logs).
+   * The portal is always BITRIX24_WEBHOOK_URL's; a refused token is VENDOR_AUTH_FAILED. Same limiter, retries and
+   * error mapping as `call`.
+   */
+  async callAs<T>(accessToken: string, method: string, params: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+    if (!APP_TOKEN.test(accessToken)) throw new RangeError('an application access token is 1…256 printable characters');
+    return (await this.request(method, { ...params, auth: accessToken }, schema, !isReadMethod(method), undefined, this.app)).result;
   }
 
   /** A list method, every page: `start` = `next` until `next` is absent (50 rows a page); more than `maxRows` is a RangeError. */
@@ -266,8 +309,8 @@ export class Bitrix24Client {
     return answers;
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await Promise.all([this.http.close(), this.app.close()]);
   }
 
   // ─── The request ───────────────────────────────────────────────────────────────────────────────────────────
@@ -294,12 +337,13 @@ export class Bitrix24Client {
     schema: z.ZodType<T>,
     write: boolean,
     identifiers?: number,
+    http: VendorHttpClient = this.http,
   ): Promise<{ result: T; total?: number; next?: number; spec: CallSpec; answer: VendorAnswer }> {
     if (!METHOD_NAME.test(method)) throw new RangeError(`${JSON.stringify(method)} is not a Bitrix24 method name`);
     const spec = this.spec(method, params, write, identifiers);
     const read = (answer: VendorAnswer) => {
-      const envelope = this.envelope(answer, spec);
-      const result = this.http.parse(schema, envelope.result, spec, answer);
+      const envelope = this.envelope(answer, spec, http);
+      const result = http.parse(schema, envelope.result, spec, answer);
       return {
         result,
         ...(envelope.total !== undefined ? { total: envelope.total } : {}),
@@ -308,7 +352,7 @@ export class Bitrix24Client {
         answer,
       };
     };
-    return write ? this.sendWrite(spec, read) : this.http.call(spec, read);
+    return write ? this.sendWrite(spec, read, http) : http.call(spec, read);
   }
 
   /**
@@ -316,11 +360,11 @@ export class Bitrix24Client {
    * budget) only when the portal provably did not run it — 503 QUERY_LIMIT_EXCEEDED (refused before execution) or a
    * refused connection (nothing reached it). Anything else (a 500, a reset, a timeout) may have written: thrown.
    */
-  private async sendWrite<T>(spec: CallSpec, read: (answer: VendorAnswer) => T): Promise<T> {
+  private async sendWrite<T>(spec: CallSpec, read: (answer: VendorAnswer) => T, http: VendorHttpClient): Promise<T> {
     const deadline = this.now() + this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.http.call(spec, read);
+        return await http.call(spec, read);
       } catch (error) {
         const waitMs = RETRY_FLOOR_MS + Math.random() * 250;
         if (attempt >= this.options.retries || !notRun(error) || this.now() + waitMs >= deadline) throw error;
@@ -331,7 +375,7 @@ export class Bitrix24Client {
   }
 
   /** The success envelope; a 503 is QUERY_LIMIT_EXCEEDED (VENDOR_RATE_LIMITED) or an outage. */
-  private envelope(answer: VendorAnswer, spec: CallSpec): B24Envelope {
+  private envelope(answer: VendorAnswer, spec: CallSpec, http: VendorHttpClient): B24Envelope {
     if (answer.status === 503) {
       let body: unknown;
       try {
@@ -347,13 +391,13 @@ export class Bitrix24Client {
         );
         return this.throwOverLimit(spec);
       }
-      throw this.http.statusError(answer, spec);
+      throw http.statusError(answer, spec);
     }
-    const body = this.http.json(answer, spec);
+    const body = http.json(answer, spec);
     if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Object.hasOwn(body, 'result')) {
-      throw this.http.badResponse(spec, 'answered without a result', answer);
+      throw http.badResponse(spec, 'answered without a result', answer);
     }
-    const envelope = this.http.parse(EnvelopeSchema, body, spec, answer);
+    const envelope = http.parse(EnvelopeSchema, body, spec, answer);
     if (envelope.time) this.noteTime(spec.operation, envelope.time);
     return envelope;
   }
