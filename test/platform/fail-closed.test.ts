@@ -3,7 +3,15 @@ import { legalEntityInns } from '../support/inns.ts';
 import { listeningPorts, postGraphQL, runUntilExit, startServerProcess } from '../support/processes.ts';
 
 /** Variables that would turn on a real vendor or a shared store if the machine's environment had them. */
-const CLEAN = { FOCUS_API_KEY: '', TBANK_TOKEN: '', JUMP_API_KEY: '', BITRIX24_WEBHOOK_URL: '', ROUTER_SECRET: '', CACHE_URL: '', LOG_LEVEL: 'info' };
+const CLEAN = {
+  FOCUS_API_KEY: '',
+  TBANK_TOKEN: '',
+  JUMP_API_KEY: '',
+  BITRIX24_WEBHOOK_URL: '',
+  ROUTER_SECRET: '',
+  CACHE_URL: '',
+  LOG_LEVEL: 'info',
+};
 
 describe('fail closed at start-up', () => {
   it('development mode with a real JUMP_API_KEY and no ROUTER_SECRET refuses to start, naming the variable', async () => {
@@ -55,7 +63,9 @@ describe('fail closed at start-up', () => {
     const server = await startServerProcess({ ...CLEAN, NODE_ENV: 'development' });
     try {
       expect(listeningPorts(server.pid)).toHaveLength(5);
-      expect(server.output()).toContain('"vendors":{"kontur-focus":"sandbox","tbank":"sandbox","jump-finance":"sandbox","bitrix24":"sandbox"}');
+      expect(server.output()).toContain(
+        '"vendors":{"kontur-focus":"sandbox","tbank":"sandbox","jump-finance":"sandbox","bitrix24":"sandbox"}',
+      );
     } finally {
       expect(await server.stop()).toBe(0);
     }
