@@ -5,11 +5,19 @@ import { loadConfig } from '../../src/app/config.ts';
 import { legalEntityInns } from '../support/inns.ts';
 import { reachable } from '../support/processes.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from '../support/subgraph.ts';
+import { startSecondBitrix24Emulator, type SecondBitrix24Emulator } from '../support/bitrix24-emulator-2.ts';
 
 const SECRET = 'b24-webhook-secret-5f0c2b8e9a7d';
 const APP_TOKEN = 'b24-application-token-0123456789';
 const ORGANISATION = 1;
 const EVENTS = '/integrations/bitrix24/events';
+/** The module's emulator, or the independent one written from the vendor reference alone (test/support). */
+type Portal = Bitrix24Emulator | SecondBitrix24Emulator;
+type StartPortal = (options: { secret: string; applicationToken: string }) => Promise<Portal>;
+const PORTALS: Array<[string, StartPortal]> = [
+  ['emulator', startBitrix24Emulator],
+  ['independent emulator', startSecondBitrix24Emulator],
+];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(ready: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -21,9 +29,9 @@ async function until(ready: () => boolean, timeoutMs = 20_000): Promise<void> {
 }
 
 /** The Bitrix24 and Kontur.Focus emulators and the subgraph with the module on, events pointed back at it. */
-async function startStack(env: Record<string, string> = {}, start = true) {
+async function startStack(env: Record<string, string> = {}, start = true, startPortal: StartPortal = startBitrix24Emulator) {
   const focus = await startEmulator();
-  const bitrix = await startBitrix24Emulator({ secret: SECRET, applicationToken: APP_TOKEN });
+  const bitrix = await startPortal({ secret: SECRET, applicationToken: APP_TOKEN });
   const subgraph = await startSubgraph({
     emulator: focus,
     start,
@@ -41,7 +49,7 @@ async function startStack(env: Record<string, string> = {}, start = true) {
 }
 
 /** A company with one organisation requisite holding only the INN, as a manager types it; fires ONCRMREQUISITEADD. */
-function addCompanyWithInn(bitrix: Bitrix24Emulator, inn: string, title = ''): { companyId: number; requisiteId: number } {
+function addCompanyWithInn(bitrix: Portal, inn: string, title = ''): { companyId: number; requisiteId: number } {
   const companyId = bitrix.addCompany({ TITLE: title });
   const requisiteId = bitrix.addRequisite({
     ENTITY_TYPE_ID: 4,
@@ -53,7 +61,7 @@ function addCompanyWithInn(bitrix: Bitrix24Emulator, inn: string, title = ''): {
   return { companyId, requisiteId };
 }
 
-function writesOutsideBatches(bitrix: Bitrix24Emulator): number {
+function writesOutsideBatches(bitrix: Portal): number {
   return bitrix.calls.filter((call) => /\.(add|update)$/.test(call.method) && call.encoding !== 'batch' && call.method !== 'batch').length;
 }
 
@@ -78,13 +86,13 @@ describe('Bitrix24 configuration', () => {
   });
 });
 
-describe('Bitrix24: requisites filled when an INN is entered (S1)', () => {
+describe.each(PORTALS)('Bitrix24: requisites filled when an INN is entered (S1) — %s', (_name, startPortal) => {
   let focus: FocusEmulator;
-  let bitrix: Bitrix24Emulator;
+  let bitrix: Portal;
   let subgraph: TestSubgraph;
 
   beforeAll(async () => {
-    ({ focus, bitrix, subgraph } = await startStack());
+    ({ focus, bitrix, subgraph } = await startStack({}, true, startPortal));
   }, 30_000);
   afterAll(async () => {
     await subgraph?.close();
@@ -173,13 +181,13 @@ describe('Bitrix24: requisites filled when an INN is entered (S1)', () => {
   }, 90_000);
 });
 
-describe('Bitrix24: risk screening when a deal reaches a risk stage (S2)', () => {
+describe.each(PORTALS)('Bitrix24: risk screening when a deal reaches a risk stage (S2) — %s', (_name, startPortal) => {
   let focus: FocusEmulator;
-  let bitrix: Bitrix24Emulator;
+  let bitrix: Portal;
   let subgraph: TestSubgraph;
 
   beforeAll(async () => {
-    ({ focus, bitrix, subgraph } = await startStack());
+    ({ focus, bitrix, subgraph } = await startStack({}, true, startPortal));
   }, 30_000);
   afterAll(async () => {
     await subgraph?.close();
@@ -241,37 +249,40 @@ describe('Bitrix24: risk screening when a deal reaches a risk stage (S2)', () =>
   });
 });
 
-describe('Bitrix24: reconciliation catches changes whose events were lost (BITRIX24_RECONCILE_INTERVAL)', () => {
-  let focus: FocusEmulator;
-  let bitrix: Bitrix24Emulator;
-  let subgraph: TestSubgraph;
+describe.each(PORTALS)(
+  'Bitrix24: reconciliation catches changes whose events were lost (BITRIX24_RECONCILE_INTERVAL) — %s',
+  (_name, startPortal) => {
+    let focus: FocusEmulator;
+    let bitrix: Portal;
+    let subgraph: TestSubgraph;
 
-  beforeAll(async () => {
-    ({ focus, bitrix, subgraph } = await startStack({ BITRIX24_RECONCILE_INTERVAL: '1s' }));
-  }, 30_000);
-  afterAll(async () => {
-    await subgraph?.close();
-    await bitrix?.close();
-    await focus?.close();
-  });
+    beforeAll(async () => {
+      ({ focus, bitrix, subgraph } = await startStack({ BITRIX24_RECONCILE_INTERVAL: '1s' }, true, startPortal));
+    }, 30_000);
+    afterAll(async () => {
+      await subgraph?.close();
+      await bitrix?.close();
+      await focus?.close();
+    });
 
-  it('an INN entered while our handler was unreachable is filled by the next run; processed ones are not read again', async () => {
-    const processed = addCompanyWithInn(bitrix, '7736050003', 'Через событие');
-    await until(() => (bitrix.requisite(processed.requisiteId)?.RQ_OGRN ?? '') !== '');
-    // The handler goes down: Bitrix24 drops the events (it never retries).
-    bitrix.setEventHandlers(null);
-    const lost = addCompanyWithInn(bitrix, '7708503727', 'Событие потеряно');
-    await bitrix.settled();
-    expect(bitrix.deliveries.filter((delivery) => delivery.id === String(lost.requisiteId))).toEqual([]);
-    await until(() => (bitrix.requisite(lost.requisiteId)?.RQ_OGRN ?? '') !== '', 30_000);
-    expect(bitrix.requisite(lost.requisiteId)!.RQ_COMPANY_NAME).toBe('ОАО "РЖД"');
-    // Later runs list both (modified lately) but read neither again: their INNs are the ones last processed.
-    bitrix.resetCalls();
-    await sleep(2_500);
-    expect(bitrix.callsTo('crm.requisite.list').length).toBeGreaterThanOrEqual(1);
-    expect(bitrix.callsTo('crm.requisite.get')).toEqual([]);
-  }, 60_000);
-});
+    it('an INN entered while our handler was unreachable is filled by the next run; processed ones are not read again', async () => {
+      const processed = addCompanyWithInn(bitrix, '7736050003', 'Через событие');
+      await until(() => (bitrix.requisite(processed.requisiteId)?.RQ_OGRN ?? '') !== '');
+      // The handler goes down: Bitrix24 drops the events (it never retries).
+      bitrix.setEventHandlers(null);
+      const lost = addCompanyWithInn(bitrix, '7708503727', 'Событие потеряно');
+      await bitrix.settled();
+      expect(bitrix.deliveries.filter((delivery) => delivery.id === String(lost.requisiteId))).toEqual([]);
+      await until(() => (bitrix.requisite(lost.requisiteId)?.RQ_OGRN ?? '') !== '', 30_000);
+      expect(bitrix.requisite(lost.requisiteId)!.RQ_COMPANY_NAME).toBe('ОАО "РЖД"');
+      // Later runs list both (modified lately) but read neither again: their INNs are the ones last processed.
+      bitrix.resetCalls();
+      await sleep(2_500);
+      expect(bitrix.callsTo('crm.requisite.list').length).toBeGreaterThanOrEqual(1);
+      expect(bitrix.callsTo('crm.requisite.get')).toEqual([]);
+    }, 60_000);
+  },
+);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisUp = await reachable(REDIS_URL);
