@@ -3,6 +3,7 @@ import { startBitrix24Emulator, type Bitrix24Emulator } from '../../src/modules/
 import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { legalEntityInns } from '../support/inns.ts';
+import { metricsText, sample } from '../support/metrics.ts';
 import { reachable } from '../support/processes.ts';
 import { startEmulator, startSubgraph, type TestSubgraph } from '../support/subgraph.ts';
 import { startSecondBitrix24Emulator, type SecondBitrix24Emulator } from '../support/bitrix24-emulator-2.ts';
@@ -243,9 +244,14 @@ describe.each(PORTALS)('Bitrix24: risk screening when a deal reaches a risk stag
     expect(bitrix.tasks()).toHaveLength(tasksBefore);
   }, 60_000);
 
-  it('the webhook secret is in no log line', () => {
+  it('the webhook secret is in no log line and no metric; writes and events are counted', async () => {
     expect(subgraph.logs.join('\n')).not.toContain(SECRET);
     expect(subgraph.logs.join('\n')).not.toContain(APP_TOKEN);
+    const metrics = await metricsText(subgraph.url);
+    expect(metrics).not.toContain(SECRET);
+    expect(metrics).not.toContain(APP_TOKEN);
+    expect(sample(metrics, 'bitrix24_writes_total{method="tasks.task.add",outcome="ok"}')).toBe(1);
+    expect(sample(metrics, 'bitrix24_events_total{event="ONCRMDEALUPDATE",outcome="received"}')).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -92,7 +92,7 @@ export interface AppServices {
  */
 export function appRoutes(services: AppServices, runtime: ModuleRuntime): Router {
   const { config, client, logger, metrics } = services;
-  const processor = new Bitrix24Processor(client, runtime, services.cache, config, logger);
+  const processor = new Bitrix24Processor(client, runtime, services.cache, config, logger, services.metrics.writes);
   const gate = new RefreshGate(services.cache, new URL(config.webhookUrl ?? 'http://bitrix24.invalid/').host);
   const frameOrigin = config.webhookUrl ? new URL(config.webhookUrl).origin : "'none'";
   const form = express.urlencoded({ extended: true, limit: '32kb', parameterLimit: 200 });

@@ -12,6 +12,7 @@ export const EVENTS_PATH = '/integrations/bitrix24/events';
 /** The module's own series, on the service's registry. */
 export class Bitrix24Metrics {
   readonly events: Counter<'event' | 'outcome'>;
+  readonly writes: Counter<'method' | 'outcome'>;
   readonly queueDepth: Gauge;
 
   constructor(metrics: Metrics, depth: () => Promise<number>) {
@@ -19,6 +20,12 @@ export class Bitrix24Metrics {
       name: 'bitrix24_events_total',
       help: 'Bitrix24 outgoing-webhook events: received (trusted, queued), refused (bad token or portal), ignored (an event we do not handle), processed, failed (an attempt that will be retried or given up).',
       labelNames: ['event', 'outcome'] as const,
+      registers: [metrics.registry],
+    });
+    this.writes = new Counter({
+      name: 'bitrix24_writes_total',
+      help: 'Write commands sent to Bitrix24 (in batches), by method; refused: the portal answered the command with an error.',
+      labelNames: ['method', 'outcome'] as const,
       registers: [metrics.registry],
     });
     this.queueDepth = new Gauge({

@@ -117,7 +117,14 @@ export const bitrix24Module = defineModule({
   },
   start(services, runtime) {
     if (!services) return;
-    const processor = new Bitrix24Processor(services.client, runtime, services.cache, services.config, services.logger);
+    const processor = new Bitrix24Processor(
+      services.client,
+      runtime,
+      services.cache,
+      services.config,
+      services.logger,
+      services.metrics.writes,
+    );
     const gatherer = new EventGatherer(processor, services.metrics);
     services.queue.run((event) => gatherer.handle(event));
     const intervalMs = services.config.reconcileIntervalMs;

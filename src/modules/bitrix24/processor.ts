@@ -51,6 +51,8 @@ export class Bitrix24Processor {
     private readonly cache: CacheStore,
     private readonly config: Bitrix24Config,
     private readonly logger: Logger,
+    /** bitrix24_writes_total: every write command, by method and whether the portal took it. */
+    private readonly writes?: { inc(labels: { method: string; outcome: 'ok' | 'refused' }): void },
   ) {}
 
   async process(events: readonly Bitrix24Event[]): Promise<void> {
@@ -296,6 +298,7 @@ export class Bitrix24Processor {
       const results = await this.client.batch(chunk);
       for (const command of chunk) {
         const answer = results.get(command.key);
+        this.writes?.inc({ method: command.method, outcome: answer && !answer.ok ? 'refused' : 'ok' });
         if (answer && !answer.ok) refused.push(`${command.method}: ${answer.error}`);
       }
     }
