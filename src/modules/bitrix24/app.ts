@@ -8,6 +8,7 @@ import type { ModuleRuntime } from '../contract.ts';
 import type { Bitrix24Config } from './config.ts';
 import { sameSecret, type Bitrix24Metrics } from './events.ts';
 import { Bitrix24Processor, RefreshFailed, type ChangeSummary } from './processor.ts';
+import { RISK_SELECTION } from './screening.ts';
 import type { Bitrix24Client } from './vendor/client.ts';
 
 /** The "Update data from Focus" item of the company card's toolbar (placement CRM_COMPANY_DETAIL_TOOLBAR, §6.3). */
@@ -32,15 +33,7 @@ export const ROBOT_QUERY = /* GraphQL */ `
       status {
         code
       }
-      risk {
-        level
-        score
-        requiresReview
-        factors {
-          title
-          severity
-        }
-      }
+      ${RISK_SELECTION}
     }
   }
 `;

@@ -1,20 +1,15 @@
 import type { Fields } from './mapping.ts';
 
-/** What the deal screening asks the graph (the risk module's profile: the same policy as `Company.risk`). */
+/** The risk module's profile (the same policy as `Company.risk`), as the deal screening and the robot read it. */
+export const RISK_SELECTION = 'risk { level score requiresReview factors { title severity } }';
+
+/** What the deal screening asks the graph. */
 export const RISK_QUERY = /* GraphQL */ `
   query Bitrix24Risk($inns: [String!]!) {
     companies(inns: $inns) {
       inn
       shortName
-      risk {
-        level
-        score
-        requiresReview
-        factors {
-          title
-          severity
-        }
-      }
+      ${RISK_SELECTION}
     }
   }
 `;
