@@ -244,6 +244,15 @@ describe.each(PORTALS)('Bitrix24: risk screening when a deal reaches a risk stag
     expect(bitrix.tasks()).toHaveLength(tasksBefore);
   }, 60_000);
 
+  it('a deal edited, then moved to the risk stage two seconds later: the second event is not lost to the first', async () => {
+    const { dealId } = await dealFor('7707083893');
+    bitrix.moveDeal(dealId, 'PREPARATION');
+    await sleep(2_000);
+    bitrix.moveDeal(dealId, 'CONTRACT');
+    await until(() => bitrix.deal(dealId)?.UF_CRM_FOCUS_RISK !== undefined);
+    expect(bitrix.comments('deal', dealId)).toHaveLength(1);
+  }, 60_000);
+
   it('the webhook secret is in no log line and no metric; writes and events are counted', async () => {
     expect(subgraph.logs.join('\n')).not.toContain(SECRET);
     expect(subgraph.logs.join('\n')).not.toContain(APP_TOKEN);

@@ -43,8 +43,8 @@ export const bitrix24Env = {
   BITRIX24_MAX_WAIT: duration('60s'),
   BITRIX24_TIMEOUT: duration('15s'),
   BITRIX24_RETRIES: retries(3),
-  /** Events of one (portal, event, entity) within this window are one job. */
-  BITRIX24_DEDUP_WINDOW: duration('10s'),
+  /** Events of one (portal, event, entity) within this window are one job, run when the window has passed (Redis). */
+  BITRIX24_DEDUP_WINDOW: duration('1s', { allowZero: true }),
   /** With it, a job lists requisites modified since its last run and processes those whose INN changed unseen. */
   BITRIX24_RECONCILE_INTERVAL: optionalDuration(),
   ...breakerEnv('BITRIX24'),

@@ -73,19 +73,25 @@ export class Bitrix24Processor {
       ),
     ).filter((row) => String(row.ENTITY_TYPE_ID) === COMPANY_ENTITY);
     const presets = await this.presetKinds();
+    // An INN already processed (its comment written, on a retry or a repeated save) gets no second comment.
+    const lastInns = await this.lastProcessedInns(
+      requisites.map((requisite) => Number(requisite.ID)),
+      portal,
+    );
     const comments: Command[] = [];
     const toLookUp: Row[] = [];
-    for (const requisite of requisites) {
+    requisites.forEach((requisite, index) => {
       const inn = text(requisite.RQ_INN).trim();
-      if (inn === '') continue;
+      if (inn === '') return;
       const problem = this.innProblem(inn, presets.get(String(requisite.PRESET_ID)));
-      if (problem) comments.push(comment('company', requisite.ENTITY_ID, problem, `c${String(requisite.ID)}`));
-      else toLookUp.push(requisite);
-    }
+      if (!problem) toLookUp.push(requisite);
+      else if (lastInns[index] !== inn) comments.push(comment('company', requisite.ENTITY_ID, problem, `c${String(requisite.ID)}`));
+    });
     const companies = await this.lookUp(toLookUp.map((requisite) => String(requisite.RQ_INN).trim()));
     const found = toLookUp.filter((requisite) => {
       const company = companies.get(String(requisite.RQ_INN).trim());
       if (company) return true;
+      if (lastInns[requisites.indexOf(requisite)] === text(requisite.RQ_INN).trim()) return false;
       comments.push(
         comment(
           'company',
@@ -97,8 +103,17 @@ export class Bitrix24Processor {
       return false;
     });
     const writes = await this.requisiteWrites(found, companies);
-    await this.send([...comments, ...writes]);
-    await this.rememberInns(requisites, portal);
+    // Each requisite's INN is remembered as soon as all its commands are accepted: a retry after a later failure does
+    // not write its comments again.
+    const sent = keysOf([...comments, ...writes]);
+    await this.send([...comments, ...writes], (accepted) =>
+      this.rememberInns(
+        requisites.filter((requisite) =>
+          ['c', 'u', 'r', 'a'].every((prefix) => !pendingKey(`${prefix}${text(requisite.ID)}`, sent, accepted)),
+        ),
+        portal,
+      ),
+    );
     this.logger.info(
       { requisites: ids.length, lookedUp: found.length, commands: writes.length, comments: comments.length },
       'Bitrix24 requisites processed',
@@ -184,10 +199,8 @@ export class Bitrix24Processor {
     });
     // Every stage seen is remembered: leaving the stage and coming back is a new entry, a redelivery is not.
     const remember = deals.map((deal, index) => ({ key: stageKeys[index]!, value: text(deal.STAGE_ID), ttlMs: STAGE_MEMORY_MS }));
-    if (entered.length === 0) {
-      await this.cache.setMany(remember);
-      return;
-    }
+    await this.cache.setMany(remember.filter((_, index) => !entered.includes(deals[index]!)));
+    if (entered.length === 0) return;
     const innOf = await this.companyInns(entered.map((deal) => String(deal.COMPANY_ID)));
     const inns = [...new Set([...innOf.values()])];
     const risks = await this.risks(inns);
@@ -226,8 +239,18 @@ export class Bitrix24Processor {
           },
         });
     }
-    await this.send(commands);
-    await this.cache.setMany(remember);
+    // A deal's stage entry is remembered as soon as all its commands are accepted: a retry after a later failure
+    // screens only the deals not done (no second comment, no second task).
+    const sent = keysOf(commands);
+    await this.send(commands, (accepted) =>
+      this.cache.setMany(
+        remember.filter(
+          (_, index) =>
+            entered.includes(deals[index]!) &&
+            ['d', 'dc', 't'].every((prefix) => !pendingKey(`${prefix}${text(deals[index]!.ID)}`, sent, accepted)),
+        ),
+      ),
+    );
     this.logger.info({ deals: ids.length, screened: entered.length, commands: commands.length }, 'Bitrix24 deals screened');
   }
 
@@ -290,9 +313,13 @@ export class Bitrix24Processor {
     return answers;
   }
 
-  /** Writes in batches of 50; a command the portal refused is logged (the rest went through) and fails the job. */
-  private async send(commands: readonly Command[]): Promise<void> {
+  /**
+   * Writes in batches of 50; a command the portal refused is logged (the rest went through) and fails the job. After
+   * each batch, `progress` learns every command accepted so far (to remember what is done before a later one fails).
+   */
+  private async send(commands: readonly Command[], progress?: (accepted: ReadonlySet<string>) => Promise<void>): Promise<void> {
     const refused: string[] = [];
+    const accepted = new Set<string>();
     for (let start = 0; start < commands.length; start += BATCH) {
       const chunk = commands.slice(start, start + BATCH);
       const results = await this.client.batch(chunk);
@@ -300,8 +327,11 @@ export class Bitrix24Processor {
         const answer = results.get(command.key);
         this.writes?.inc({ method: command.method, outcome: answer && !answer.ok ? 'refused' : 'ok' });
         if (answer && !answer.ok) refused.push(`${command.method}: ${answer.error}`);
+        else accepted.add(command.key);
       }
+      await progress?.(accepted);
     }
+    if (commands.length === 0) await progress?.(accepted);
     if (refused.length > 0) {
       this.logger.warn({ refused }, 'Bitrix24 refused some writes');
       throw new Error(`Bitrix24 refused ${refused.length} of ${commands.length} writes (${refused[0]})`);
@@ -424,6 +454,15 @@ export class RefreshFailed extends Error {
 
 function innKey(portal: string, requisiteId: unknown): string {
   return `bitrix24:requisite-inn:${portal}:${text(requisiteId)}`;
+}
+
+/** Whether a command with this key is among those sent and not yet accepted. */
+function pendingKey(key: string, sent: ReadonlySet<string>, accepted: ReadonlySet<string>): boolean {
+  return sent.has(key) && !accepted.has(key);
+}
+
+function keysOf(commands: readonly Command[]): Set<string> {
+  return new Set(commands.map((command) => command.key));
 }
 
 /** A scalar as Bitrix24 sends it (strings, sometimes numbers); anything else is empty. */

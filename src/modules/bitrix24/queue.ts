@@ -28,7 +28,7 @@ export interface QueueOptions {
   concurrency: number;
 }
 
-export const QUEUE_DEFAULTS: QueueOptions = { dedupWindowMs: 10_000, attempts: 8, backoffMs: 1_000, concurrency: 500 };
+export const QUEUE_DEFAULTS: QueueOptions = { dedupWindowMs: 1_000, attempts: 8, backoffMs: 1_000, concurrency: 500 };
 
 function jobId(event: Bitrix24Event): string {
   return `${event.portal}:${event.event}:${event.entityId}`;
@@ -62,7 +62,10 @@ export class RedisEventQueue implements EventQueue {
 
   async add(event: Bitrix24Event): Promise<void> {
     await this.queue.add(event.event, event, {
-      deduplication: { id: jobId(event), ttl: this.options.dedupWindowMs },
+      // Debounce: events of one entity within the window become one job, run once the window has passed. The key
+      // lapses with the window, never later: a change made while (or after) the job runs gets a job of its own.
+      delay: this.options.dedupWindowMs,
+      deduplication: { id: jobId(event), ttl: this.options.dedupWindowMs, extend: true, replace: true },
       attempts: this.options.attempts,
       backoff: { type: 'exponential', delay: this.options.backoffMs },
       removeOnComplete: { count: 1_000 },
@@ -98,7 +101,8 @@ export class RedisEventQueue implements EventQueue {
 }
 
 /**
- * Without Redis: an in-process queue. It is NOT durable — events queued when the process stops are lost (the
+ * Without Redis: an in-process queue (events of one entity are one job while it waits; the processor's gathering
+ * window does the rest). It is NOT durable — events queued when the process stops are lost (the
  * reconciliation job, BITRIX24_RECONCILE_INTERVAL, catches their changes up) — and one process serves one portal's
  * events. Hand-written (~50 lines) rather than a library: it is the fallback of the BullMQ queue with the same
  * retry, backoff and dedup semantics, and every in-memory queue library would bring its own different ones.
@@ -106,7 +110,8 @@ export class RedisEventQueue implements EventQueue {
 export class MemoryEventQueue implements EventQueue {
   readonly kind = 'memory';
   private readonly waiting: Array<{ event: Bitrix24Event; attempt: number }> = [];
-  private readonly seenUntil = new Map<string, number>();
+  /** Entities with a job still waiting: a new event for one of them is the same job. */
+  private readonly waitingIds = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private handle: ((event: Bitrix24Event) => Promise<void>) | undefined;
   private active = 0;
@@ -119,10 +124,8 @@ export class MemoryEventQueue implements EventQueue {
 
   add(event: Bitrix24Event): Promise<void> {
     const id = jobId(event);
-    const now = Date.now();
-    if ((this.seenUntil.get(id) ?? 0) > now) return Promise.resolve();
-    for (const [key, until] of this.seenUntil) if (until <= now) this.seenUntil.delete(key);
-    this.seenUntil.set(id, now + this.options.dedupWindowMs);
+    if (this.waitingIds.has(id)) return Promise.resolve();
+    this.waitingIds.add(id);
     this.waiting.push({ event, attempt: 1 });
     this.pump();
     return Promise.resolve();
@@ -147,6 +150,7 @@ export class MemoryEventQueue implements EventQueue {
   private pump(): void {
     while (this.handle && !this.closed && this.active < this.options.concurrency && this.waiting.length > 0) {
       const item = this.waiting.shift()!;
+      this.waitingIds.delete(jobId(item.event));
       this.active += 1;
       void this.handle(item.event)
         .catch((error: unknown) => this.retry(item, error))
