@@ -186,6 +186,11 @@ describe('Bitrix24 application handlers (S3: the company card button, the risk r
       expect(bitrix.calls.map((call) => [call.method, call.status])).toEqual([['crm.company.get', 401]]);
       expect(focus.calls).toEqual([]);
       expect(subgraph.logs.join('\n')).not.toContain('a-forged-access-token');
+      // The same forged token again: refused without asking the portal (its budget is not spent on junk).
+      const again = await click(companyId, { AUTH_ID: 'a-forged-access-token' });
+      expect(again.status).toBe(401);
+      await sleep(300);
+      expect(bitrix.calls).toHaveLength(1);
     });
 
     it('a company the user cannot see: 404, nothing paid', async () => {

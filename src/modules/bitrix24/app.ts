@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { CacheStore } from '../../cache/store.ts';
@@ -89,6 +90,14 @@ export function appRoutes(services: AppServices, runtime: ModuleRuntime): Router
   const gate = new RefreshGate(services.cache, new URL(config.webhookUrl ?? 'http://bitrix24.invalid/').host);
   const frameOrigin = config.webhookUrl ? new URL(config.webhookUrl).origin : "'none'";
   const form = express.urlencoded({ extended: true, limit: '32kb', parameterLimit: 200 });
+  // Placement tokens the portal refused (by digest, for a minute), and the token checks running now.
+  const refusedTokens = new Map<string, number>();
+  const rememberRefused = (tokenId: string) => {
+    // Bounded: the oldest go first (insertion order is expiry order).
+    if (refusedTokens.size >= 10_000) refusedTokens.delete(refusedTokens.keys().next().value!);
+    refusedTokens.set(tokenId, Date.now() + 60_000);
+  };
+  let checking = 0;
   // Robot runs in flight: acknowledged at once, finished in the background (their errors are logged there).
   const running = new Set<Promise<void>>();
   const router = express.Router();
@@ -114,14 +123,26 @@ export function appRoutes(services: AppServices, runtime: ModuleRuntime): Router
     const companyId = placementCompanyId(body.PLACEMENT_OPTIONS);
     if (companyId === undefined) return page(res, 400, frameOrigin, ['Не передан номер компании (PLACEMENT_OPTIONS.ID).']);
 
-    // The token, asked of the portal before anything paid: the user may see this company.
+    // The token, asked of the portal before anything paid: the user may see this company. A token the portal refused
+    // is refused again without asking for a minute, and only a few checks run at once: junk costs the portal little.
+    const tokenId = createHash('sha256').update(token).digest('base64url');
+    if ((refusedTokens.get(tokenId) ?? 0) > Date.now()) return refuse('Битрикс24 не подтвердил ключ доступа.');
+    if (checking >= MAX_CHECKS_AT_ONCE) return page(res, 503, frameOrigin, ['Слишком много запросов сразу. Попробуйте через минуту.']);
+    checking += 1;
     try {
       await client.callAs(token, 'crm.company.get', { id: companyId }, z.object({ ID: z.coerce.string() }).passthrough());
     } catch (error) {
-      if (error instanceof VendorError && error.code === 'VENDOR_AUTH_FAILED') return refuse('Битрикс24 не подтвердил ключ доступа.');
+      if (error instanceof VendorError && error.code === 'VENDOR_AUTH_FAILED') {
+        rememberRefused(tokenId);
+        return refuse('Битрикс24 не подтвердил ключ доступа.');
+      }
+      if (error instanceof VendorError && error.code === 'VENDOR_RATE_LIMITED')
+        return page(res, 503, frameOrigin, ['Битрикс24 сейчас занят. Попробуйте через минуту.']);
       if (error instanceof VendorError && error.code === 'VENDOR_BAD_RESPONSE' && error.extensions.status === 400)
         return page(res, 404, frameOrigin, [`Компания ${companyId} не найдена или недоступна этому пользователю.`]);
       throw error;
+    } finally {
+      checking -= 1;
     }
     metrics.events.inc({ event: 'PLACEMENT', outcome: 'received' });
 
@@ -229,6 +250,9 @@ export function appRoutes(services: AppServices, runtime: ModuleRuntime): Router
 
   return router;
 }
+
+/** Token checks of the placement running at once in this process; more answer 503 without asking the portal. */
+const MAX_CHECKS_AT_ONCE = 4;
 
 /** `PLACEMENT_OPTIONS` is a JSON string, `{"ID":"2946"}`: the company id. */
 function placementCompanyId(options: unknown): number | undefined {

@@ -94,6 +94,9 @@ export const bitrix24Module = defineModule({
         maxWaitMs: slice.maxWaitMs,
         // The portal's limit is per portal (and per source IP): one budget for every replica.
         limiter: cache.rateLimiter(`bitrix24:${host}`, slice.rateLimit),
+        // The public handlers' app-context calls get a budget of their own (one call per 2 s, all replicas): however
+        // many arrive, they cannot starve the webhook's writes; the portal's bucket (50) absorbs the sum.
+        appLimiter: cache.rateLimiter(`bitrix24-app:${host}`, { calls: 1, windowMs: 2_000 }),
       },
       logger,
       metrics,

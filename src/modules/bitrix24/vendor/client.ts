@@ -25,6 +25,8 @@ export const BITRIX24_BATCH_MAX = 50;
 export const BITRIX24_PAGE_SIZE = 50;
 /** The least wait before asking again after a 503 QUERY_LIMIT_EXCEEDED (§7: "back off (≥ 1 s), retry"). */
 export const RETRY_FLOOR_MS = 1_000;
+/** The longest an app-context call (an interactive handler's) waits for its limiter. */
+const APP_MAX_WAIT_MS = 3_000;
 
 const TOKEN_MAX = 64;
 /** An application access token as the portal hands it out (OAuth tokens are ~70 characters of [0-9a-z]). */
@@ -47,6 +49,12 @@ export interface Bitrix24ClientOptions {
   breaker: BreakerSettings;
   /** The portal's rate limit (2/s), shared across replicas by the caller: every HTTP request (a batch = one) takes a token. */
   limiter: CallLimiter;
+  /**
+   * App-context calls (callAs: the placement's token check, the robot's answer) take their tokens here instead, and
+   * wait at most APP_MAX_WAIT_MS: requests anyone can send must not spend, nor queue for, the budget the webhook's
+   * writes live on. Default: `limiter`.
+   */
+  appLimiter?: CallLimiter;
   /** The longest wait for the limiter before failing VENDOR_RATE_LIMITED; nothing is sent then. */
   maxWaitMs: number;
 }
@@ -182,8 +190,8 @@ export class Bitrix24Client {
         this.refusal(answer, spec, description),
       rateLimited: (_answer: VendorAnswer, spec: CallSpec) => this.operatingWaitMs(spec.operation),
       isNotAFailure: (error: unknown) => error instanceof VendorError && error.code === 'VENDOR_BAD_RESPONSE' && isRefusal(error),
-      // One portal, one limit: app-context calls take the same limiter's tokens.
-      admit: (spec: CallSpec) => this.admit(spec),
+      admit: (spec: CallSpec) =>
+        context === 'app' && this.options.appLimiter ? this.admit(spec, this.options.appLimiter, APP_MAX_WAIT_MS) : this.admit(spec),
       beforeRetry: (_spec: CallSpec, remainingMs: number) => this.retryToken(remainingMs),
       onAnswer: (answer: VendorAnswer, spec: CallSpec, durationMs: number) =>
         logger.info({ vendor: VENDOR, method: spec.operation, context, status: answer.status, durationMs }, `${DISPLAY} call`),
@@ -435,13 +443,13 @@ export class Bitrix24Client {
   }
 
   /** Waits for a limiter token within `maxWaitMs`; beyond it, fails at once without sending anything. */
-  private async admit(spec: CallSpec): Promise<() => void> {
+  private async admit(spec: CallSpec, limiter = this.options.limiter, maxWaitMs = this.options.maxWaitMs): Promise<() => void> {
     try {
-      return await this.options.limiter.acquire(this.options.maxWaitMs);
+      return await limiter.acquire(Math.min(maxWaitMs, this.options.maxWaitMs));
     } catch (error) {
       if (!(error instanceof RateLimitExceeded)) throw error;
       const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      const { calls, windowMs } = this.options.limiter.limit;
+      const { calls, windowMs } = limiter.limit;
       throw this.http.error(
         'VENDOR_RATE_LIMITED',
         spec,
