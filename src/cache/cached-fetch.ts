@@ -295,6 +295,8 @@ export class CachedFetch<V> implements SlotClaim {
     this.pending.delete(item.id);
     this.slots.adjustQueued(-1);
     this.options.metrics.vendorQueueAbandoned.inc({ vendor: this.options.vendor, method: this.options.label });
+    // Taken over from another replica, it holds a claim: given back, so nobody waits for a call that will not come.
+    if (this.claims) void this.releaseClaims([item.id]);
     item.reject(new Error('abandoned: every operation waiting for it ended'));
   }
 

@@ -167,6 +167,20 @@ describe.each(PORTALS)('Bitrix24: requisites filled when an INN is entered (S1) 
     expect(focus.calls).toEqual([]);
   });
 
+  it('an entity id that is not a plain positive integer is 400, and nothing is queued', async () => {
+    for (const id of ['0x1F', '1e3', '0', '99999999999999999']) {
+      const body = new URLSearchParams({
+        event: 'ONCRMREQUISITEUPDATE',
+        'data[FIELDS][ID]': id,
+        'auth[application_token]': APP_TOKEN,
+        'auth[member_id]': bitrix.memberId,
+      });
+      const response = await fetch(`${subgraph.url}${EVENTS}`, { method: 'POST', body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: { code: 'BAD_REQUEST', message: 'data[FIELDS][ID] must be a positive integer' } });
+    }
+  });
+
   it('200 requisites edited at once: all filled, at most 3 Kontur.Focus req calls, every write in batches, nothing lost', async () => {
     focus.resetCalls();
     bitrix.resetCalls();

@@ -81,8 +81,9 @@ export function eventRoutes(config: Bitrix24Config, portal: string, queue: Event
       res.json({ accepted: false, reason: `${event || 'no event'} is not handled` });
       return;
     }
-    const id = Number(body.data?.FIELDS?.ID);
-    if (!Number.isInteger(id) || id <= 0) {
+    const given = body.data?.FIELDS?.ID;
+    const id = typeof given === 'string' && /^[1-9]\d{0,15}$/.test(given) ? Number(given) : NaN;
+    if (!Number.isSafeInteger(id)) {
       res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'data[FIELDS][ID] must be a positive integer' } });
       return;
     }
