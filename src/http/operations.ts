@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../config/secrets.ts';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { Services } from '../app/services.ts';
@@ -37,19 +37,12 @@ export function operationsRoutes(services: Services, lifecycle: Lifecycle = { dr
   return router;
 }
 
-export function secretsEqual(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function requireBearer(token: string | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!token) return next();
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (secretsEqual(given, token)) return next();
+    if (sameSecret(given, token)) return next();
     res.status(401).type('text/plain').send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>');
   };
 }
@@ -57,7 +50,7 @@ function requireBearer(token: string | undefined) {
 /** With ROUTER_SECRET set, only the router (which adds `router-authorization`) may run GraphQL operations. */
 export function requireRouterSecret(secret: string | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!secret || secretsEqual(req.get('router-authorization'), secret)) return next();
+    if (!secret || sameSecret(req.get('router-authorization'), secret)) return next();
     res.status(401).json({
       ...errorBody('UNAUTHENTICATED', 'Unauthorized: this subgraph answers only through the router'),
     });

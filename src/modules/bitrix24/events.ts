@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../config/secrets.ts';
 import express, { type Router } from 'express';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../../observability/logger.ts';
@@ -39,15 +39,7 @@ export class Bitrix24Metrics {
   }
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function sameSecret(given: unknown, expected: string): boolean {
-  return typeof given === 'string' && timingSafeEqual(digest(given), digest(expected));
-}
-
 interface EventBody {
   event?: unknown;
   data?: { FIELDS?: { ID?: unknown } };
