@@ -13,6 +13,10 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { http: 403, meaning: 'The caller lacks the scope the field needs (e.g. payouts:write); nothing was checked or sent.' },
   NOT_FOUND: { http: 404, meaning: 'A mutation names something the vendor does not have.' },
   RATE_LIMITED: { http: 429, meaning: 'Answered locally without a call: a vendor rule allows no call yet (retryAfterSeconds).' },
+  BUDGET_EXHAUSTED: {
+    http: 503,
+    meaning: 'The public autofill route spent its daily budget of vendor calls (AUTOFILL_DAILY_VENDOR_CALLS) and the INN is not cached.',
+  },
   QUERY_TOO_EXPENSIVE: { http: 400, meaning: "The operation's estimated cold cost exceeds MAX_VENDOR_CALLS_PER_OPERATION." },
   COUNTERPARTY_CHECK_FAILED: { http: 422, meaning: 'PAYOUT_GUARD=block and the counterparty check found something; nothing was paid.' },
   VENDOR_AUTH_FAILED: { http: 502, meaning: 'The vendor rejected our credentials.' },
@@ -83,6 +87,8 @@ export interface VendorErrorDetails {
   shed?: boolean;
   /** Dropped before it was sent: nobody waited for it any more. */
   abandoned?: boolean;
+  /** Not sent: the operation may answer only from the cache (a budget of its own is spent). */
+  cacheOnly?: boolean;
 }
 
 /** A vendor call failed. The message names the vendor, method and HTTP status; it never carries a URL or a key. */

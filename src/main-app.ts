@@ -15,7 +15,7 @@ export async function main(tracing: Tracing | undefined): Promise<void> {
   const logger = createLogger(configured.logLevel);
   const sandboxed = await startSandboxes(configured, logger);
   const { config, vendors } = sandboxed;
-  const services = createServices(config, logger);
+  const services = createServices(config, logger, { sandbox: sandboxed.sandbox });
   await services.cache.connect();
   const liveMoney = services.registry.some((module) => module.vendor?.movesMoney === true && vendors[module.vendor.name] === 'live');
   const { httpServer, apollo, lifecycle, exploring, runtime } = await createHttpApp(services, { sandbox: sandboxed.sandbox, liveMoney });

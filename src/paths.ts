@@ -9,3 +9,5 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export const schemaDir = path.join(projectRoot, 'schema');
 export const fixturesDir = path.join(projectRoot, 'fixtures');
+/** Files served to browsers as they are (the autofill widget). */
+export const publicDir = path.join(projectRoot, 'public');

@@ -20,6 +20,8 @@ export interface ServiceOverrides {
   now?: () => number;
   /** Process metrics (event loop, memory) off: tests start many subgraphs in one process. */
   processMetrics?: boolean;
+  /** Sandbox mode (startSandboxes decided it). */
+  sandbox?: boolean;
 }
 
 /** The process-wide services: the core's and each module's, and what the HTTP layer needs from the modules. */
@@ -58,7 +60,7 @@ export function createServices(
     logger,
   );
   metrics.observeCache(() => cache.usage());
-  const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now };
+  const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now, sandbox: overrides.sandbox ?? false };
   const built: Partial<ModuleServices> = {};
   for (const module of registry) {
     for (const needed of module.needs ?? []) {

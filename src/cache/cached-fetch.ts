@@ -1,4 +1,4 @@
-import type { VendorName } from '../errors.ts';
+import { VendorError, type VendorName } from '../errors.ts';
 import type { OperationStats } from '../loaders/operation-stats.ts';
 import type { SlotClaim, VendorGate } from '../loaders/vendor-gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -155,7 +155,7 @@ export class CachedFetch<V> implements SlotClaim {
 
   /** For each identifier, its entry, or the error of the vendor call that should have answered it. */
   async getMany(ids: readonly string[], { maxAgeMs, stats }: Lookup): Promise<(Fetched<V> | Error)[]> {
-    const cached = maxAgeMs > 0 ? await this.stored(ids) : [];
+    const cached = maxAgeMs > 0 || stats?.cacheOnly ? await this.stored(ids) : [];
     const now = this.now();
     const misses: string[] = [];
     const answers = ids.map((id, index) => {
@@ -167,6 +167,7 @@ export class CachedFetch<V> implements SlotClaim {
     this.countLookups(ids.length - misses.length, misses.length, stats);
     // All answered from the cache (the warm path): no vendor queue, no promise per identifier.
     if (misses.length === 0) return answers as Fetched<V>[];
+    if (stats?.cacheOnly) return answers.map((answer, index) => answer ?? this.staleOrRefused(cached[index], now, stats));
     let fetched: Map<string, Promise<Fetched<V>>>;
     try {
       fetched = this.fetch(misses, stats);
@@ -446,6 +447,19 @@ export class CachedFetch<V> implements SlotClaim {
       // Kept past the TTL so that it can still answer, marked stale, while the vendor fails.
       .map(({ id, entry, ttlMs }) => ({ key: this.options.key(id), value: entry, ttlMs: ttlMs + staleIfErrorMs }));
     await this.options.cache.setMany(stored);
+  }
+
+  /** For an operation that may not pay: an expired entry within the stale window, marked stale, or a refusal unsent. */
+  private staleOrRefused(entry: Fetched<V> | undefined, now: number, stats: OperationStats): Fetched<V> | Error {
+    const refusal = new VendorError('VENDOR_UNAVAILABLE', `${this.describe()}: not cached, and this operation may not call the vendor`, {
+      vendor: this.options.vendor,
+      method: this.options.label,
+      cacheOnly: true,
+    });
+    if (!entry || now - entry.fetchedAt >= this.options.ttlOf(entry.value) + (this.options.staleIfErrorMs ?? 0)) return refusal;
+    this.options.metrics.cacheLookups.inc({ method: this.options.label, result: 'stale_served' });
+    stats.staleServed += 1;
+    return { ...entry, stale: true, staleBecause: refusal };
   }
 
   /** Stale-if-error: an expired entry young enough answers, marked stale; the rest get the error. */

@@ -5,6 +5,7 @@ import { decode, encode } from './codec.ts';
 import { RedisLease, type Lease, type LeaseCommands } from './lease.ts';
 import { RedisClaims, type ClaimCommands, type Claims } from './claims.ts';
 import { SharedRateLimiter } from './shared-rate-limiter.ts';
+import { redisQuota, type Quota, type QuotaRule } from './quota.ts';
 import type { CallLimiter, RateLimit, RateLimiter } from '../vendors/rate-limiter.ts';
 
 interface RedisAdapter {
@@ -63,6 +64,11 @@ export class RedisStore implements StoreBackend {
   /** A rate limit shared by the replicas (falling back to `local` while Redis fails). */
   rateLimiter(name: string, limit: RateLimit, local: RateLimiter, onError: (error: unknown) => void): CallLimiter {
     return new SharedRateLimiter(this.adapter.client, `${this.namespace}:ratelimit:${name}`, limit, local, onError);
+  }
+
+  /** Points per key shared by the replicas, insured by an in-process count while Redis fails. */
+  quota(name: string, rule: QuotaRule): Quota {
+    return redisQuota(this.adapter.client, `${this.namespace}:quota:${name}`, rule);
   }
 
   get connected(): boolean {

@@ -5,6 +5,7 @@ import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
 import { LOCAL_LEASE, type Lease } from './lease.ts';
 import type { Claims } from './claims.ts';
+import { memoryQuota, type Quota, type QuotaRule } from './quota.ts';
 import { RateLimiter, type CallLimiter, type RateLimit } from '../vendors/rate-limiter.ts';
 
 /**
@@ -158,6 +159,14 @@ export class CacheStore {
   rateLimiter(name: string, limit: RateLimit, now: () => number = Date.now): CallLimiter {
     const local = new RateLimiter(limit, now);
     return this.redis?.rateLimiter(name, limit, local, (error) => this.logFailure('rate limiter', error)) ?? local;
+  }
+
+  /**
+   * Points per key in a window (a client's requests, a route's daily vendor calls): one count for every replica
+   * through Redis, or this process's in memory. `name` keys it.
+   */
+  quota(name: string, rule: QuotaRule): Quota {
+    return this.redis?.quota(name, rule) ?? memoryQuota(rule);
   }
 
   /** What the in-memory store holds (entries, estimated bytes); undefined for Redis. */

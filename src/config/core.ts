@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration, emptyAsUndefined, positiveInt, secret, type EnvOf } from './env.ts';
 
@@ -66,6 +67,31 @@ export const coreEnv = {
   METRICS_TOKEN: secret('METRICS_TOKEN', 8),
   /** Browser origins allowed to call /graphql directly, comma-separated. */
   CORS_ORIGINS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed, comma-separated: addresses, subnets (10.0.0.0/8) or
+   * Express's names `loopback`, `linklocal`, `uniquelocal`. Unset: the client is the socket's address, whatever the
+   * header says (a forged header from anywhere else changes nothing). Read by the public routes' per-client limits.
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .superRefine((entries, ctx) => {
+        const bad = entries.filter((entry) => !isProxyEntry(entry));
+        if (bad.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `TRUST_PROXY takes addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal; not ${bad.map((entry) => JSON.stringify(entry)).join(', ')} (never "true" or a hop count: any client could then forge its address)`,
+          });
+      })
+      .optional(),
+  ),
   /** GraphiQL and introspection: decided by mode unless set (see src/http/server.ts). */
   GRAPHIQL: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).optional()),
 
@@ -86,6 +112,18 @@ export const coreEnv = {
     .default('1mb'),
 };
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a subnet (address/prefix length) or one of Express's named ranges. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 export function coreConfig(e: EnvOf<typeof coreEnv>) {
   return {
     env: e.NODE_ENV,
@@ -104,6 +142,8 @@ export function coreConfig(e: EnvOf<typeof coreEnv>) {
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
+      /** TRUST_PROXY: Express's `trust proxy` list; empty = no proxy is believed. */
+      trustProxy: e.TRUST_PROXY ?? [],
       /** undefined = decided by mode. */
       graphiql: e.GRAPHIQL === undefined ? undefined : e.GRAPHIQL === 'on',
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -95,7 +96,10 @@ export async function createHttpApp(services: Services, options: HttpOptions = {
   const lifecycle: Lifecycle = { draining: false };
   const app = express();
   app.disable('x-powered-by');
+  // req.ip: the socket's address, or the client a trusted proxy (TRUST_PROXY, never "any") names in X-Forwarded-For.
+  app.set('trust proxy', config.access.trustProxy.length > 0 ? config.access.trustProxy : false);
   const httpServer = http.createServer(app);
+  httpServer.on('clientError', answerClientError);
   const protection = armor(services, exploring);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(services.registry),
@@ -178,8 +182,10 @@ function operationContext(
   requestId: string,
   lifetime: OperationLifetime,
   header: (name: string) => string | undefined,
+  { cacheOnly = false } = {},
 ): GraphQLContext {
-  const core = { requestId, logger: services.logger.child({ requestId }), stats: newOperationStats(lifetime), now: services.now, header };
+  const stats = newOperationStats(lifetime, { cacheOnly });
+  const core = { requestId, logger: services.logger.child({ requestId }), stats, now: services.now, header };
   return services.contextFor(core as GraphQLContext);
 }
 
@@ -202,7 +208,51 @@ function inProcessRuntime(services: Services, apollo: ApolloServer<GraphQLContex
         lifetime.end('answered');
       }
     },
+    async withContext(work, { cacheOnly = false, signal } = {}) {
+      const lifetime = new OperationLifetime(services.config.operation.timeoutMs);
+      const gone = () => lifetime.end('client-gone');
+      if (signal?.aborted) gone();
+      signal?.addEventListener('abort', gone, { once: true });
+      try {
+        const context = operationContext(services, `route-${randomUUID()}`, lifetime, () => undefined, { cacheOnly });
+        return { value: await work(context), stats: context.stats };
+      } finally {
+        signal?.removeEventListener('abort', gone);
+        lifetime.end('answered');
+      }
+    },
   };
+}
+
+/** How much of an oversized request is read (and dropped) after the answer, so the client can read that answer. */
+const OVERSIZED_DRAIN_BYTES = 4 * 1024 ** 2;
+const OVERSIZED_DRAIN_MS = 5_000;
+
+/**
+ * A request line or headers over Node's limit (16 KB: e.g. a megabyte-long `?inn=`) never reaches Express. Node's own
+ * answer is a bare 431 and a reset while the client is still sending, which it never reads. Instead: 400 with a JSON
+ * error (in the REST routes' shape and GraphQL's), then the rest of the request is read and dropped, within bounds,
+ * so the client sees the answer. Other malformed requests keep Node's handling.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+    return;
+  }
+  const message = 'The request line or headers are too large (over 16 KB): nothing was read';
+  const body = JSON.stringify({ error: { code: 'BAD_USER_INPUT', message }, ...errorBody('BAD_USER_INPUT', message) });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  let drained = 0;
+  const stop = setTimeout(() => socket.destroy(), OVERSIZED_DRAIN_MS).unref();
+  socket.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > OVERSIZED_DRAIN_BYTES) socket.destroy();
+  });
+  socket.once('close', () => clearTimeout(stop));
+  socket.resume();
 }
 
 /** A body over MAX_REQUEST_BODY or unreadable JSON gets a GraphQL-shaped error, not an HTML page. */

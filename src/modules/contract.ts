@@ -5,6 +5,7 @@ import type { GraphQLContext } from '../common/context.ts';
 import type { CostRules } from '../common/cost.ts';
 import type { CoreConfig } from '../config/core.ts';
 import type { EnvOf } from '../config/env.ts';
+import type { OperationStats } from '../loaders/operation-stats.ts';
 import type { VendorName } from '../errors.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -37,6 +38,8 @@ export interface CoreServices {
   cache: CacheStore;
   /** The clock cache ages are measured with (tests pass a controllable one). */
   now: () => number;
+  /** Sandbox mode: every vendor with an emulator runs on it (what a page may tell its visitor). */
+  sandbox: boolean;
 }
 
 /** What a module's background work may use of the running service: the graph itself, in this process. */
@@ -49,6 +52,16 @@ export interface ModuleRuntime {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<{ data?: T | null; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>;
+  /**
+   * Runs `work` with a context made as for a request — the same per-request loaders over the process-wide cached
+   * fetches, OPERATION_TIMEOUT, no caller headers — for a handler that answers from the graph's data without GraphQL
+   * (a REST route). Answers its value and what it cost. `cacheOnly`: it may not pay for a vendor call
+   * (OperationStats.cacheOnly); `signal`: the caller went away (whatever only it waited for is dropped unsent).
+   */
+  withContext<T>(
+    work: (context: GraphQLContext) => Promise<T>,
+    options?: { cacheOnly?: boolean; signal?: AbortSignal },
+  ): Promise<{ value: T; stats: OperationStats }>;
 }
 
 /** One GraphQL request as a module's context sees it. */
