@@ -1,5 +1,6 @@
 // Type-aware linting (typescript-eslint) of the sources, tests, benches and scripts; `npm test` runs it.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -56,6 +57,11 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The autofill widget runs in visitors' browsers as a classic script (no modules, no bundler).
+    files: ['public/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
   {
     files: ['**/*.cjs'],

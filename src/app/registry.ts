@@ -8,6 +8,7 @@ import { monitoringModule } from '../modules/monitoring/module.ts';
 import { riskModule } from '../modules/risk/module.ts';
 import { bitrix24Module } from '../modules/bitrix24/module.ts';
 import { payoutsModule } from '../modules/payouts/module.ts';
+import { autofillModule } from '../modules/autofill/module.ts';
 
 /**
  * THE list of modules. Configuration, sandbox emulators, services, each request's context, the schema, the cost
@@ -21,6 +22,7 @@ export const MODULES: readonly AnyModule[] = [
   documentsModule,
   monitoringModule,
   riskModule,
+  autofillModule,
   payoutsModule,
   bitrix24Module,
 ];
