@@ -44,7 +44,7 @@ function blockDescription(text: string, indent: string): string[] {
 export function renderAnalyticsSchema(): string {
   const lines: string[] = [HEADER, ''];
   lines.push(...blockDescription(TYPE_DESCRIPTION.join('\n'), ''));
-  lines.push('type CompanyAnalytics {');
+  lines.push('type Analytics {');
   for (const def of ANALYTICS_INDICATORS) {
     lines.push(...blockDescription(`${def.description} Kontur code: \`${def.code}\`.`, '  '));
     lines.push(`  ${def.field}: ${GRAPHQL_TYPE[def.type]}`);

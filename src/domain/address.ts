@@ -90,5 +90,7 @@ export function addressModel(address: ParsedAddress) {
     street: formatToponym(address.street) ?? null,
     house: houseOf(address) ?? null,
     flat: flatOf(address) ?? null,
+    unreliable: false,
+    unreliableSince: null as string | null,
   };
 }

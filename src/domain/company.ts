@@ -24,6 +24,10 @@ export interface AddressModel {
   street: string | null;
   house: string | null;
   flat: string | null;
+  /** The registry marked this address unreliable (a legal address only; "недостоверность"). */
+  unreliable: boolean;
+  /** When it was marked, when the source says. */
+  unreliableSince: string | null;
 }
 
 export interface HeadModel {
@@ -31,7 +35,27 @@ export interface HeadModel {
   innfl: string | null;
   position: string | null;
   since: string | null;
+  /** The registry marked this person's record unreliable. */
+  unreliable: boolean;
+  unreliableSince: string | null;
 }
+
+/** When a former value held: from `since` (the registry's first record of it) until the value that replaced it. */
+export interface Period {
+  since: string | null;
+  /** The `since` of the next value (a former one, or the current one); null when unknown. */
+  until: string | null;
+}
+
+/** What the registry recorded before (from the requisites source; Kontur.Focus's `req` history). Oldest first. */
+export interface CompanyHistoryModel {
+  names: Array<{ shortName: string | null; fullName: string | null } & Period>;
+  legalAddresses: Array<{ address: AddressModel } & Period>;
+  heads: Array<HeadModel & Period>;
+  kpps: Array<{ kpp: string } & Period>;
+}
+
+export const EMPTY_HISTORY: CompanyHistoryModel = { names: [], legalAddresses: [], heads: [], kpps: [] };
 
 export interface ManagementCompanyModel {
   name: string | null;
@@ -78,6 +102,8 @@ export interface CompanyRecord {
   /** The region of the legal address; null for a sole proprietor (the registry publishes it elsewhere). */
   region: string | null;
   heads: HeadModel[];
+  /** Former names, addresses, heads and KPPs; empty lists when the source has none (T-Bank). */
+  history: CompanyHistoryModel;
   managementCompanies: ManagementCompanyModel[];
   branches: BranchModel[];
   /** Kontur.Focus's page of the company; null from other sources. */

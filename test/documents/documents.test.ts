@@ -15,7 +15,7 @@ const DOCUMENTS = /* GraphQL */ `
       inn
       focusUrl
       excerpt {
-        kind
+        __typename
         format
         url
         fetchedAt
@@ -85,7 +85,7 @@ describe('documents: signed links, download route, cache', () => {
     const { data, errors } = await env.subgraph.gql(DOCUMENTS, { inn: INN });
     expect(errors).toBeUndefined();
     const company = data.company;
-    expect(company.excerpt).toMatchObject({ kind: 'EXCERPT', format: 'PDF', fetchedAt: null });
+    expect(company.excerpt).toMatchObject({ __typename: 'Excerpt', format: 'PDF', fetchedAt: null });
     expect(company.financialAnalysis).toMatchObject({ kind: 'FINANCIAL_ANALYSIS', format: 'PDF', fetchedAt: null });
     expect(company.expressReport.pdf).toMatchObject({ kind: 'EXPRESS_REPORT', format: 'PDF', fetchedAt: null });
     for (const url of [company.excerpt.url, company.financialAnalysis.url, company.expressReport.pdf.url]) {

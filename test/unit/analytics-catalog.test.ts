@@ -124,7 +124,7 @@ describe('schema/analytics.graphql', () => {
 
     const doc = parse(`scalar Date\n${sdl}`);
     const types = doc.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
-    expect(types.map((t) => t.name.value)).toEqual(['CompanyAnalytics', 'AnalyticsIndicator']);
+    expect(types.map((t) => t.name.value)).toEqual(['Analytics', 'AnalyticsIndicator']);
 
     const companyAnalytics = types[0]!;
     const fields = companyAnalytics.fields ?? [];

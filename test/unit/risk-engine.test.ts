@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompanyRecord } from '../../src/domain/company.ts';
+import { EMPTY_HISTORY, type CompanyRecord } from '../../src/domain/company.ts';
 import { assessRisk, type RiskInputs } from '../../src/modules/risk/engine.ts';
 import { buildRiskPolicy } from '../../src/modules/risk/policy.ts';
 
@@ -7,6 +7,7 @@ const ACTIVE: CompanyRecord = {
   inn: '7700000009',
   ogrn: '1027700000000',
   kind: 'LEGAL_ENTITY',
+  history: EMPTY_HISTORY,
   kpp: null,
   shortName: 'АО "Альянс-М"',
   fullName: null,

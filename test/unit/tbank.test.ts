@@ -209,7 +209,17 @@ describe('T-Bank excerpt readings', () => {
     expect(record.status).toEqual({ code: 'ACTIVE', text: 'Действующая организация', date: '2023-04-24', isActive: true });
     expect(record.legalAddress?.oneLine).toBe('119019, г Москва, ул Арбат');
     expect(record.legalAddress?.zipCode).toBe('119019');
-    expect(record.heads).toEqual([{ fio: 'Фамилия Имя Отчество', innfl: null, position: 'ГЕНЕРАЛЬНЫЙ ДИРЕКТОР', since: '2022-01-01' }]);
+    expect(record.heads).toEqual([
+      {
+        fio: 'Фамилия Имя Отчество',
+        innfl: null,
+        position: 'ГЕНЕРАЛЬНЫЙ ДИРЕКТОР',
+        since: '2022-01-01',
+        unreliable: false,
+        unreliableSince: null,
+      },
+    ]);
+    expect(record.history).toEqual({ names: [], legalAddresses: [], heads: [], kpps: [] });
     expect(record.dissolutionDate).toBeNull(); // terminationDt is ignored while the company is active
     expect(record.oktmo).toBeNull();
     expect(record.expressReport).toBeNull();

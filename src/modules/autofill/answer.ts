@@ -10,7 +10,7 @@ export interface AutofillAnswer {
   fullName: string | null;
   registrationDate: string | null;
   status: { code: string; text: string | null; isActive: boolean };
-  legalAddress: Omit<AddressModel, 'regionCode'> | null;
+  legalAddress: Omit<AddressModel, 'regionCode' | 'unreliable' | 'unreliableSince'> | null;
   head: { fio: string | null; position: string | null } | null;
   /** When the registry data was fetched (ISO 8601). */
   fetchedAt: string;

@@ -13,6 +13,7 @@ export type {
 export type {
   ExpressReportRef as ExpressReportMapper,
   RegistrationRef as RegistrationMapper,
+  CompanyHistoryRef as CompanyHistoryMapper,
   ActivityRef as ActivityMapper,
   FounderPersonRef as FounderPersonMapper,
   FounderCompanyRef as FounderCompanyMapper,
@@ -22,7 +23,7 @@ export type {
   FocusEgrUL as FoundersMapper,
   FocusRegBody as AuthorityMapper,
   FocusSuccessor as RelatedCompanyMapper,
-  FocusAnalyticsValues as CompanyAnalyticsMapper,
+  FocusAnalyticsValues as AnalyticsMapper,
   FocusLicence as LicenceMapper,
   FocusBuhForm as FinancialYearMapper,
 } from '../kontur-focus/index.ts';

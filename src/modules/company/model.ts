@@ -26,6 +26,12 @@ export interface ExpressReportRef {
   summary: ExpressReportSummary;
 }
 
+/** What a `CompanyHistory` resolver receives: the registration's recorded history, and whose (for egrDetails). */
+export interface CompanyHistoryRef {
+  company: CompanyRef;
+  record: CompanyRecord;
+}
+
 export interface RegistrationRef {
   record: CompanyRecord;
   isCurrent: boolean;

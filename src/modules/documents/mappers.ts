@@ -1,2 +1,2 @@
 /** What the resolvers of each GraphQL type receive (codegen maps type `X` to `XMapper`). */
-export type { DocumentRef as DocumentMapper } from './model.ts';
+export type { ReportRef as DocumentMapper, ExcerptRef as ExcerptMapper } from './model.ts';

@@ -3,11 +3,17 @@ import type { FocusDocumentMethod } from '../kontur-focus/index.ts';
 /** The PDFs the graph links to (the DocumentKind enum of schema/documents.graphql). */
 export type DocumentKind = 'EXCERPT' | 'FINANCIAL_ANALYSIS' | 'EXPRESS_REPORT';
 
-/** What a `Document` resolver receives: which PDF of which company. Nothing is downloaded until the link is followed. */
+/** Which PDF of which company (an `Excerpt`, a `Document`). Nothing is downloaded until the link is followed. */
 export interface DocumentRef {
   kind: DocumentKind;
   inn: string;
 }
+
+/** What an `Excerpt` resolver receives: the registry extract of a company. */
+export type ExcerptRef = DocumentRef & { kind: 'EXCERPT' };
+
+/** What a `Document` resolver receives: one of the PDF reports. */
+export type ReportRef = DocumentRef & { kind: Exclude<DocumentKind, 'EXCERPT'> };
 
 export interface DocumentSpec {
   /** The Kontur.Focus method that serves the PDF (briefReport with pdf=true). */

@@ -76,14 +76,30 @@ export function focusBatcher<M extends FocusBatchMethod>(method: M, idParam: Foc
     },
     ttlOf: (records) => (records.length > 0 ? ttl.foundMs : ttl.notFoundMs),
     staleIfErrorMs: ttl.staleIfErrorMs,
-    isValue: method === 'req' ? isCompanyRecords : (value): value is FocusStoredOf<M>[] => Array.isArray(value),
+    isValue:
+      method === 'req'
+        ? isCompanyRecords
+        : method === 'egrDetails'
+          ? isEgrDetailsRecords
+          : (value): value is FocusStoredOf<M>[] => Array.isArray(value),
   });
 }
 
 /** A stored `req` value holds companies as this version maps them; anything else (another version's record) is a miss. */
+/** A stored `req` entry of the current shape (with its history: entries stored before it had one are misses). */
 function isCompanyRecords<T>(value: unknown): value is T[] {
   return (
     Array.isArray(value) &&
-    value.every((record: Partial<CompanyRecord> | null) => typeof record?.inn === 'string' && typeof record.status?.code === 'string')
+    value.every(
+      (record: Partial<CompanyRecord> | null) =>
+        typeof record?.inn === 'string' && typeof record.status?.code === 'string' && Array.isArray(record.history?.heads),
+    )
+  );
+}
+
+/** A stored `egrDetails` entry that kept the registry's history (entries stored before it was parsed are misses). */
+function isEgrDetailsRecords<T>(value: unknown): value is T[] {
+  return (
+    Array.isArray(value) && value.every((record: { UL?: { history?: unknown } } | null) => !record?.UL || record.UL.history !== undefined)
   );
 }

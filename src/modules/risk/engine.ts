@@ -136,6 +136,7 @@ function collectFactors(inputs: RiskInputs, policy: RiskPolicy): RiskFactor[] {
       factors.push({ code, severity, source, title, details, checkedAt: inputs.checkedAt });
   };
   statusFactors(inputs, add);
+  registryMarkFactors(inputs, add);
   analyticsFactors(inputs, policy, add);
   expressReportFactors(inputs, add);
   tbankFactors(inputs, policy, add);
@@ -152,6 +153,18 @@ function statusFactors({ company }: RiskInputs, add: Add): void {
   if (code === 'LIQUIDATING') add('LIQUIDATION', 'RED', 'STATUS', 'Компания в процессе ликвидации', details);
   if (code === 'BANKRUPT') add('BANKRUPTCY', 'RED', 'STATUS', 'Компания в процедуре банкротства', details);
   if (code === 'REORGANIZING') add('REORGANIZATION', 'YELLOW', 'STATUS', 'Компания в процессе реорганизации', details);
+}
+
+/** The registry's own "unreliable data" marks on the legal address and the heads (req), before Kontur's marker of them. */
+function registryMarkFactors({ company }: RiskInputs, add: Add): void {
+  const address = company?.legalAddress?.unreliable ? company.legalAddress : undefined;
+  const heads = (company?.heads ?? []).filter((head) => head.unreliable);
+  if (!address && heads.length === 0) return;
+  add('UNRELIABLE_REGISTRY_DATA', 'RED', 'STATUS', 'Недостоверные сведения в ЕГРЮЛ', [
+    ...detail('address', address ? true : undefined),
+    ...detail('addressSince', address?.unreliableSince ?? undefined),
+    ...heads.flatMap((head) => [...detail('head', head.fio ?? undefined), ...detail('headSince', head.unreliableSince ?? undefined)]),
+  ]);
 }
 
 function analyticsFactors({ analytics, isLegalEntity, now }: RiskInputs, policy: RiskPolicy, add: Add): void {

@@ -1,5 +1,5 @@
 import { addressModel, formatToponym } from '../../domain/address.ts';
-import { isOperating, type CompanyRecord, type CompanyStatusModel, type RequisitesEntry } from '../../domain/company.ts';
+import { EMPTY_HISTORY, isOperating, type CompanyRecord, type CompanyStatusModel, type RequisitesEntry } from '../../domain/company.ts';
 import type { Fetched } from '../../cache/cached-fetch.ts';
 import type { TbankExcerpt } from './vendor/schemas.ts';
 import { companyBlock, entrepreneurBlock, excerptInn, leaders, registryBlock, statusCodeOf } from './mapping.ts';
@@ -84,7 +84,12 @@ export function companyRecordOf(excerpt: TbankExcerpt, requestedInn = ''): Compa
           innfl: null,
           position: leader.position ?? null,
           since: leader.since ?? null,
+          // T-Bank's excerpt carries no registry marks of its own here: Kontur.Focus's req does.
+          unreliable: false,
+          unreliableSince: null,
         })),
+    // T-Bank's excerpt keeps no former names, addresses or heads.
+    history: EMPTY_HISTORY,
     managementCompanies: [],
     branches: [],
     focusUrl: null,

@@ -74,6 +74,7 @@ export const Company: CompanyResolvers = {
     record.expressReport ? { inn: record.inn, ogrn: record.ogrn, summary: record.expressReport } : null,
   ),
   contactPhonesCount: reqField((record) => record.contactPhonesCount),
+  history: (company, _args, ctx) => reqField((record) => ({ company, record }))(company, _args, ctx),
 
   // Statuses change fast during liquidation: status fields refetch entries older than CACHE_TTL_STATUS.
   status: statusField((record) => record.status),

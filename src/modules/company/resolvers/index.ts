@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../../generated/graphql.ts';
 import { Company } from './Company.ts';
-import { CompanyAnalytics } from './CompanyAnalytics.ts';
+import { CompanyHistory } from './CompanyHistory.ts';
+import { Analytics } from './Analytics.ts';
 import { Activity, Authority, FounderCompany, FounderForeign, FounderPerson, Founders, RelatedCompany } from './details-types.ts';
 import { FinancialYear } from './FinancialYear.ts';
 import { Licence } from './Licence.ts';
@@ -12,6 +13,7 @@ export const companyResolvers: Resolvers = {
   Query,
   Mutation,
   Company,
+  CompanyHistory,
   ExpressReport,
   Registration,
   Activity,
@@ -21,7 +23,7 @@ export const companyResolvers: Resolvers = {
   FounderForeign,
   Authority,
   RelatedCompany,
-  CompanyAnalytics,
+  Analytics,
   Licence,
   FinancialYear,
 };

@@ -579,6 +579,8 @@ interface LegalEntityCore {
   kpp: string;
   address: Address;
   addressDate: string;
+  /** The registry marked the legal address unreliable on this date (about 3 % of living companies). */
+  addressUnreliableSince?: string;
   head: Head;
   statedCapital: number;
   organizationType: 'Small' | 'Large';
@@ -797,6 +799,7 @@ function legalEntity(inn: string): Registration {
     kpp: `${inn.slice(0, 4)}01001`,
     address: makeAddress(rng, region),
     addressDate: ogrnDate,
+    ...addressMark(inn, status, ogrnDate),
     head: makeHead(rng, taxRegion, form, status, ogrnDate, statusDate),
     statedCapital: statedCapitalFor(rng, form),
     organizationType,
@@ -965,6 +968,13 @@ function branches(rng: Rng, registration: Registration, ul: LegalEntityCore): Re
   });
 }
 
+/** Its own random stream, so the marks leave every other synthetic value as it was. */
+function addressMark(inn: string, status: StatusKind, ogrnDate: string): { addressUnreliableSince?: string } {
+  const rng = rngFor(inn, 'registry-marks');
+  if (status === 'dissolved' || !rng.chance(0.03)) return {};
+  return { addressUnreliableSince: dateBetween(rng, addDays(ogrnDate, 30), addDays(DATA_DATE, -30)) };
+}
+
 function reqLegalEntity(registration: Registration, ul: LegalEntityCore, rng: Rng): Record<string, unknown> {
   const { form } = ul;
   return {
@@ -973,7 +983,12 @@ function reqLegalEntity(registration: Registration, ul: LegalEntityCore, rng: Rn
     okopf: form.okopf,
     opf: form.opf,
     legalName: { short: `${form.short} ${ul.name}`, full: `${form.full} ${ul.name}`, date: ul.nameDate },
-    legalAddress: { parsedAddressRF: ul.address.parsedAddressRF, date: ul.addressDate, firstDate: ul.addressDate },
+    legalAddress: {
+      parsedAddressRF: ul.address.parsedAddressRF,
+      date: ul.addressDate,
+      firstDate: ul.addressDate,
+      ...(ul.addressUnreliableSince ? { isInaccuracy: true, inaccuracyDate: ul.addressUnreliableSince } : {}),
+    },
     branches: branches(rng, registration, ul),
     status: statusObject(registration),
     registrationDate: registration.registrationDate,
@@ -1583,7 +1598,8 @@ function legalEntityAnalytics(rng: Rng, a: Analytics, registration: Registration
     a.q4003 = (a.q4002 as number) + rng.int(0, 60);
     a.s4003 = Math.round(((a.s4002 as number) + rng.money(50_000, 100_000_000)) * 100) / 100;
   }
-  if (alive && rng.chance(0.03)) a.m5006 = true;
+  // Kontur's marker of an unreliable address follows the registry's own mark in req.
+  if (alive && (rng.chance(0.03) || ul.addressUnreliableSince)) a.m5006 = true;
   financeKeys(a, registration);
   if (alive) ageKeys(a, registration);
   a.q7007 = rng.int(1, 40);

@@ -6,7 +6,7 @@
  *   m → boolean (Kontur sends it only when true), q → integer count (q6001 is a year),
  *   s → roubles as a float (may be negative, 0 or beyond 32 bits), d → `YYYY-MM-DD` date, e → enum string.
  *
- * `field` is the GraphQL field name on `CompanyAnalytics` (schema/analytics.graphql is generated from this
+ * `field` is the GraphQL field name on `Analytics` (schema/analytics.graphql is generated from this
  * list by scripts/generate-analytics-schema.ts). Naming conventions:
  *   - periods as suffixes: `12m` (last 12 months), `3m` (last 3 months), `3y` (last 3 years), `AllTime`;
  *   - a `q`/`s` pair with the same number shares a stem: `…Count…` / `…Amount…`
@@ -22,7 +22,7 @@ export type AnalyticsValueType = 'BOOLEAN' | 'INT' | 'FLOAT' | 'DATE' | 'STRING'
 export interface AnalyticsIndicatorDef {
   /** Kontur key, e.g. `m5003`. */
   code: string;
-  /** GraphQL field name on `CompanyAnalytics`, e.g. `massRegistrationAddress`. */
+  /** GraphQL field name on `Analytics`, e.g. `massRegistrationAddress`. */
   field: string;
   type: AnalyticsValueType;
   /** Topic group, e.g. `Arbitration`. */

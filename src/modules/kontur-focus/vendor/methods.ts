@@ -31,7 +31,20 @@ export const FOCUS_METHODS = {
     perInn: true,
     billing: 'Requests',
     // Every company lookup reads req; its own fields are listed for the freshness of an answer.
-    companyFields: ['inn', 'kind', 'ogrn', 'kpp', 'shortName', 'fullName', 'status', 'legalAddress', 'heads', 'registrations', 'region'],
+    companyFields: [
+      'inn',
+      'kind',
+      'ogrn',
+      'kpp',
+      'shortName',
+      'fullName',
+      'status',
+      'legalAddress',
+      'heads',
+      'registrations',
+      'region',
+      'history',
+    ],
   },
   egrDetails: {
     kind: 'batch',
@@ -51,6 +64,8 @@ export const FOCUS_METHODS = {
       'predecessors',
       'successors',
     ],
+    // Former founders and capitals; the rest of Company.history comes with req.
+    nestedFields: { history: ['founders', 'statedCapitals'] },
   },
   analytics: { kind: 'batch', schema: AnalyticsRecordSchema, perInn: true, billing: 'LegalEntities', companyFields: ['analytics'] },
   licences: { kind: 'batch', schema: LicencesRecordSchema, perInn: true, billing: 'Requests', companyFields: ['licences'] },

@@ -63,11 +63,14 @@ export const ParsedAddressSchema = z.object({
   oneLineFormatOfAddress: text,
 });
 
+/** `isInaccuracy`: the registry's own "unreliable data" mark; `inaccuracyDate`, when the vendor sends it, its date. */
+const inaccuracy = { isInaccuracy: flag, inaccuracyDate: text };
+
 const LegalAddressSchema = z.object({
   parsedAddressRF: ParsedAddressSchema.optional(),
   date: text,
   firstDate: text,
-  isInaccuracy: flag,
+  ...inaccuracy,
 });
 
 export const BranchSchema = z.object({
@@ -84,7 +87,7 @@ export const HeadSchema = z.object({
   position: text,
   date: text,
   firstDate: text,
-  isInaccuracy: flag,
+  ...inaccuracy,
 });
 
 export const StatusSchema = z.object({
@@ -124,6 +127,15 @@ export const ReqULSchema = z.object({
   dissolutionDate: text,
   heads: list(HeadSchema),
   managementCompanies: list(ManagementCompanySchema),
+  /** Former values, as the registry recorded them (`{}` when none). */
+  history: z
+    .object({
+      kpps: list(z.object({ kpp: code, date: text })),
+      legalNames: list(z.object({ short: text, full: text, readable: text, date: text })),
+      legalAddresses: list(LegalAddressSchema),
+      heads: list(HeadSchema),
+    })
+    .optional(),
 });
 
 export const ReqIPSchema = z.object({
@@ -132,6 +144,9 @@ export const ReqIPSchema = z.object({
   registrationDate: text,
   dissolutionDate: text,
   status: StatusSchema.optional(),
+  fioDate: text,
+  /** Former names of the entrepreneur (newer answers). */
+  historyIP: z.object({ fios: list(z.object({ fio: text, date: text })) }).optional(),
 });
 
 export const BriefReportSummarySchema = z.object({
@@ -196,6 +211,16 @@ export const EgrULSchema = z.object({
   foundersForeign: list(FounderForeignSchema),
   predecessors: list(SuccessorSchema),
   successors: list(SuccessorSchema),
+  /** Former founders and stated capitals (`{}` when none; always an object once parsed, so a stored record shows it kept them). */
+  history: z
+    .object({
+      statedCapitals: list(z.object({ sum: amount, date: text })),
+      foundersFL: list(FounderFLSchema),
+      foundersUL: list(FounderULSchema),
+      foundersForeign: list(FounderForeignSchema),
+    })
+    .optional()
+    .transform((history) => history ?? { statedCapitals: [], foundersFL: [], foundersUL: [], foundersForeign: [] }),
 });
 
 export const EgrIPSchema = z.object({
@@ -395,6 +420,9 @@ export type FocusParsedAddress = z.output<typeof ParsedAddressSchema>;
 export type FocusToponym = z.output<typeof ToponymSchema>;
 export type FocusBranch = z.output<typeof BranchSchema>;
 export type FocusHead = z.output<typeof HeadSchema>;
+export type FocusLegalAddress = z.output<typeof LegalAddressSchema>;
+export type FocusReqUL = z.output<typeof ReqULSchema>;
+export type FocusReqIP = z.output<typeof ReqIPSchema>;
 export type FocusStatus = z.output<typeof StatusSchema>;
 export type FocusManagementCompany = z.output<typeof ManagementCompanySchema>;
 export type FocusBriefReportSummary = z.output<typeof BriefReportSummarySchema>;

@@ -1,4 +1,4 @@
-import type { CompanyAnalyticsResolvers } from '../../../generated/graphql.ts';
+import type { AnalyticsResolvers } from '../../../generated/graphql.ts';
 import {
   ANALYTICS_BY_CODE,
   ANALYTICS_INDICATORS,
@@ -23,7 +23,7 @@ function fieldResolver(indicator: AnalyticsIndicatorDef) {
 
 const namedFields = Object.fromEntries(ANALYTICS_INDICATORS.map((indicator) => [indicator.field, fieldResolver(indicator)]));
 
-export const CompanyAnalytics: CompanyAnalyticsResolvers = {
+export const Analytics: AnalyticsResolvers = {
   ...namedFields,
   indicators: (values) =>
     Object.entries(values)
