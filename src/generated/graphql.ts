@@ -1510,7 +1510,14 @@ export type RiskFactorCode =
   | 'TAX_DEBT'
   | 'TBANK_FROZEN_ACCOUNTS'
   | 'TBANK_NEGATIVE_LISTS'
+  /** T-Bank's own risk level (source TBANK): HIGH is red, MEDIUM yellow; LOW and not assessed add nothing. */
+  | 'TBANK_RISK_LEVEL'
   | 'TBANK_SAME_ADDRESS'
+  /**
+   * T-Bank's tax-debt check reports a debt (source TBANK): judged by `thresholds.taxDebt` against T-Bank's latest
+   * revenue (else Kontur's), red from its share of revenue or when revenue is unknown, yellow below it.
+   */
+  | 'TBANK_TAX_DEBT'
   | 'UNRELIABLE_REGISTRY_DATA'
   | 'UNRELIABLE_SUPPLIER'
   | 'YOUNG_COMPANY';
@@ -1591,6 +1598,8 @@ export type RiskThresholds = {
   financialReportsMaxAgeYears: Scalars['Int']['output'];
   /** Active companies at the same address (q7007) from which it counts as a mass address. */
   sameAddressCompanies: Scalars['Int']['output'];
+  /** T-Bank's tax debt (TBANK_TAX_DEBT) against T-Bank's latest revenue, else Kontur's (s6004). */
+  taxDebt: ScaledAmountThreshold;
 };
 
 /** Amount thresholds judged against the company's own scale (its revenue), as a risk officer would. */
@@ -3199,6 +3208,7 @@ export type RiskThresholdsResolvers<ContextType = GraphQLContext, ParentType ext
   enforcementDebt?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
   financialReportsMaxAgeYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sameAddressCompanies?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taxDebt?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
 }>;
 
 export type ScaledAmountThresholdResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScaledAmountThreshold'] = ResolversParentTypes['ScaledAmountThreshold']> = ResolversObject<{
