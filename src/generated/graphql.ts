@@ -1589,7 +1589,14 @@ export type RiskFactorCode =
   | 'TAX_DEBT'
   | 'TBANK_FROZEN_ACCOUNTS'
   | 'TBANK_NEGATIVE_LISTS'
+  /** T-Bank's own risk level (source TBANK): HIGH is red, MEDIUM yellow; LOW and not assessed add nothing. */
+  | 'TBANK_RISK_LEVEL'
   | 'TBANK_SAME_ADDRESS'
+  /**
+   * T-Bank's tax-debt check reports a debt (source TBANK): judged by `thresholds.taxDebt` against T-Bank's latest
+   * revenue (else Kontur's), red from its share of revenue or when revenue is unknown, yellow below it.
+   */
+  | 'TBANK_TAX_DEBT'
   | 'UNRELIABLE_REGISTRY_DATA'
   | 'UNRELIABLE_SUPPLIER'
   | 'YOUNG_COMPANY';
@@ -1670,6 +1677,8 @@ export type RiskThresholds = {
   financialReportsMaxAgeYears: Scalars['Int']['output'];
   /** Active companies at the same address (q7007) from which it counts as a mass address. */
   sameAddressCompanies: Scalars['Int']['output'];
+  /** T-Bank's tax debt (TBANK_TAX_DEBT) against T-Bank's latest revenue, else Kontur's (s6004). */
+  taxDebt: ScaledAmountThreshold;
 };
 
 /** Amount thresholds judged against the company's own scale (its revenue), as a risk officer would. */
@@ -1838,6 +1847,21 @@ export type TbankCheck = {
   enforcementProceedings: Maybe<TbankProceedings>;
   /** When this excerpt was fetched from T-Bank. */
   fetchedAt: Scalars['DateTime']['output'];
+  /**
+   * Key figures by reporting year (T-Bank's `financialStatementsData`: revenue, profit, accounts payable and
+   * receivable), newest first, at most five years. Empty when T-Bank has none (see `financeReason`).
+   */
+  finance: Array<TbankFinanceYear>;
+  /** Why T-Bank has no statements (a sole proprietor, a company under a year old, no data); it may accompany data. */
+  financeReason: Maybe<TbankFinanceReason>;
+  /** The years SPARK has accounting statements for (the express excerpt's `financeYears`). */
+  financeYears: Maybe<TbankYearRange>;
+  /**
+   * Founders as T-Bank lists them: a person's full name or an organisation's name, with the nominal value and share
+   * of the stake. Founders are public data of the state register (EGRUL), as is a founder's INN; T-Bank's excerpt
+   * gives no founder INN, so none is served here. Empty when T-Bank lists none.
+   */
+  founders: Array<TbankFounder>;
   /** Tax-office decisions suspending operations on the company's bank accounts. */
   frozenAccounts: TbankFrozenAccounts;
   fullName: Maybe<Scalars['String']['output']>;
@@ -1847,6 +1871,10 @@ export type TbankCheck = {
   leaders: Array<TbankLeader>;
   /** Registered address on one line, e.g. `119019, г Москва, ул Арбат`. */
   legalAddress: Maybe<Scalars['String']['output']>;
+  /** How many licences T-Bank knows, active and not. */
+  licenceSummary: Maybe<TbankLicenceSummary>;
+  /** Licences: T-Bank's preview of at most three (`licenceSummary` counts them all). Empty when none. */
+  licences: Array<TbankLicence>;
   /** Main activity (OKVED). */
   mainActivity: Maybe<TbankActivity>;
   /** Negative registers the company is in (unfair suppliers, disqualified persons, unreliable address …). Empty when none. */
@@ -1856,15 +1884,33 @@ export type TbankCheck = {
   /** OGRN (13 digits) or OGRNIP (15) of the registration T-Bank answered with. */
   ogrn: Scalars['String']['output'];
   registrationDate: Maybe<Scalars['Date']['output']>;
+  /** Companies related by founders or heads: T-Bank's preview of at most four (`relationSummary` counts them all). */
+  relatedCompanies: Array<TbankRelatedCompany>;
+  /** How many related companies T-Bank knows, and through whom. */
+  relationSummary: Maybe<TbankRelationSummary>;
+  /**
+   * T-Bank's own risk level (its check `riskLevel`), read from the check's colour: red HIGH, yellow MEDIUM, green LOW,
+   * none NOT_ASSESSED. Null when the excerpt carries no such check.
+   */
+  riskLevel: Maybe<TbankRiskLevel>;
+  /** The raw value of T-Bank's risk-level check (an integer on a scale T-Bank does not document); null when not given. */
+  riskLevelValue: Maybe<Scalars['Int']['output']>;
   /** Other companies registered with the same address, manager or phone (mass-registration indicators). */
   sameInfo: Maybe<TbankSameInfo>;
   shortName: Maybe<Scalars['String']['output']>;
+  /**
+   * Accounting statements by period as SPARK reports them (an organisation's `finance` block), line by line with the
+   * form's line codes (`2110` revenue, `2400` net profit, `1600` balance total …). Empty for sole proprietors.
+   */
+  statements: Array<TbankStatementPeriod>;
   /** T-Bank's normalised status (its `statusType`: active, reorganizing, liquidating, liquidated, bankrupting, unknown). */
   status: CompanyStatusCode;
   /** Date of the current status (from SPARK), when given. */
   statusDate: Maybe<Scalars['Date']['output']>;
   /** The status as worded by T-Bank, e.g. `Действующая организация`. */
   statusText: Maybe<Scalars['String']['output']>;
+  /** Tax debt per T-Bank's own check (`taxDebt`), as of its date. Null when T-Bank reports none. */
+  taxDebt: Maybe<TbankTaxDebt>;
   /** Date the registration ended, for a liquidated company. */
   terminationDate: Maybe<Scalars['Date']['output']>;
   /** T-Bank's traffic light: how many checks came out red, yellow and green, and the colour of each check. */
@@ -1903,6 +1949,41 @@ export type TbankContractSummary = {
   totalValue: Maybe<Scalars['Float']['output']>;
 };
 
+export type TbankFinanceReason = {
+  __typename?: 'TbankFinanceReason';
+  code: TbankFinanceReasonCode;
+  /** As T-Bank words it, e.g. `Компании меньше года`. */
+  text: Scalars['String']['output'];
+};
+
+export type TbankFinanceReasonCode =
+  /** A sole proprietor: no accounting statements. */
+  | 'ENTREPRENEUR'
+  /** Registered less than a year ago. */
+  | 'LESS_THAN_YEAR'
+  | 'NO_DATA';
+
+/** One reporting year's key figures, in roubles (exact; null when T-Bank gives no value for that year). */
+export type TbankFinanceYear = {
+  __typename?: 'TbankFinanceYear';
+  accountsPayable: Maybe<Scalars['Decimal']['output']>;
+  accountsReceivable: Maybe<Scalars['Decimal']['output']>;
+  /** Profit (loss when negative). */
+  profit: Maybe<Scalars['Decimal']['output']>;
+  revenue: Maybe<Scalars['Decimal']['output']>;
+  year: Scalars['Int']['output'];
+};
+
+export type TbankFounder = {
+  __typename?: 'TbankFounder';
+  /** A person's full name or an organisation's name, as the register has it. */
+  name: Scalars['String']['output'];
+  /** Nominal value of the stake in roubles (rounded to kopecks). */
+  nominalValue: Maybe<Scalars['Decimal']['output']>;
+  /** Share of the charter capital, in percent. */
+  sharePercent: Maybe<Scalars['Float']['output']>;
+};
+
 export type TbankFrozenAccountDecision = {
   __typename?: 'TbankFrozenAccountDecision';
   bank: Maybe<TbankBank>;
@@ -1930,6 +2011,36 @@ export type TbankLeader = {
   position: Maybe<Scalars['String']['output']>;
   /** Since when T-Bank shows this person in the role. */
   since: Maybe<Scalars['Date']['output']>;
+};
+
+export type TbankLicence = {
+  __typename?: 'TbankLicence';
+  /** Licensed activities, e.g. `МЕДИЦИНСКАЯ ДЕЯТЕЛЬНОСТЬ`. */
+  activities: Array<Scalars['String']['output']>;
+  /** Places of activity. Empty when not given. */
+  addresses: Array<Scalars['String']['output']>;
+  /** The authority that issued it. */
+  authority: Maybe<Scalars['String']['output']>;
+  /** Date of the decision to issue it. */
+  issuedOn: Maybe<Scalars['Date']['output']>;
+  /** The licence number, e.g. `Л041-01162-50/00369716`. */
+  number: Maybe<Scalars['String']['output']>;
+  status: TbankLicenceStatus;
+  validFrom: Maybe<Scalars['Date']['output']>;
+  /** End of validity; null when open-ended or not given. */
+  validTo: Maybe<Scalars['Date']['output']>;
+};
+
+export type TbankLicenceStatus =
+  | 'ACTIVE'
+  | 'INACTIVE'
+  | 'UNKNOWN';
+
+export type TbankLicenceSummary = {
+  __typename?: 'TbankLicenceSummary';
+  active: Maybe<Scalars['Int']['output']>;
+  inactive: Maybe<Scalars['Int']['output']>;
+  total: Maybe<Scalars['Int']['output']>;
 };
 
 /** A register the company is in. */
@@ -1963,6 +2074,35 @@ export type TbankProceedings = {
   executed: Maybe<Scalars['Int']['output']>;
 };
 
+export type TbankRelatedCompany = {
+  __typename?: 'TbankRelatedCompany';
+  inn: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  /** OGRN (13 digits) or OGRNIP (15). */
+  ogrn: Scalars['String']['output'];
+};
+
+export type TbankRelationSummary = {
+  __typename?: 'TbankRelationSummary';
+  /** Related through a common founder. */
+  byFounder: Maybe<Scalars['Int']['output']>;
+  /** Related through a common head. */
+  byHead: Maybe<Scalars['Int']['output']>;
+  /** Related companies in all. */
+  total: Maybe<Scalars['Int']['output']>;
+};
+
+/** T-Bank's own risk level of a counterparty (the colour of its `riskLevel` check). */
+export type TbankRiskLevel =
+  /** Red. */
+  | 'HIGH'
+  /** Green. */
+  | 'LOW'
+  /** Yellow. */
+  | 'MEDIUM'
+  /** T-Bank did not assess it (colour `none`). */
+  | 'NOT_ASSESSED';
+
 export type TbankSameInfo = {
   __typename?: 'TbankSameInfo';
   /** The address compared, as T-Bank words it. */
@@ -1981,6 +2121,40 @@ export type TbankSameInfo = {
   samePhoneCount: Maybe<Scalars['Int']['output']>;
 };
 
+export type TbankStatementLine = {
+  __typename?: 'TbankStatementLine';
+  /** The form's line code, e.g. `1110`. */
+  code: Maybe<Scalars['String']['output']>;
+  /** e.g. `Баланс`. */
+  form: Maybe<Scalars['String']['output']>;
+  /** e.g. `Нематериальные активы`. */
+  name: Maybe<Scalars['String']['output']>;
+  /** e.g. `Актив`. */
+  section: Maybe<Scalars['String']['output']>;
+  /** Roubles, exact. */
+  value: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** One reporting period of SPARK's statements. */
+export type TbankStatementPeriod = {
+  __typename?: 'TbankStatementPeriod';
+  lines: Array<TbankStatementLine>;
+  periodEnd: Maybe<Scalars['Date']['output']>;
+  periodStart: Maybe<Scalars['Date']['output']>;
+  /** The reporting year (from the period's name, else its end). */
+  year: Maybe<Scalars['Int']['output']>;
+};
+
+export type TbankTaxDebt = {
+  __typename?: 'TbankTaxDebt';
+  /** The debt in roubles (T-Bank sends a double; rounded to kopecks). */
+  amount: Scalars['Decimal']['output'];
+  /** T-Bank's colour for it. */
+  color: TbankColor;
+  /** The date the debt was stated on. */
+  date: Scalars['Date']['output'];
+};
+
 export type TbankTrafficLight = {
   __typename?: 'TbankTrafficLight';
   /** Every check T-Bank coloured (its checkResult and innerCheckResult), in its order. */
@@ -1988,6 +2162,12 @@ export type TbankTrafficLight = {
   green: Maybe<Scalars['Int']['output']>;
   red: Maybe<Scalars['Int']['output']>;
   yellow: Maybe<Scalars['Int']['output']>;
+};
+
+export type TbankYearRange = {
+  __typename?: 'TbankYearRange';
+  from: Scalars['Int']['output'];
+  to: Scalars['Int']['output'];
 };
 
 export type WatchResult = {
@@ -2225,14 +2405,28 @@ export type ResolversTypes = ResolversObject<{
   TbankColor: TbankColor;
   TbankCompanyType: TbankCompanyType;
   TbankContractSummary: ResolverTypeWrapper<TbankContractSummary>;
+  TbankFinanceReason: ResolverTypeWrapper<TbankFinanceReason>;
+  TbankFinanceReasonCode: TbankFinanceReasonCode;
+  TbankFinanceYear: ResolverTypeWrapper<TbankFinanceYear>;
+  TbankFounder: ResolverTypeWrapper<TbankFounder>;
   TbankFrozenAccountDecision: ResolverTypeWrapper<TbankFrozenAccountDecision>;
   TbankFrozenAccounts: ResolverTypeWrapper<TbankFrozenAccounts>;
   TbankLeader: ResolverTypeWrapper<TbankLeader>;
+  TbankLicence: ResolverTypeWrapper<TbankLicence>;
+  TbankLicenceStatus: TbankLicenceStatus;
+  TbankLicenceSummary: ResolverTypeWrapper<TbankLicenceSummary>;
   TbankListEntry: ResolverTypeWrapper<TbankListEntry>;
   TbankNetIncome: ResolverTypeWrapper<TbankNetIncome>;
   TbankProceedings: ResolverTypeWrapper<TbankProceedings>;
+  TbankRelatedCompany: ResolverTypeWrapper<TbankRelatedCompany>;
+  TbankRelationSummary: ResolverTypeWrapper<TbankRelationSummary>;
+  TbankRiskLevel: TbankRiskLevel;
   TbankSameInfo: ResolverTypeWrapper<TbankSameInfo>;
+  TbankStatementLine: ResolverTypeWrapper<TbankStatementLine>;
+  TbankStatementPeriod: ResolverTypeWrapper<TbankStatementPeriod>;
+  TbankTaxDebt: ResolverTypeWrapper<TbankTaxDebt>;
   TbankTrafficLight: ResolverTypeWrapper<TbankTrafficLight>;
+  TbankYearRange: ResolverTypeWrapper<TbankYearRange>;
   WatchResult: ResolverTypeWrapper<WatchResult>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
@@ -2339,14 +2533,25 @@ export type ResolversParentTypes = ResolversObject<{
   TbankCheck: TbankCheckMapper;
   TbankCheckColor: TbankCheckColor;
   TbankContractSummary: TbankContractSummary;
+  TbankFinanceReason: TbankFinanceReason;
+  TbankFinanceYear: TbankFinanceYear;
+  TbankFounder: TbankFounder;
   TbankFrozenAccountDecision: TbankFrozenAccountDecision;
   TbankFrozenAccounts: TbankFrozenAccounts;
   TbankLeader: TbankLeader;
+  TbankLicence: TbankLicence;
+  TbankLicenceSummary: TbankLicenceSummary;
   TbankListEntry: TbankListEntry;
   TbankNetIncome: TbankNetIncome;
   TbankProceedings: TbankProceedings;
+  TbankRelatedCompany: TbankRelatedCompany;
+  TbankRelationSummary: TbankRelationSummary;
   TbankSameInfo: TbankSameInfo;
+  TbankStatementLine: TbankStatementLine;
+  TbankStatementPeriod: TbankStatementPeriod;
+  TbankTaxDebt: TbankTaxDebt;
   TbankTrafficLight: TbankTrafficLight;
+  TbankYearRange: TbankYearRange;
   WatchResult: WatchResult;
   link__Import: Scalars['link__Import']['output'];
   String: Scalars['String']['output'];
@@ -3142,6 +3347,7 @@ export type RiskThresholdsResolvers<ContextType = GraphQLContext, ParentType ext
   enforcementDebt?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
   financialReportsMaxAgeYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sameAddressCompanies?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taxDebt?: Resolver<ResolversTypes['ScaledAmountThreshold'], ParentType, ContextType>;
 }>;
 
 export type ScaledAmountThresholdResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScaledAmountThreshold'] = ResolversParentTypes['ScaledAmountThreshold']> = ResolversObject<{
@@ -3248,22 +3454,34 @@ export type TbankCheckResolvers<ContextType = GraphQLContext, ParentType extends
   contractSummary?: Resolver<Maybe<ResolversTypes['TbankContractSummary']>, ParentType, ContextType>;
   enforcementProceedings?: Resolver<Maybe<ResolversTypes['TbankProceedings']>, ParentType, ContextType>;
   fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finance?: Resolver<Array<ResolversTypes['TbankFinanceYear']>, ParentType, ContextType>;
+  financeReason?: Resolver<Maybe<ResolversTypes['TbankFinanceReason']>, ParentType, ContextType>;
+  financeYears?: Resolver<Maybe<ResolversTypes['TbankYearRange']>, ParentType, ContextType>;
+  founders?: Resolver<Array<ResolversTypes['TbankFounder']>, ParentType, ContextType>;
   frozenAccounts?: Resolver<ResolversTypes['TbankFrozenAccounts'], ParentType, ContextType>;
   fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kpp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   leaders?: Resolver<Array<ResolversTypes['TbankLeader']>, ParentType, ContextType>;
   legalAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  licenceSummary?: Resolver<Maybe<ResolversTypes['TbankLicenceSummary']>, ParentType, ContextType>;
+  licences?: Resolver<Array<ResolversTypes['TbankLicence']>, ParentType, ContextType>;
   mainActivity?: Resolver<Maybe<ResolversTypes['TbankActivity']>, ParentType, ContextType>;
   negativeLists?: Resolver<Array<ResolversTypes['TbankListEntry']>, ParentType, ContextType>;
   netIncome?: Resolver<Maybe<ResolversTypes['TbankNetIncome']>, ParentType, ContextType>;
   ogrn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registrationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  relatedCompanies?: Resolver<Array<ResolversTypes['TbankRelatedCompany']>, ParentType, ContextType>;
+  relationSummary?: Resolver<Maybe<ResolversTypes['TbankRelationSummary']>, ParentType, ContextType>;
+  riskLevel?: Resolver<Maybe<ResolversTypes['TbankRiskLevel']>, ParentType, ContextType>;
+  riskLevelValue?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sameInfo?: Resolver<Maybe<ResolversTypes['TbankSameInfo']>, ParentType, ContextType>;
   shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statements?: Resolver<Array<ResolversTypes['TbankStatementPeriod']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CompanyStatusCode'], ParentType, ContextType>;
   statusDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   statusText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  taxDebt?: Resolver<Maybe<ResolversTypes['TbankTaxDebt']>, ParentType, ContextType>;
   terminationDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   trafficLight?: Resolver<Maybe<ResolversTypes['TbankTrafficLight']>, ParentType, ContextType>;
 }>;
@@ -3278,6 +3496,25 @@ export type TbankContractSummaryResolvers<ContextType = GraphQLContext, ParentTy
   count?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   notAdmittedCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   totalValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type TbankFinanceReasonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFinanceReason'] = ResolversParentTypes['TbankFinanceReason']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['TbankFinanceReasonCode'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TbankFinanceYearResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFinanceYear'] = ResolversParentTypes['TbankFinanceYear']> = ResolversObject<{
+  accountsPayable?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  accountsReceivable?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  profit?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  revenue?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type TbankFounderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFounder'] = ResolversParentTypes['TbankFounder']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nominalValue?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  sharePercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type TbankFrozenAccountDecisionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankFrozenAccountDecision'] = ResolversParentTypes['TbankFrozenAccountDecision']> = ResolversObject<{
@@ -3301,6 +3538,23 @@ export type TbankLeaderResolvers<ContextType = GraphQLContext, ParentType extend
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 }>;
 
+export type TbankLicenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankLicence'] = ResolversParentTypes['TbankLicence']> = ResolversObject<{
+  activities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  addresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  authority?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TbankLicenceStatus'], ParentType, ContextType>;
+  validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type TbankLicenceSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankLicenceSummary'] = ResolversParentTypes['TbankLicenceSummary']> = ResolversObject<{
+  active?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  inactive?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
 export type TbankListEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankListEntry'] = ResolversParentTypes['TbankListEntry']> = ResolversObject<{
   id?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   isNegative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3320,6 +3574,18 @@ export type TbankProceedingsResolvers<ContextType = GraphQLContext, ParentType e
   executed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type TbankRelatedCompanyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankRelatedCompany'] = ResolversParentTypes['TbankRelatedCompany']> = ResolversObject<{
+  inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ogrn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TbankRelationSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankRelationSummary'] = ResolversParentTypes['TbankRelationSummary']> = ResolversObject<{
+  byFounder?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  byHead?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
 export type TbankSameInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankSameInfo'] = ResolversParentTypes['TbankSameInfo']> = ResolversObject<{
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   manager?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3330,11 +3596,37 @@ export type TbankSameInfoResolvers<ContextType = GraphQLContext, ParentType exte
   samePhoneCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type TbankStatementLineResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankStatementLine'] = ResolversParentTypes['TbankStatementLine']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  form?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  section?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+}>;
+
+export type TbankStatementPeriodResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankStatementPeriod'] = ResolversParentTypes['TbankStatementPeriod']> = ResolversObject<{
+  lines?: Resolver<Array<ResolversTypes['TbankStatementLine']>, ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type TbankTaxDebtResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankTaxDebt'] = ResolversParentTypes['TbankTaxDebt']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  color?: Resolver<ResolversTypes['TbankColor'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+}>;
+
 export type TbankTrafficLightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankTrafficLight'] = ResolversParentTypes['TbankTrafficLight']> = ResolversObject<{
   checks?: Resolver<Array<ResolversTypes['TbankCheckColor']>, ParentType, ContextType>;
   green?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   red?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   yellow?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type TbankYearRangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TbankYearRange'] = ResolversParentTypes['TbankYearRange']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type WatchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchResult'] = ResolversParentTypes['WatchResult']> = ResolversObject<{
@@ -3439,14 +3731,25 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   TbankCheck?: TbankCheckResolvers<ContextType>;
   TbankCheckColor?: TbankCheckColorResolvers<ContextType>;
   TbankContractSummary?: TbankContractSummaryResolvers<ContextType>;
+  TbankFinanceReason?: TbankFinanceReasonResolvers<ContextType>;
+  TbankFinanceYear?: TbankFinanceYearResolvers<ContextType>;
+  TbankFounder?: TbankFounderResolvers<ContextType>;
   TbankFrozenAccountDecision?: TbankFrozenAccountDecisionResolvers<ContextType>;
   TbankFrozenAccounts?: TbankFrozenAccountsResolvers<ContextType>;
   TbankLeader?: TbankLeaderResolvers<ContextType>;
+  TbankLicence?: TbankLicenceResolvers<ContextType>;
+  TbankLicenceSummary?: TbankLicenceSummaryResolvers<ContextType>;
   TbankListEntry?: TbankListEntryResolvers<ContextType>;
   TbankNetIncome?: TbankNetIncomeResolvers<ContextType>;
   TbankProceedings?: TbankProceedingsResolvers<ContextType>;
+  TbankRelatedCompany?: TbankRelatedCompanyResolvers<ContextType>;
+  TbankRelationSummary?: TbankRelationSummaryResolvers<ContextType>;
   TbankSameInfo?: TbankSameInfoResolvers<ContextType>;
+  TbankStatementLine?: TbankStatementLineResolvers<ContextType>;
+  TbankStatementPeriod?: TbankStatementPeriodResolvers<ContextType>;
+  TbankTaxDebt?: TbankTaxDebtResolvers<ContextType>;
   TbankTrafficLight?: TbankTrafficLightResolvers<ContextType>;
+  TbankYearRange?: TbankYearRangeResolvers<ContextType>;
   WatchResult?: WatchResultResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 }>;

@@ -71,3 +71,119 @@ describe('risk with T-Bank configured', () => {
     expect(env.tbank.calls.length - before).toBe(0);
   });
 });
+
+describe("risk: T-Bank's tax debt and its own risk level", () => {
+  const env = withTbankSubgraph({ tbank: { rateLimit: null }, env: { TBANK_RATE_LIMIT: '1000/min' } });
+
+  type Factor = { code: string; severity: string; source: string; title: string; details: Array<{ name: string; value: string }> };
+  const profile = async (inn: string) => {
+    const result = await env.subgraph.gql(
+      `{ company(inn: "${inn}") { risk { level score requiresReview factors { code severity source title details { name value } } } } }`,
+    );
+    expect(result.errors, inn).toBeUndefined();
+    return result.data.company.risk as { level: string; score: number; requiresReview: boolean; factors: Factor[] };
+  };
+  const tbankFactors = (factors: Factor[]) => factors.filter((factor) => factor.source === 'TBANK');
+
+  it('a tax debt of half the revenue and T-Bank’s HIGH risk level: both red, with what triggered them', async () => {
+    const risk = await profile('7740000083');
+    expect(tbankFactors(risk.factors)).toEqual([
+      {
+        code: 'TBANK_NEGATIVE_LISTS',
+        severity: 'RED',
+        source: 'TBANK',
+        title: 'Т-Банк: компания в негативных списках',
+        details: [{ name: 'lists', value: 'Задолженность по налогам свыше 1000 рублей' }],
+      },
+      {
+        code: 'TBANK_TAX_DEBT',
+        severity: 'RED',
+        source: 'TBANK',
+        title: 'Т-Банк: налоговая задолженность',
+        details: [
+          { name: 'amount', value: '488 037 ₽' },
+          { name: 'date', value: '2025-01-11' },
+          { name: 'tbankColor', value: 'красный' },
+          // T-Bank's own latest revenue (2024).
+          { name: 'revenue', value: '926 000 ₽' },
+          { name: 'percentOfRevenue', value: '52.7' },
+        ],
+      },
+      {
+        code: 'TBANK_RISK_LEVEL',
+        severity: 'RED',
+        source: 'TBANK',
+        title: 'Т-Банк: высокий уровень риска',
+        details: [{ name: 'tbankRiskLevel', value: '3' }],
+      },
+    ]);
+    // 50 (negative lists) + 20 + 20 by the default weights.
+    expect([risk.level, risk.score, risk.requiresReview]).toEqual(['CRITICAL', 90, true]);
+  });
+
+  it('a small tax debt against the revenue and T-Bank’s MEDIUM risk level: both yellow', async () => {
+    const risk = await profile('7740001023');
+    expect(tbankFactors(risk.factors).map((factor) => [factor.code, factor.severity])).toEqual([
+      ['TBANK_NEGATIVE_LISTS', 'RED'],
+      ['TBANK_TAX_DEBT', 'YELLOW'],
+      ['TBANK_RISK_LEVEL', 'YELLOW'],
+    ]);
+    expect(risk.factors.find((factor) => factor.code === 'TBANK_TAX_DEBT')!.details).toEqual([
+      { name: 'amount', value: '1 863 ₽' },
+      { name: 'date', value: '2025-03-22' },
+      { name: 'tbankColor', value: 'жёлтый' },
+      { name: 'revenue', value: '1 067 031 000 ₽' },
+      { name: 'percentOfRevenue', value: '0.0' },
+    ]);
+    expect(risk.factors.find((factor) => factor.code === 'TBANK_RISK_LEVEL')).toMatchObject({ title: 'Т-Банк: средний уровень риска' });
+  });
+
+  it('a sole proprietor has no revenue to weigh the debt against: red', async () => {
+    const risk = await profile('504000004165');
+    expect(risk.factors.find((factor) => factor.code === 'TBANK_TAX_DEBT')).toEqual({
+      code: 'TBANK_TAX_DEBT',
+      severity: 'RED',
+      source: 'TBANK',
+      title: 'Т-Банк: налоговая задолженность',
+      details: [
+        { name: 'amount', value: '1 748 848 ₽' },
+        { name: 'date', value: '2025-01-12' },
+        { name: 'tbankColor', value: 'красный' },
+      ],
+    });
+  });
+
+  it('clean companies (no tax debt, T-Bank’s risk level LOW) get neither factor', async () => {
+    for (const inn of ['7740000005', '7740000020']) {
+      const check = await env.subgraph.gql(`{ company(inn: "${inn}") { tbankCheck { riskLevel taxDebt { amount } } } }`);
+      expect(check.data.company.tbankCheck, inn).toEqual({ riskLevel: 'LOW', taxDebt: null });
+      const risk = await profile(inn);
+      expect(tbankFactors(risk.factors), inn).toEqual([]);
+      expect([risk.level, risk.score, risk.requiresReview], inn).toEqual(['LOW', 0, false]);
+    }
+  });
+
+  it('only when T-Bank is a source: a list profiles from Kontur.Focus alone, without them', async () => {
+    const list = await env.subgraph.gql(`{ companies(inns: ["7740000083"]) { risk { sources factors { code } } } }`);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.companies[0].risk.sources).toEqual(['STATUS', 'ANALYTICS', 'EXPRESS_REPORT']);
+    const codes = list.data.companies[0].risk.factors.map((factor: { code: string }) => factor.code);
+    expect(codes).not.toContain('TBANK_TAX_DEBT');
+    expect(codes).not.toContain('TBANK_RISK_LEVEL');
+  });
+
+  it('the policy in force lists them with their default weights, and the tax-debt threshold', async () => {
+    const result = await env.subgraph.gql(
+      '{ riskPolicy { factors { code enabled weight critical } thresholds { taxDebt { minAmount percentOfRevenue redPercentOfRevenue } } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    const { factors, thresholds } = result.data.riskPolicy;
+    expect(
+      factors.filter((factor: { code: string }) => factor.code.startsWith('TBANK_TAX_DEBT') || factor.code === 'TBANK_RISK_LEVEL'),
+    ).toEqual([
+      { code: 'TBANK_TAX_DEBT', enabled: true, weight: 20, critical: false },
+      { code: 'TBANK_RISK_LEVEL', enabled: true, weight: 20, critical: false },
+    ]);
+    expect(thresholds.taxDebt).toEqual({ minAmount: 1000, percentOfRevenue: 0, redPercentOfRevenue: 1 });
+  });
+});

@@ -90,6 +90,25 @@ describe('the T-Bank emulator answers like the vendor reference', () => {
     expect(emulator.calls.at(-1)).toMatchObject({ method: 'contracts', limit: '100', offset: '200', status: 200 });
   });
 
+  it('trafficLightColors are the counts of its own checkResult and innerCheckResult colours, for every kind of company', async () => {
+    const inns = ['7700000009', '7700000376', '7700000016', '7700000129', '6600000074', '366512608416', '7740000083', '7742003072'];
+    const reds = [];
+    for (const inn of inns) {
+      const { body } = await get(`excerpt/by-inn?inn=${inn}`);
+      const { checkResult, innerCheckResult, trafficLightColors } = body.excerpt;
+      const colours = [...Object.values(checkResult), ...Object.values(innerCheckResult)].map((check: any) => check.color as string);
+      const count = (colour: string) => colours.filter((c) => c === colour).length;
+      expect(trafficLightColors, inn).toEqual({ redCount: count('red'), yellowCount: count('yellow'), greenCount: count('green') });
+      // The checks the spec requires for T-Bank's tax debt and risk level are there, each with a colour.
+      expect(innerCheckResult.taxDebt.color, inn).toMatch(/^(red|yellow|green)$/);
+      expect(checkResult.riskLevel, inn).toEqual({ value: expect.any(Number), color: expect.stringMatching(/^(red|yellow|green)$/) });
+      expect(ExcerptResponseSchema.safeParse(body).success, inn).toBe(true);
+      reds.push(trafficLightColors.redCount);
+    }
+    // Not a constant: the counts follow the company.
+    expect(new Set(reds).size).toBeGreaterThan(1);
+  });
+
   it('enforces its own rate limit per token (sliding window) with 429 TOO_MANY_REQUESTS; refused and unauthorised calls do not count', async () => {
     emulator.setRateLimit({ calls: 3, windowMs: 400 });
     try {

@@ -84,3 +84,68 @@ describe('the risk engine (pure: a company record, analytics and T-Bank signals 
     expect([profile.level, profile.requiresReview, profile.unavailableSources]).toEqual(['LOW', true, ['TBANK']]);
   });
 });
+
+describe("the risk engine: T-Bank's tax debt and risk level", () => {
+  const tbank = (overrides: Partial<NonNullable<RiskInputs['tbank']>>): NonNullable<RiskInputs['tbank']> => ({
+    negativeLists: [],
+    frozenAccountDecisions: 0,
+    sameAddressCompanies: null,
+    ...overrides,
+  });
+  const tbankCodes = (profile: ReturnType<typeof assess>) =>
+    profile.factors.filter((factor) => factor.source === 'TBANK').map((factor) => `${factor.code}:${factor.severity}`);
+  const debt = (amount: number) => ({ amount, date: '2025-01-01', color: 'YELLOW' });
+
+  it('tax debt by the policy’s thresholds: none below 1000 ₽, yellow under 1 % of revenue, red from it or without revenue', () => {
+    expect(tbankCodes(assess({ tbank: tbank({ taxDebt: debt(999.99), revenue: null }) }))).toEqual([]);
+    expect(tbankCodes(assess({ tbank: tbank({ taxDebt: debt(0), revenue: null }) }))).toEqual([]);
+    expect(tbankCodes(assess({ tbank: tbank({ taxDebt: debt(50_000), revenue: 10_000_000 }) }))).toEqual(['TBANK_TAX_DEBT:YELLOW']);
+    expect(tbankCodes(assess({ tbank: tbank({ taxDebt: debt(100_000), revenue: 10_000_000 }) }))).toEqual(['TBANK_TAX_DEBT:RED']);
+    expect(tbankCodes(assess({ tbank: tbank({ taxDebt: debt(1_000), revenue: null }) }))).toEqual(['TBANK_TAX_DEBT:RED']);
+    // Without T-Bank's revenue, Kontur's (s6004) is the scale.
+    expect(tbankCodes(assess({ analytics: { s6004: 10_000_000 }, tbank: tbank({ taxDebt: debt(50_000) }) }))).toEqual([
+      'TBANK_TAX_DEBT:YELLOW',
+    ]);
+    const profile = assess({ tbank: tbank({ taxDebt: { amount: 50_000, date: '2025-01-01', color: 'RED' }, revenue: 10_000_000 }) });
+    expect(profile.factors.find((factor) => factor.code === 'TBANK_TAX_DEBT')).toMatchObject({
+      title: 'Т-Банк: налоговая задолженность',
+      details: [
+        { name: 'amount', value: '50 000 ₽' },
+        { name: 'date', value: '2025-01-01' },
+        { name: 'tbankColor', value: 'красный' },
+        { name: 'revenue', value: '10 000 000 ₽' },
+        { name: 'percentOfRevenue', value: '0.5' },
+      ],
+    });
+    // A policy can raise the bar.
+    const strict = buildRiskPolicy({ thresholds: { taxDebt: { minAmount: 100_000 } } }, 'test');
+    expect(
+      assessRisk(
+        {
+          isLegalEntity: true,
+          company: ACTIVE,
+          analytics: {},
+          checkedAt,
+          now: new Date(checkedAt),
+          tbank: tbank({ taxDebt: debt(50_000) }),
+        },
+        strict,
+      ).factors.map((factor) => factor.code),
+    ).not.toContain('TBANK_TAX_DEBT');
+  });
+
+  it('T-Bank’s risk level: HIGH red, MEDIUM yellow, LOW and not assessed nothing; weighed 20 by default', () => {
+    const level = (value: 'HIGH' | 'MEDIUM' | 'LOW' | 'NOT_ASSESSED') =>
+      assess({ tbank: tbank({ riskLevel: { level: value, value: 2 } }) });
+    expect(tbankCodes(level('HIGH'))).toEqual(['TBANK_RISK_LEVEL:RED']);
+    expect(level('HIGH').factors.find((factor) => factor.code === 'TBANK_RISK_LEVEL')).toMatchObject({
+      title: 'Т-Банк: высокий уровень риска',
+      details: [{ name: 'tbankRiskLevel', value: '2' }],
+    });
+    expect(tbankCodes(level('MEDIUM'))).toEqual(['TBANK_RISK_LEVEL:YELLOW']);
+    expect(tbankCodes(level('LOW'))).toEqual([]);
+    expect(tbankCodes(level('NOT_ASSESSED'))).toEqual([]);
+    // 15 (NO_FINANCIAL_REPORTS) + 20.
+    expect(level('HIGH').score).toBe(35);
+  });
+});

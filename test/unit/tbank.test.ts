@@ -137,7 +137,7 @@ describe('T-Bank data formats (§6)', () => {
     expect(excerpt.companyExcerpt?.charterCapital).toEqual({ value: '1110616000', date: '2000-01-01' });
     expect(excerpt.excerpt?.contractSummary?.totalValue).toBe(32823479357.625);
     // The leaked Java BigInteger of frozen-account decisions and everything the graph does not read are dropped.
-    expect(JSON.stringify(excerpt)).not.toMatch(/isPowerOfTwo|financialStatementsResponse|www\.example/);
+    expect(JSON.stringify(excerpt)).not.toMatch(/isPowerOfTwo|auth_cap|www\.example|taxYears/);
   });
 
   it('tolerates nulls and junk leaves, but not a missing companyType or OGRN', () => {
@@ -166,7 +166,15 @@ describe('T-Bank excerpt readings', () => {
   const excerpt = ExcerptResponseSchema.parse(EXAMPLE_EXCERPT);
 
   it('exports the risk signals the risk engine reads', () => {
-    expect(riskSignals(excerpt)).toEqual({ negativeLists: [], frozenAccountDecisions: 0, sameAddressCompanies: 51, statusCode: 'ACTIVE' });
+    expect(riskSignals(excerpt)).toEqual({
+      negativeLists: [],
+      frozenAccountDecisions: 0,
+      sameAddressCompanies: 51,
+      statusCode: 'ACTIVE',
+      taxDebt: { amount: 10, date: '2000-01-01', color: 'GREEN' },
+      riskLevel: { level: 'NOT_ASSESSED', value: 0 },
+      revenue: 378657216000,
+    });
     const listed = ExcerptResponseSchema.parse({
       ...EXAMPLE_EXCERPT,
       companyCard: { ...EXAMPLE_EXCERPT.companyCard, statusType: 'bankrupting' },
@@ -197,6 +205,9 @@ describe('T-Bank excerpt readings', () => {
       frozenAccountDecisions: 2,
       sameAddressCompanies: 51,
       statusCode: 'BANKRUPT',
+      taxDebt: { amount: 10, date: '2000-01-01', color: 'GREEN' },
+      riskLevel: { level: 'NOT_ASSESSED', value: 0 },
+      revenue: 378657216000,
     });
   });
 

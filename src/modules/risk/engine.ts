@@ -37,6 +37,12 @@ export interface RiskTbankSignals {
   negativeLists: Array<{ name: string; since: string | null }>;
   frozenAccountDecisions: number;
   sameAddressCompanies: number | null;
+  /** T-Bank's tax-debt check: roubles, the date it was stated on, T-Bank's colour (RED, YELLOW, GREEN, NONE). */
+  taxDebt?: { amount: number; date: string; color: string } | null;
+  /** T-Bank's own risk level (from its check's colour) and the check's raw value. */
+  riskLevel?: { level: 'HIGH' | 'MEDIUM' | 'LOW' | 'NOT_ASSESSED'; value: number | null } | null;
+  /** Revenue of the latest year T-Bank has, roubles. */
+  revenue?: number | null;
 }
 
 export interface RiskInputs {
@@ -290,14 +296,17 @@ function scaledAmountFactor(
   count: number | undefined,
   revenue: number | undefined,
   threshold: { minAmount: number; percentOfRevenue: number; redPercentOfRevenue: number },
+  source: RiskSource = 'ANALYTICS',
+  extra: RiskDetail[] = [],
 ): void {
   if (amount === undefined || amount < threshold.minAmount) return;
   const percent = revenue && revenue > 0 ? (amount / revenue) * 100 : undefined;
   if (percent !== undefined && percent < threshold.percentOfRevenue) return;
   const severity: RiskSeverity = percent === undefined || percent >= threshold.redPercentOfRevenue ? 'RED' : 'YELLOW';
-  add(code, severity, 'ANALYTICS', title, [
+  add(code, severity, source, title, [
     { name: 'amount', value: rub(amount) },
     ...detail('count', count),
+    ...extra,
     ...detail('revenue', revenue !== undefined ? rub(revenue) : undefined),
     ...detail('percentOfRevenue', percent !== undefined ? percent.toFixed(1) : undefined),
   ]);
@@ -311,7 +320,19 @@ function expressReportFactors({ company }: RiskInputs, add: Add): void {
   if (summary.green) add('EXPRESS_REPORT_GREEN', 'GREEN', 'EXPRESS_REPORT', 'Экспресс-отчёт Контур.Фокуса: положительные факты');
 }
 
-function tbankFactors({ tbank }: RiskInputs, policy: RiskPolicy, add: Add): void {
+/**
+ * T-Bank's risk level as a factor: high is red, medium yellow. Low (T-Bank's green) and not assessed add nothing — a
+ * clean counterparty gets no T-Bank factor, and T-Bank's own "low" is no reason to soften another source's warning.
+ */
+const TBANK_RISK_LEVELS: Partial<Record<string, { severity: RiskSeverity; title: string }>> = {
+  HIGH: { severity: 'RED', title: 'Т-Банк: высокий уровень риска' },
+  MEDIUM: { severity: 'YELLOW', title: 'Т-Банк: средний уровень риска' },
+};
+
+/** T-Bank's own colour of a check (TbankColor), in the manager's words. */
+const TBANK_COLOURS: Record<string, string> = { RED: 'красный', YELLOW: 'жёлтый', GREEN: 'зелёный', NONE: 'не оценено' };
+
+function tbankFactors({ tbank, analytics }: RiskInputs, policy: RiskPolicy, add: Add): void {
   if (!tbank) return;
   if (tbank.negativeLists.length > 0) {
     add('TBANK_NEGATIVE_LISTS', 'RED', 'TBANK', 'Т-Банк: компания в негативных списках', [
@@ -336,4 +357,22 @@ function tbankFactors({ tbank }: RiskInputs, policy: RiskPolicy, add: Add): void
       detail('sameAddressCompanies', tbank.sameAddressCompanies),
     );
   }
+  const debt = tbank.taxDebt;
+  if (debt && debt.amount > 0) {
+    // Weighed against T-Bank's own latest revenue, else Kontur's (analytics s6004).
+    const focusRevenue = typeof analytics?.s6004 === 'number' ? analytics.s6004 : undefined;
+    scaledAmountFactor(
+      add,
+      'TBANK_TAX_DEBT',
+      'Т-Банк: налоговая задолженность',
+      debt.amount,
+      undefined,
+      tbank.revenue ?? focusRevenue,
+      policy.thresholds.taxDebt,
+      'TBANK',
+      [...detail('date', debt.date), ...detail('tbankColor', TBANK_COLOURS[debt.color])],
+    );
+  }
+  const level = tbank.riskLevel ? TBANK_RISK_LEVELS[tbank.riskLevel.level] : undefined;
+  if (level) add('TBANK_RISK_LEVEL', level.severity, 'TBANK', level.title, detail('tbankRiskLevel', tbank.riskLevel?.value));
 }

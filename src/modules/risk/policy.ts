@@ -36,6 +36,8 @@ export const RISK_FACTOR_CODES = [
   'TBANK_NEGATIVE_LISTS',
   'TBANK_FROZEN_ACCOUNTS',
   'TBANK_SAME_ADDRESS',
+  'TBANK_TAX_DEBT',
+  'TBANK_RISK_LEVEL',
 ] as const;
 
 export type RiskFactorCode = (typeof RISK_FACTOR_CODES)[number];
@@ -74,6 +76,8 @@ const DEFAULT_WEIGHTS: Record<RiskFactorCode, number> = {
   TBANK_NEGATIVE_LISTS: 50,
   TBANK_FROZEN_ACCOUNTS: 60,
   TBANK_SAME_ADDRESS: 20,
+  TBANK_TAX_DEBT: 20,
+  TBANK_RISK_LEVEL: 20,
 };
 
 export const RiskPolicySchema = z
@@ -127,6 +131,17 @@ export const RiskPolicySchema = z
             redPercentOfRevenue: z.number().min(0).default(50),
           })
           .default({ minAmount: 1_000_000, percentOfRevenue: 10, redPercentOfRevenue: 50 }),
+        /**
+         * T-Bank's tax debt, judged against revenue the same way: from 1000 roubles (the tax service publishes debts
+         * over 1000 roubles), red from 1 % of revenue or when revenue is unknown.
+         */
+        taxDebt: z
+          .object({
+            minAmount: z.number().min(0).default(1_000),
+            percentOfRevenue: z.number().min(0).default(0),
+            redPercentOfRevenue: z.number().min(0).default(1),
+          })
+          .default({ minAmount: 1_000, percentOfRevenue: 0, redPercentOfRevenue: 1 }),
         /** Active entities at the same address (ignoring office) from which the address counts as a mass address. */
         sameAddressCompanies: z.number().int().min(1).default(50),
         /** Statements older than this many years count as none filed (legal entities only). */
@@ -135,6 +150,7 @@ export const RiskPolicySchema = z
       .default({
         enforcementDebt: { minAmount: 100_000, percentOfRevenue: 1, redPercentOfRevenue: 10 },
         arbitrationDefendant: { minAmount: 1_000_000, percentOfRevenue: 10, redPercentOfRevenue: 50 },
+        taxDebt: { minAmount: 1_000, percentOfRevenue: 0, redPercentOfRevenue: 1 },
         sameAddressCompanies: 50,
         financialReportsMaxAgeYears: 2,
       }),

@@ -5,8 +5,21 @@ import type {
   TbankBank,
   TbankBankruptcyMessage as TbankBankruptcyMessageType,
   TbankColor,
+  TbankFinanceReason,
+  TbankFinanceReasonCode,
+  TbankFinanceYear,
+  TbankFounder,
   TbankFrozenAccounts,
   TbankLeader,
+  TbankLicence,
+  TbankLicenceStatus,
+  TbankLicenceSummary,
+  TbankRelatedCompany,
+  TbankRelationSummary,
+  TbankRiskLevel,
+  TbankStatementPeriod,
+  TbankTaxDebt,
+  TbankYearRange,
   TbankListEntry,
   TbankNetIncome,
   TbankProceedings,
@@ -19,6 +32,7 @@ import type {
   TbankEntrepreneurExcerpt,
   TbankExcerpt,
   TbankExpressExcerpt,
+  TbankLicenceValue,
   TbankStatusType,
 } from './vendor/schemas.ts';
 import { excerptInn, registryBlock } from './vendor/identity.ts';
@@ -29,7 +43,9 @@ import { excerptInn, registryBlock } from './vendor/identity.ts';
  * - `companyType` decides which SPARK block is read (companyExcerpt or entrepreneurExcerpt), never which key is
  *   present (the vendor's own example fills both, §8.2);
  * - the express excerpt inside that block carries the summary indicators (same-info counts, negative lists, frozen
- *   accounts, net income, the latest bankruptcy notice).
+ *   accounts, net income, the latest bankruptcy notice);
+ * - the general `excerpt` carries T-Bank's own checks (traffic light, risk level, tax debt) and its previews
+ *   (founders, licences, related companies, key figures by year).
  */
 
 /** T-Bank's normalised statusType in the graph's status codes. */
@@ -219,4 +235,124 @@ export function trafficLight(excerpt: TbankExcerpt): TbankTrafficLight | null {
     green: int32(counts?.greenCount),
     checks: [...general.checkResult, ...general.innerCheckResult].map(({ check, color }) => ({ check, color: COLOR[color] ?? 'NONE' })),
   };
+}
+
+/** T-Bank's risk level, read from its check's colour (the value's scale is undocumented, §8.8). */
+const RISK_LEVELS: Record<string, TbankRiskLevel> = { red: 'HIGH', yellow: 'MEDIUM', green: 'LOW', none: 'NOT_ASSESSED' };
+
+export function riskLevel(excerpt: TbankExcerpt): TbankRiskLevel | null {
+  const check = excerpt.excerpt?.riskLevel;
+  return check ? RISK_LEVELS[check.color]! : null;
+}
+
+export function riskLevelValue(excerpt: TbankExcerpt): number | null {
+  return excerpt.excerpt?.riskLevel?.value ?? null;
+}
+
+export function taxDebt(excerpt: TbankExcerpt): TbankTaxDebt | null {
+  const debt = excerpt.excerpt?.taxDebt;
+  return debt?.value ? { amount: debt.value.amount, date: debt.value.date, color: COLOR[debt.color]! } : null;
+}
+
+/** The four indicators of financialStatementsData by year, newest first; the block's own year fills from the top-level values. */
+export function finance(excerpt: TbankExcerpt): TbankFinanceYear[] {
+  const data = excerpt.excerpt?.financialStatementsResponse?.financialStatementsData;
+  if (!data) return [];
+  const years = new Map<number, TbankFinanceYear>();
+  const row = (year: number) => {
+    let found = years.get(year);
+    if (!found) {
+      found = { year, revenue: null, profit: null, accountsPayable: null, accountsReceivable: null };
+      years.set(year, found);
+    }
+    return found;
+  };
+  for (const key of ['revenue', 'profit', 'accountsPayable', 'accountsReceivable'] as const) {
+    const indicator = data[key];
+    for (const item of indicator.values) if (item.value !== undefined) row(item.year)[key] = item.value;
+    if (indicator.value !== undefined && row(data.year)[key] === null) row(data.year)[key] = indicator.value;
+  }
+  return [...years.values()]
+    .filter((year) => year.revenue !== null || year.profit !== null || year.accountsPayable !== null || year.accountsReceivable !== null)
+    .sort((a, b) => b.year - a.year);
+}
+
+const FINANCE_REASONS: Record<string, TbankFinanceReasonCode> = {
+  isEntrepreneur: 'ENTREPRENEUR',
+  lessThanYear: 'LESS_THAN_YEAR',
+  noData: 'NO_DATA',
+};
+
+export function financeReason(excerpt: TbankExcerpt): TbankFinanceReason | null {
+  const reason = excerpt.excerpt?.financialStatementsResponse?.reason;
+  return reason ? { code: FINANCE_REASONS[reason.reasonCode]!, text: reason.reasonText } : null;
+}
+
+export function financeYears(excerpt: TbankExcerpt): TbankYearRange | null {
+  const years = expressOf(excerpt)?.financeYears;
+  const from = int32(years?.minYear);
+  const to = int32(years?.maxYear);
+  return from !== null && to !== null ? { from, to } : null;
+}
+
+export function statements(excerpt: TbankExcerpt): TbankStatementPeriod[] {
+  return (companyBlock(excerpt)?.finance?.periods ?? []).map((period) => ({
+    year: /^\d{4}$/.test(period.periodName ?? '') ? Number(period.periodName) : period.dateEnd ? Number(period.dateEnd.slice(0, 4)) : null,
+    periodStart: period.dateBegin ?? null,
+    periodEnd: period.dateEnd ?? null,
+    lines: period.data.map((line) => ({
+      code: line.code ?? null,
+      name: line.name ?? null,
+      form: line.form ?? null,
+      section: line.section ?? null,
+      value: line.value ?? null,
+    })),
+  }));
+}
+
+export function founders(excerpt: TbankExcerpt): TbankFounder[] {
+  return (excerpt.excerpt?.founders ?? []).map((founder) => ({
+    name: founder.name,
+    nominalValue: founder.nominalCostAmount ?? null,
+    sharePercent: founder.sharePercent ?? null,
+  }));
+}
+
+const LICENCE_STATUS: Record<TbankLicenceValue['status'], TbankLicenceStatus> = {
+  active: 'ACTIVE',
+  inactive: 'INACTIVE',
+  unknown: 'UNKNOWN',
+};
+
+export function licences(excerpt: TbankExcerpt): TbankLicence[] {
+  return (excerpt.excerpt?.licenses ?? []).map((licence) => ({
+    number: licence.no ?? null,
+    authority: licence.authorityName ?? null,
+    issuedOn: licence.date ?? null,
+    validFrom: licence.startDate ?? null,
+    validTo: licence.endDate ?? null,
+    addresses: licence.address,
+    activities: licence.activity,
+    status: LICENCE_STATUS[licence.status],
+  }));
+}
+
+export function licenceSummary(excerpt: TbankExcerpt): TbankLicenceSummary | null {
+  const summary = excerpt.excerpt?.licenseSummary;
+  return summary ? { total: int32(summary.total), active: int32(summary.active), inactive: int32(summary.inactive) } : null;
+}
+
+export function relatedCompanies(excerpt: TbankExcerpt): TbankRelatedCompany[] {
+  return (excerpt.excerpt?.relatedCompanies ?? []).map((company) => ({
+    name: company.name ?? null,
+    ogrn: company.ogrn,
+    inn: company.inn ?? null,
+  }));
+}
+
+export function relationSummary(excerpt: TbankExcerpt): TbankRelationSummary | null {
+  const summary = excerpt.excerpt?.relationSummary;
+  return summary
+    ? { total: int32(summary.total), byFounder: int32(summary.relatedByFounder), byHead: int32(summary.relatedByConfidant) }
+    : null;
 }

@@ -23,6 +23,13 @@ export interface TbankServiceDeps {
 export const TBANK_PAGE_SIZE = TBANK_CONTRACTS_PAGE_SIZE;
 
 /**
+ * The stored form of a mapped excerpt, bumped with the schema's output (`e2`: founders, licences, related companies,
+ * finance by year, tax debt and risk level), so an entry cached in Redis by an older release is never read as one
+ * without them.
+ */
+const EXCERPT_FORM = 'e2';
+
+/**
  * Process-wide T-Bank data: excerpts by INN and by OGRN and pages of state contracts, each through the one cached fetch
  * (namespaced, versioned keys, in memory or Redis; concurrent lookups of one company cost one call). T-Bank has no
  * batch method: every miss is one call, paced by the client's rate limiter rather than a slot gate.
@@ -57,7 +64,7 @@ export class TbankService {
   }
 
   excerptKey(kind: 'inn' | 'ogrn', id: string): string {
-    return `${CACHE_KEY_VERSION}:tbank:excerpt:${kind}:${id}`;
+    return `${CACHE_KEY_VERSION}:tbank:excerpt:${EXCERPT_FORM}:${kind}:${id}`;
   }
 
   contractsKey(ogrn: string, offset: number): string {

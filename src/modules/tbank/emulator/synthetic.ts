@@ -19,8 +19,25 @@
  * - State contracts: INNs whose digits 3–5 are "250" have exactly 250 (three pages of 100), "120" exactly 120; other
  *   companies 0 (60 %) or 1–40. contractId is a 19-digit string.
  * - SPARK dates carry a "+03:00" suffix (bankruptcy notices "Z"), money is a string of digits, plain dates are plain.
+ * - Founders are Kontur.Focus's (egrDetails: persons by full name, organisations by name, each with the nominal value
+ *   and percent of its share); related companies are the founding organisations ("by founder") plus, for about 25 %
+ *   of organisations, 1–5 other synthetic companies of the region ("by head"); the preview holds at most 4.
+ * - Licences are Kontur.Focus's (the preview at most 3, upper-cased like T-Bank's; licenseSummary counts all):
+ *   "Действующая" → active, "Истекла"/"Прекращена" → inactive, no status → unknown.
+ * - Finance is Kontur.Focus's statements (buh): SPARK's `finance` periods with every non-zero line, the express
+ *   excerpt's financeYears, and financialStatementsData (revenue 2110, profit 2400, accounts payable 1520, accounts
+ *   receivable 1230) for up to the last five years; `reason` isEntrepreneur for sole proprietors, lessThanYear for
+ *   an organisation registered under a year before the registry's date (2025-04-01) without statements, else noData.
+ * - Tax debt (innerCheckResult.taxDebt): over 1000 roubles exactly when the company is on the tax-debt list (its sum
+ *   1 001–2 000 000), else 10–999 roubles for about 8 % of companies, else none (value null); stated on a day in
+ *   January–March 2025; red from 100 000 roubles, yellow over 1000, else green.
+ * - T-Bank's risk level (checkResult.riskLevel, the emulator's own scale as the vendor documents none): value 3 "red"
+ *   with two or more red checks besides it, 2 "yellow" with one red or three yellow, else 1 "green".
+ * - trafficLightColors counts the colours of every check of checkResult and innerCheckResult (none is not counted),
+ *   so the counts always equal the checks.
  */
-import { isValidInn, ogrnCheckDigit } from '../../../domain/identifiers.ts';
+import { z } from 'zod';
+import { innCheckDigits, isValidInn, ogrnCheckDigit } from '../../../domain/identifiers.ts';
 import { oneLineAddress } from '../../../domain/address.ts';
 import {
   AnalyticsRecordSchema,
@@ -42,7 +59,7 @@ type Json = Record<string, unknown>;
 const isInnShape = (identifier: string): boolean => identifier.length === 10 || identifier.length === 12;
 
 /** The Kontur.Focus records of a method for an INN or OGRN: captured ones for captured companies, else synthetic. */
-function focusRecords(method: 'req' | 'analytics' | 'egrDetails', identifier: string): readonly FocusRecord[] {
+function focusRecords(method: 'req' | 'analytics' | 'egrDetails' | 'licences' | 'buh', identifier: string): readonly FocusRecord[] {
   const fixtures = loadFocusFixtures();
   if (fixtures.knows(identifier))
     return (isInnShape(identifier) ? fixtures.byInn(method, identifier) : fixtures.byOgrn(method, identifier)) ?? [];
@@ -57,11 +74,52 @@ function currentRecord(records: readonly FocusReqRecord[]): FocusReqRecord | und
   return byLatest.find((record) => !part(record)?.status?.dissolved) ?? byLatest[0];
 }
 
+/** A licence as Kontur.Focus's /licences lists it (both of its record styles). */
+const FocusLicenceSchema = z.object({
+  source: z.string().optional().catch(undefined),
+  officialNum: z.string().optional().catch(undefined),
+  issuerName: z.string().optional().catch(undefined),
+  date: z.string().optional().catch(undefined),
+  dateStart: z.string().optional().catch(undefined),
+  dateEnd: z.string().optional().catch(undefined),
+  statusDescription: z.string().optional().catch(undefined),
+  activity: z.string().optional().catch(undefined),
+  services: z.array(z.string()).optional().catch(undefined),
+  addresses: z.array(z.string()).optional().catch(undefined),
+});
+const FocusLicencesSchema = z.object({ ogrn: z.string().optional().catch(undefined), licenses: z.array(FocusLicenceSchema).catch([]) });
+
+const BuhLineSchema = z.object({ code: z.number(), name: z.string(), endValue: z.number() });
+/** A year of Kontur.Focus's /buh statements (values in roubles). */
+const BuhFormSchema = z.object({
+  year: z.number().int(),
+  form1: z.array(BuhLineSchema).catch([]),
+  form2: z.array(BuhLineSchema).catch([]),
+});
+const FocusBuhSchema = z.object({ ogrn: z.string().optional().catch(undefined), buhForms: z.array(BuhFormSchema).catch([]) });
+
+export type FocusLicence = z.output<typeof FocusLicenceSchema>;
+export type FocusBuhForm = z.output<typeof BuhFormSchema>;
+
+/** A founder as the excerpt names it: a person's full name or an organisation's name, and the share. */
+export interface FounderFacts {
+  name: string;
+  /** Nominal value of the share, roubles. */
+  sum: number | undefined;
+  percent: number | undefined;
+  /** An organisation founder's registration, when the registry has one. */
+  company?: { ogrn: string; inn: string | undefined };
+}
+
 /** The company an INN or OGRN names, as Kontur.Focus describes it; undefined = unknown (422 NO_DATA). */
 export interface CompanyFacts {
   req: FocusReqRecord;
   analytics: FocusAnalyticsValues;
   activities: Array<{ code: string; name: string | undefined; isMain: boolean }>;
+  founders: FounderFacts[];
+  licences: FocusLicence[];
+  /** Annual statements, oldest first. */
+  statements: FocusBuhForm[];
 }
 
 export function companyFacts(identifier: string): CompanyFacts | undefined {
@@ -75,10 +133,29 @@ export function companyFacts(identifier: string): CompanyFacts | undefined {
     ...(activities?.principalActivity ? [{ ...activities.principalActivity, isMain: true }] : []),
     ...(activities?.complementaryActivities ?? []).map((activity) => ({ ...activity, isMain: false })),
   ];
+  const ul = details?.UL;
+  const share = (value: { sum?: number | undefined; percentagePlain?: number | undefined } | undefined) => ({
+    sum: value?.sum,
+    percent: value?.percentagePlain,
+  });
+  const founders: FounderFacts[] = [
+    ...(ul?.foundersFL ?? []).filter((f) => f.fio).map((f) => ({ name: f.fio!, ...share(f.share) })),
+    ...(ul?.foundersUL ?? [])
+      .filter((f) => f.fullName)
+      .map((f) => ({ name: f.fullName!, ...share(f.share), ...(f.ogrn ? { company: { ogrn: f.ogrn, inn: f.inn } } : {}) })),
+    ...(ul?.foundersForeign ?? []).filter((f) => f.fullName).map((f) => ({ name: f.fullName!, ...share(f.share) })),
+  ];
+  const licences = own(focusRecords('licences', req.ogrn).map((record) => FocusLicencesSchema.parse(record)))?.licenses ?? [];
+  const statements = [...(own(focusRecords('buh', req.ogrn).map((record) => FocusBuhSchema.parse(record)))?.buhForms ?? [])].sort(
+    (a, b) => a.year - b.year,
+  );
   return {
     req,
     analytics,
     activities: list.filter((a) => a.code !== undefined).map((a) => ({ code: a.code!, name: a.text, isMain: a.isMain })),
+    founders,
+    licences,
+    statements,
   };
 }
 
@@ -184,9 +261,170 @@ export function syntheticContract(inn: string, index: number): Json {
   };
 }
 
+// ─── Founders, related companies, licences ──────────────────────────────────────────────────────
+
+/** The synthetic registry's "today" (the Kontur.Focus emulator's DATA_DATE): answers never depend on the clock. */
+const AS_OF = '2025-04-01';
+
+function foundersOf(facts: CompanyFacts): Json[] {
+  return facts.founders.map((founder) => ({
+    name: founder.name,
+    nominalCostAmount: founder.sum ?? null,
+    sharePercent: founder.percent ?? null,
+  }));
+}
+
+interface Related {
+  preview: Json[];
+  summary: { total: number; relatedByFounder: number; relatedByConfidant: number };
+}
+
+/** The founding organisations, then, for about a quarter of organisations, 1–5 companies sharing the head. */
+function relatedOf(facts: CompanyFacts): Related {
+  const inn = facts.req.inn!;
+  const named = (company: CompanyFacts) => company.req.UL?.legalName?.short ?? company.req.IP?.fio ?? null;
+  const byFounder = facts.founders.flatMap((founder) => {
+    if (!founder.company) return [];
+    const known = companyFacts(founder.company.inn ?? founder.company.ogrn);
+    return [{ name: known ? named(known) : founder.name, ogrn: founder.company.ogrn, inn: founder.company.inn ?? null }];
+  });
+  const byHead: Json[] = [];
+  const rng = rngFor(inn, 'tbank/related');
+  if (facts.req.UL && rng.chance(0.25)) {
+    const wanted = rng.int(1, 5);
+    for (let attempt = 0; attempt < wanted * 3 && byHead.length < wanted; attempt++) {
+      const prefix = inn.slice(0, 2) + rng.digits(7);
+      const other = prefix + innCheckDigits(prefix);
+      const company = other === inn ? undefined : companyFacts(other);
+      if (company?.req.ogrn && !byHead.some((entry) => entry.ogrn === company.req.ogrn))
+        byHead.push({ name: named(company), ogrn: company.req.ogrn, inn: other });
+    }
+  }
+  const all = [...byFounder, ...byHead];
+  return {
+    preview: all.slice(0, 4),
+    summary: { total: all.length, relatedByFounder: byFounder.length, relatedByConfidant: byHead.length },
+  };
+}
+
+function licenceStatus(description: string | undefined): 'active' | 'inactive' | 'unknown' {
+  if (description === undefined) return 'unknown';
+  return /^действующ/i.test(description) ? 'active' : 'inactive';
+}
+
+function licencesOf(facts: CompanyFacts): { preview: Json[]; summary: { total: number; active: number; inactive: number } } {
+  const all = facts.licences.map((licence) => ({
+    no: licence.officialNum?.replace(/^№\s*/, '') ?? null,
+    authorityName: (licence.issuerName ?? licence.source)?.toUpperCase() ?? null,
+    date: licence.date ?? licence.dateStart ?? null,
+    startDate: licence.dateStart ?? null,
+    ...(licence.dateEnd ? { endDate: licence.dateEnd } : {}),
+    address: licence.addresses ?? [],
+    activity: (licence.activity ? [licence.activity] : (licence.services ?? [])).map((activity) => activity.toUpperCase()),
+    status: licenceStatus(licence.statusDescription),
+  }));
+  return {
+    preview: all.slice(0, 3),
+    summary: {
+      total: all.length,
+      active: all.filter((licence) => licence.status === 'active').length,
+      inactive: all.filter((licence) => licence.status === 'inactive').length,
+    },
+  };
+}
+
+// ─── Finance ────────────────────────────────────────────────────────────────────────────────────
+
+const lineValue = (form: FocusBuhForm, code: number): number | undefined =>
+  [...form.form1, ...form.form2].find((line) => line.code === code)?.endValue;
+
+/** SPARK's `finance` block: a period per year, every non-zero line with its form and section. */
+function sparkFinance(statements: readonly FocusBuhForm[]): Json | undefined {
+  if (statements.length === 0) return undefined;
+  return {
+    balanceType: 1,
+    periods: statements.map((form) => {
+      const lines = [
+        ...form.form1.map((line) => ({ ...line, form: 'Баланс', section: line.code < 1300 || line.code === 1600 ? 'Актив' : 'Пассив' })),
+        ...form.form2.map((line) => ({ ...line, form: 'Отчет о финансовых результатах', section: null })),
+      ].filter((line) => line.endValue !== 0);
+      return {
+        periodName: String(form.year),
+        dateBegin: sdate(`${form.year}-01-01`),
+        dateEnd: sdate(`${form.year}-12-31`),
+        data: lines.map((line, index) => ({
+          form: line.form,
+          section: line.section,
+          name: line.name,
+          code: String(line.code),
+          value: String(line.endValue),
+          id: index + 1,
+        })),
+      };
+    }),
+  };
+}
+
+const INDICATORS = [
+  ['revenue', 'Выручка', 2110],
+  ['profit', 'Прибыль', 2400],
+  ['accountsPayable', 'Кредиторский долг', 1520],
+  ['accountsReceivable', 'Дебиторский долг', 1230],
+] as const;
+
+/** financialStatementsResponse: the four indicators over the last five years (a diff where the year before is listed). */
+function financialStatementsResponse(facts: CompanyFacts): Json {
+  if (!facts.req.UL) return { reason: { reasonCode: 'isEntrepreneur', reasonText: 'Индивидуальный предприниматель' } };
+  const years = facts.statements.slice(-5);
+  if (years.length === 0) {
+    const young = (facts.req.UL.registrationDate ?? '0000') > addDays(AS_OF, -365);
+    return {
+      reason: young
+        ? { reasonCode: 'lessThanYear', reasonText: 'Компании меньше года' }
+        : { reasonCode: 'noData', reasonText: 'Нет данных о финансовой отчетности' },
+    };
+  }
+  const data: Json = { year: years.at(-1)!.year };
+  for (const [key, name, code] of INDICATORS) {
+    const values = years.map((form, index) => {
+      const value = lineValue(form, code) ?? null;
+      const previous = index > 0 ? (lineValue(years[index - 1]!, code) ?? null) : null;
+      return { year: form.year, value, ...(value !== null && previous !== null ? { valueDiff: value - previous } : {}) };
+    });
+    const latest = values.at(-1)!;
+    data[key] = { name, value: latest.value, valueDiff: latest.valueDiff ?? null, values };
+  }
+  return { financialStatementsData: data };
+}
+
+// ─── Tax debt and T-Bank's risk level ───────────────────────────────────────────────────────────
+
+function taxDebtCheck(inn: string, listed: boolean): { value: { sum: number; statDate: string } | null; color: string } {
+  const rng = rngFor(inn, 'tbank/taxDebt');
+  const sum = listed ? rng.money(1_001, 2_000_000) : rng.chance(0.08) ? rng.money(10, 999) : 0;
+  if (sum === 0) return { value: null, color: 'green' };
+  const statDate = addDays('2025-03-31', -rng.int(0, 89));
+  return { value: { sum, statDate }, color: sum >= 100_000 ? 'red' : sum > 1_000 ? 'yellow' : 'green' };
+}
+
+/** The emulator's own risk-level scale (T-Bank documents none): 3 red, 2 yellow, 1 green, from the other checks. */
+function riskLevelCheck(colours: readonly string[]): { value: number; color: string } {
+  const red = colours.filter((colour) => colour === 'red').length;
+  const yellow = colours.filter((colour) => colour === 'yellow').length;
+  if (red >= 2) return { value: 3, color: 'red' };
+  if (red === 1 || yellow >= 3) return { value: 2, color: 'yellow' };
+  return { value: 1, color: 'green' };
+}
+
 // ─── The excerpt ────────────────────────────────────────────────────────────────────────────────
 
-function companyCard(facts: CompanyFacts, statusType: StatusType, legalAddress: string | undefined, contracts: number): Json {
+function companyCard(
+  facts: CompanyFacts,
+  statusType: StatusType,
+  legalAddress: string | undefined,
+  contracts: number,
+  extraPages: { licences: boolean; related: boolean } = { licences: false, related: false },
+): Json {
   const { req } = facts;
   const ul = req.UL;
   const ip = req.IP;
@@ -215,8 +453,10 @@ function companyCard(facts: CompanyFacts, statusType: StatusType, legalAddress: 
     pages: [
       { page: 'okved' },
       ...(contracts > 0 ? [{ page: 'contract' }] : []),
+      ...(extraPages.licences ? [{ page: 'license' }] : []),
       { page: 'history' },
       { page: 'trafficLight' },
+      ...(extraPages.related ? [{ page: 'relatedCompanies' }] : []),
       ...(ul ? [{ page: 'financialStatements' }] : []),
     ],
   };
@@ -318,6 +558,13 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
   const okved = facts.activities.map((activity) => ({ code: activity.code, name: activity.name ?? null, isMain: activity.isMain }));
   const main = okved.find((item) => item.isMain);
 
+  const finance = isCompany ? sparkFinance(facts.statements) : undefined;
+  const statementYears = facts.statements.map((form) => form.year);
+  const related = relatedOf(facts);
+  const licences = licencesOf(facts);
+  const taxDebt = taxDebtCheck(inn, negativeKeyList.includes('taxDebt'));
+  const latestStatements = statementYears.at(-1);
+
   const expressExcerpt = {
     inn,
     companyType: isCompany ? 'company' : 'entrepreneur',
@@ -330,6 +577,7 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
     status: sparkStatus,
     okvedInfo: main ? { code: main.code, name: main.name, okvedCount: okved.length } : undefined,
     netIncome,
+    financeYears: statementYears.length > 0 ? { minYear: statementYears[0], maxYear: latestStatements } : undefined,
     activeProceedingsCount: activeProceedings,
     bankruptcyMessage,
     frozenAccountDecisions: frozen,
@@ -341,15 +589,31 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
     name: h.fio ?? 'Неизвестно',
     position: h.position ?? null,
   }));
-  const colours = trafficLight({
-    statusType,
-    operating,
-    proceedings: activeProceedings,
-    sameAddressCount,
-    negative: negative.length,
-    bankrupt,
-    managerCount,
-  });
+  const checkResult: Record<string, { value: unknown; color: string }> = {
+    status: { value: part.status?.statusString ?? spark.type, color: operating ? 'green' : 'red' },
+    registrationDate: {
+      value: part.registrationDate ?? null,
+      color: (part.registrationDate ?? '9999') < '2022-04-01' ? 'green' : 'yellow',
+    },
+    legalForm: { value: req.UL?.opf ?? 'Индивидуальные предприниматели', color: 'green' },
+    okvedCount: { value: okved.length, color: 'none' },
+    licensedOkvedCount: { value: 0, color: 'none' },
+  };
+  const colours = trafficLight(
+    {
+      statusType,
+      operating,
+      proceedings: activeProceedings,
+      sameAddressCount,
+      negative: negative.length,
+      bankrupt,
+      managerCount,
+      taxDebt,
+      finance: finance ?? null,
+      financeColor: !isCompany ? 'none' : latestStatements === undefined ? 'yellow' : latestStatements >= 2023 ? 'green' : 'yellow',
+    },
+    checkResult,
+  );
   const contractPreview = Array.from({ length: Math.min(3, contracts) }, (_, i) => syntheticContract(inn, i));
 
   const block = isCompany
@@ -367,6 +631,7 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
           okato: { value: '', code: part.okato ?? null, regionName: parsedAddress?.regionName?.topoValue ?? null, regionCode: null },
           status: sparkStatus,
           phones: [],
+          ...(finance ? { finance } : {}),
           leaders: (req.UL?.heads ?? []).map((h) => ({ actualDate: sdate(h.date), name: h.fio ?? null, position: h.position ?? null })),
           proceedings,
           companyWithSameInfo: { addressCount: sameAddressCount, managerCountInCountry: managerCount, managerInnCount: managerCount - 1 },
@@ -416,7 +681,10 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
   return {
     companyType: isCompany ? 'company' : 'entrepreneur',
     ...block,
-    companyCard: companyCard(facts, statusType, legalAddress, contracts),
+    companyCard: companyCard(facts, statusType, legalAddress, contracts, {
+      licences: licences.summary.total > 0,
+      related: related.summary.total > 0,
+    }),
     excerpt: {
       requisites: {
         legalForm: req.UL?.opf?.toUpperCase() ?? 'ИНДИВИДУАЛЬНЫЕ ПРЕДПРИНИМАТЕЛИ',
@@ -433,30 +701,18 @@ export function syntheticExcerpt(facts: CompanyFacts): Json {
         notAdmittedCount: 0,
         totalValue: contracts > 0 ? Math.round(rng.money(100_000, 5e9) * 100) / 100 : 0,
       },
-      licenseSummary: { total: 0, active: 0, inactive: 0 },
+      licenseSummary: licences.summary,
       trafficLightColors: colours.counts,
       innerCheckResult: colours.inner,
-      checkResult: {
-        status: { value: part.status?.statusString ?? spark.type, color: operating ? 'green' : 'red' },
-        registrationDate: {
-          value: part.registrationDate ?? null,
-          color: (part.registrationDate ?? '9999') < '2022-04-01' ? 'green' : 'yellow',
-        },
-        legalForm: { value: req.UL?.opf ?? 'Индивидуальные предприниматели', color: 'green' },
-        okvedCount: { value: okved.length, color: 'none' },
-        licensedOkvedCount: { value: 0, color: 'none' },
-        riskLevel: { value: colours.counts.redCount > 0 ? 2 : 0, color: 'none' },
-      },
-      relationSummary: { total: 0, relatedByFounder: 0, relatedByConfidant: 0 },
-      relatedCompanies: [],
+      checkResult: colours.check,
+      relationSummary: related.summary,
+      relatedCompanies: related.preview,
       leaders,
-      founders: [],
+      founders: foundersOf(facts),
       history: [],
-      licenses: [],
+      licenses: licences.preview,
       contracts: contractPreview,
-      financialStatementsResponse: isCompany
-        ? {}
-        : { reason: { reasonCode: 'isEntrepreneur', reasonText: 'Индивидуальный предприниматель' } },
+      financialStatementsResponse: financialStatementsResponse(facts),
     },
   };
 }
@@ -474,9 +730,18 @@ interface LightInputs {
   negative: number;
   bankrupt: boolean;
   managerCount: number;
+  taxDebt: { value: unknown; color: string };
+  finance: Json | null;
+  financeColor: string;
 }
 
-function trafficLight(input: LightInputs) {
+type Check = { value: unknown; color: string };
+
+/**
+ * innerCheckResult, checkResult with T-Bank's risk level judged from every other check, and trafficLightColors
+ * counting the colours of all of them: the counts equal the checks by construction.
+ */
+function trafficLight(input: LightInputs, checkResult: Record<string, Check>) {
   const colour = (red: boolean, yellow = false) => (red ? 'red' : yellow ? 'yellow' : 'green');
   const inner: Record<string, { value: unknown; color: string }> = {
     activeProceedings: { value: input.proceedings, color: colour(input.proceedings > 10, input.proceedings > 0) },
@@ -487,10 +752,15 @@ function trafficLight(input: LightInputs) {
     },
     isNegative: { value: { negativeListsCount: input.negative }, color: colour(input.negative > 0) },
     bankruptcyMessage: { value: null, color: colour(input.bankrupt) },
+    finance: { value: input.finance, color: input.financeColor },
+    taxDebt: input.taxDebt,
   };
-  const colours = [...Object.values(inner).map((check) => check.color), input.operating ? 'green' : 'red'];
+  const others = [...Object.values(checkResult), ...Object.values(inner)].map((check) => check.color);
+  const check = { ...checkResult, riskLevel: riskLevelCheck(others) };
+  const colours = [...Object.values(check), ...Object.values(inner)].map((item) => item.color);
   return {
     inner,
+    check,
     counts: {
       redCount: colours.filter((c) => c === 'red').length,
       yellowCount: colours.filter((c) => c === 'yellow').length,
