@@ -43,20 +43,25 @@ export async function main(tracing: Tracing | undefined): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** Listens, or stops with a plain message when the port is taken (no stack trace for a busy port). */
+/** Listens, or stops with one plain line when the port is taken or not ours to take (never a stack trace). */
 function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        reject(
-          new ConfigError(
-            `Port ${port} is already in use on ${host}: stop what uses it, or start with another port, e.g. PORT=4001 npm start`,
-          ),
-        );
-      else reject(error);
+      const message = listenFailure(error.code, port);
+      reject(message ? new ConfigError(message) : error);
     });
     server.listen(port, host, resolve);
   });
+}
+
+/** What a new user reads when `npm start` cannot listen: the port, why, and the command to run instead. */
+function listenFailure(code: string | undefined, port: number): string | undefined {
+  const another = port < 65535 ? port + 1 : port - 1;
+  if (code === 'EADDRINUSE')
+    return `Port ${port} is in use (another subgraph or program is listening). Pick another: PORT=${another} npm start`;
+  if (code === 'EACCES')
+    return `Port ${port} needs privileges this process does not have (ports below 1024 usually do). Pick another: PORT=4000 npm start`;
+  return undefined;
 }
 
 function printBanner(port: number, cache: string, sandboxed: SandboxedConfig, exploring: boolean): void {

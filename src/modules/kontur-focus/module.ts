@@ -93,8 +93,8 @@ export const focusModule = defineModule({
         : 'Kontur.Focus is not configured: company fields answer VENDOR_UNAVAILABLE (notConfigured).',
     banner: [
       'Kontur.Focus answers come from the bundled emulator, not from the real registry. Real captured companies:',
-      '6663003127, 7736050003, 4401006984, 366512608416; any other checksum-valid INN gets deterministic synthetic',
-      'data (INNs starting with 00 are unknown).',
+      '6663003127, 7736050003, 4401006984, 7708503727, 366512608416 (13 more in fixtures/kontur-focus/); any other',
+      'checksum-valid INN gets deterministic synthetic data (INNs starting with 00 are unknown).',
     ],
   },
   services({ config, logger, metrics, cache, now }) {
