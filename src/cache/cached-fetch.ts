@@ -291,6 +291,9 @@ export class CachedFetch<V> implements SlotClaim {
   /** An operation ended: if nobody else waits for a queued identifier, it is dropped before it costs a call. */
   private unwant(item: Pending<V>, stats: OperationStats): void {
     item.wanted.delete(stats);
+    // The payer left before the call went out: one who still waits pays instead (its stats count the call), so
+    // leaving cannot make a call nobody is charged for (a budget counted from OperationStats.vendorCalls).
+    if (item.payer === stats && !item.sent) item.payer = item.wanted.values().next().value;
     if (item.sent || item.background || item.wanted.size > 0 || !this.queue.has(item.id)) return;
     this.queue.delete(item.id);
     this.pending.delete(item.id);

@@ -4,14 +4,16 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export interface QuotaRule {
   points: number;
   durationMs: number;
+  /** With Redis: count in process while Redis fails (default). False: fail instead (a budget of money). */
+  insured?: boolean;
 }
 
 export type QuotaTake = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
 /**
  * Points per key — a client's requests per minute, a route's vendor calls per day — counted with rate-limiter-flexible:
- * in Redis when the cache is (one count for every replica, with an in-process count as its insurance while Redis
- * fails), else in this process. Not a vendor's call limit (that is `CallLimiter`, whose slots never let a window see
+ * in Redis when the cache is (one count for every replica; with an in-process count as its insurance while Redis
+ * fails, unless the rule says not), else in this process. Not a vendor's call limit (that is `CallLimiter`, whose slots never let a window see
  * more than the limit): a quota counts what a caller may spend, and a fixed window is what its callers are told.
  */
 export class Quota {
@@ -36,11 +38,6 @@ export class Quota {
   async giveBack(key: string, points = 1): Promise<void> {
     await this.limiter.reward(key, points);
   }
-
-  /** Points `key` has used in its current window. */
-  async used(key: string): Promise<number> {
-    return (await this.limiter.get(key))?.consumedPoints ?? 0;
-  }
 }
 
 /** rate-limiter-flexible counts whole seconds: rounded up, a window never ends early. */
@@ -52,11 +49,15 @@ export function memoryQuota(rule: QuotaRule): Quota {
   return new Quota(new RateLimiterMemory({ points: rule.points, duration: seconds(rule) }));
 }
 
-/** A quota in Redis through the cache's node-redis client (`useRedisPackage`), insured by an in-process count. */
+/**
+ * A quota in Redis through the cache's node-redis client (`useRedisPackage`). Insured (the default): while Redis fails,
+ * each process counts on its own. A limit that must hold across replicas, like a budget of money, is not insured: its
+ * take then throws, and the caller refuses.
+ */
 export function redisQuota(client: object, keyPrefix: string, rule: QuotaRule): Quota {
   const duration = seconds(rule);
-  const insuranceLimiter = new RateLimiterMemory({ points: rule.points, duration });
+  const insurance = rule.insured === false ? {} : { insuranceLimiter: new RateLimiterMemory({ points: rule.points, duration }) };
   return new Quota(
-    new RateLimiterRedis({ storeClient: client, useRedisPackage: true, keyPrefix, points: rule.points, duration, insuranceLimiter }),
+    new RateLimiterRedis({ storeClient: client, useRedisPackage: true, keyPrefix, points: rule.points, duration, ...insurance }),
   );
 }

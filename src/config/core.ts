@@ -87,7 +87,7 @@ export const coreEnv = {
         if (bad.length > 0)
           ctx.addIssue({
             code: 'custom',
-            message: `TRUST_PROXY takes addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal; not ${bad.map((entry) => JSON.stringify(entry)).join(', ')} (never "true" or a hop count: any client could then forge its address)`,
+            message: `TRUST_PROXY takes addresses, subnets of at least /8 (IPv6: /16) or loopback, linklocal, uniquelocal; not ${bad.map((entry) => JSON.stringify(entry)).join(', ')} (never "true" or a hop count: any client could then forge its address)`,
           });
       })
       .optional(),
@@ -121,7 +121,8 @@ function isProxyEntry(entry: string): boolean {
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return false;
   if (bits === undefined) return true;
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  // A very wide range (0.0.0.0/1 and its twin, ::/0) would believe anyone's header: at least /8 and /16.
+  return /^\d{1,3}$/.test(bits) && Number(bits) >= (family === 4 ? 8 : 16) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 export function coreConfig(e: EnvOf<typeof coreEnv>) {

@@ -228,20 +228,31 @@ function inProcessRuntime(services: Services, apollo: ApolloServer<GraphQLContex
 const OVERSIZED_DRAIN_BYTES = 4 * 1024 ** 2;
 const OVERSIZED_DRAIN_MS = 5_000;
 
+/** Sockets answered 400 for an oversized request, now being drained: the parser reports each further chunk too. */
+const drainingSockets = new WeakSet<Duplex>();
+
 /**
  * A request line or headers over Node's limit (16 KB: e.g. a megabyte-long `?inn=`) never reaches Express. Node's own
  * answer is a bare 431 and a reset while the client is still sending, which it never reads. Instead: 400 with a JSON
  * error (in the REST routes' shape and GraphQL's), then the rest of the request is read and dropped, within bounds,
- * so the client sees the answer. Other malformed requests keep Node's handling.
+ * so the client sees the answer. Other client errors get Node's own answers (408 for a timeout, 400 otherwise), and
+ * nothing is written into a response already under way.
  */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  if (drainingSockets.has(socket)) return;
+  const responding = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || responding) {
+    socket.destroy();
+    return;
+  }
+  if (error.code !== 'HPE_HEADER_OVERFLOW') {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     return;
   }
   const message = 'The request line or headers are too large (over 16 KB): nothing was read';
   const body = JSON.stringify({ error: { code: 'BAD_USER_INPUT', message }, ...errorBody('BAD_USER_INPUT', message) });
+  drainingSockets.add(socket);
   socket.end(
     `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -196,6 +196,72 @@ describe('AUTOFILL_DAILY_VENDOR_CALLS: past the budget, cached INNs only', () =>
   });
 });
 
+describe('AUTOFILL_CLIENT_DAILY_VENDOR_CALLS, and a visitor who leaves keeps the call charged', () => {
+  const env = withSubgraph({
+    latencyMs: 400,
+    env: { AUTOFILL_CLIENT_DAILY_VENDOR_CALLS: '2', AUTOFILL_DAILY_VENDOR_CALLS: '3', TRUST_PROXY: 'loopback' },
+  });
+
+  it("a client's third paid lookup of the day is 429; cached companies still answer", async () => {
+    const [a, b, c] = legalEntityInns(3, 65);
+    expect((await lookup(env.subgraph.url, a!)).status).toBe(200);
+    expect((await lookup(env.subgraph.url, b!)).status).toBe(200);
+    const third = await lookup(env.subgraph.url, c!);
+    expect(third.status).toBe(429);
+    expect(third.body.error).toEqual({
+      code: 'RATE_LIMITED',
+      message: "This client's lookups for today are used up; cached companies still answer",
+    });
+    expect((await lookup(env.subgraph.url, a!)).status).toBe(200);
+  });
+
+  it('an aborted lookup keeps its reservation: the budget cannot be spent by leaving before the answer', async () => {
+    const [x, y] = legalEntityInns(2, 66);
+    const leaving = new AbortController();
+    const pending = fetch(`${env.subgraph.url}/autofill/v1/company?inn=${x}`, {
+      signal: leaving.signal,
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+    }).catch((error: Error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    leaving.abort();
+    expect(await pending).toBe('AbortError');
+    // The budget (3) had 2 spent by the test above and 1 reserved by the lookup that left: the next uncached INN waits.
+    const refused = await lookup(env.subgraph.url, y!, { 'x-forwarded-for': '198.51.100.8' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('BUDGET_EXHAUSTED');
+  });
+});
+
+describe('leaving cannot make a paid call free for whoever stays', () => {
+  const env = withSubgraph({
+    latencyMs: 300,
+    env: { AUTOFILL_DAILY_VENDOR_CALLS: '2', FOCUS_MAX_CONCURRENCY: '1', TRUST_PROXY: 'loopback' },
+  });
+
+  it('A queues an INN, C joins it, A leaves before the call: C is charged, A keeps its reservation', async () => {
+    const [busy, x, z] = legalEntityInns(3, 68);
+    // The one vendor slot is busy, so X waits in the queue.
+    const occupying = env.subgraph.gql(`{ company(inn: "${busy}") { inn } }`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const leaving = new AbortController();
+    const a = fetch(`${env.subgraph.url}/autofill/v1/company?inn=${x}`, {
+      signal: leaving.signal,
+      headers: { 'x-forwarded-for': '198.51.100.21' },
+    }).catch((error: Error) => error.name);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const c = lookup(env.subgraph.url, x!, { 'x-forwarded-for': '198.51.100.22' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    leaving.abort();
+    expect(await a).toBe('AbortError');
+    expect((await c).status).toBe(200);
+    await occupying;
+    expect(reqIds(env.emulator)).toEqual([busy, x]);
+    // Two reservations stand for the one call: the budget of 2 is spent, nothing more is paid today.
+    const refused = await lookup(env.subgraph.url, z!, { 'x-forwarded-for': '198.51.100.23' });
+    expect(refused.body.error?.code).toBe('BUDGET_EXHAUSTED');
+  });
+});
+
 describe('the vendor down: stale data marked, else 503 with Retry-After', () => {
   const clock = { now: Date.UTC(2026, 11, 3, 9, 0, 0) };
   const env = withSubgraph({
@@ -233,8 +299,19 @@ describe('CORS (AUTOFILL_ORIGINS), AUTOFILL_ENABLED=false', () => {
     const listed = await lookup(open.subgraph.url, '6663003127', { origin: 'https://shop.example.ru' });
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://shop.example.ru');
     expect(listed.headers.get('access-control-expose-headers')).toBe('Retry-After');
-    const other = await lookup(open.subgraph.url, '6663003127', { origin: 'https://evil.example.com' });
+    open.emulator.resetCalls();
+    const [inn] = legalEntityInns(1, 67);
+    // Another site's page may not spend the budget through its visitors' browsers: refused before anything is read.
+    const other = await lookup(open.subgraph.url, inn!, { origin: 'https://evil.example.com' });
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('FORBIDDEN');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const noCors = await lookup(open.subgraph.url, inn!, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' });
+    expect(noCors.status).toBe(403);
+    expect(open.emulator.calls).toHaveLength(0);
+    // The subgraph's own pages (the demo) and servers (no browser headers) may.
+    const own = await lookup(open.subgraph.url, inn!, { origin: open.subgraph.url, 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(200);
   });
 
   it('off: no route answers', async () => {
@@ -271,6 +348,24 @@ describe('POST /autofill/v1/screen: server to server', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     }).then(async (response) => ({ status: response.status, body: (await response.json()) as any }));
+
+  it('reads the body only once the caller is known, and answers what it cannot read in its own shape', async () => {
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(`${env.subgraph.url}/autofill/v1/screen`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as any }));
+    expect((await post('{bad', {})).status).toBe(401);
+    expect(await post('{bad', { authorization: `bearer ${SERVER_TOKEN}` })).toEqual({
+      status: 400,
+      body: { error: { code: 'BAD_REQUEST', message: 'The body is not JSON' } },
+    });
+    expect(await post(JSON.stringify({ inn: '7'.repeat(5000) }), { authorization: `Bearer ${SERVER_TOKEN}` })).toEqual({
+      status: 413,
+      body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The body is larger than 4kb' } },
+    });
+  });
 
   it('refuses without the token or the router secret, before anything is read', async () => {
     env.emulator.resetCalls();

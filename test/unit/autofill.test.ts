@@ -11,7 +11,11 @@ describe('autofill: client keys, the budget day, TRUST_PROXY and AUTOFILL_* vali
     ['2001:0DB8:0001:0002:ffff:0:0:1', '2001:db8:1:2::/64'],
     ['::1', '0:0:0:0::/64'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
-    [undefined, 'unknown'],
+    ['203.0.113.5:443', '203.0.113.5'],
+    ['[2001:db8:5::7]:443', '2001:db8:5:0::/64'],
+    ['2001:db8::6:7:8:1.2.3.4', '2001:db8:0:6::/64'],
+    ['not-an-address', undefined],
+    [undefined, undefined],
   ])('clientKey(%s) = %s', (ip, key) => {
     expect(clientKey(ip)).toBe(key);
   });
@@ -32,6 +36,9 @@ describe('autofill: client keys, the budget day, TRUST_PROXY and AUTOFILL_* vali
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY takes addresses.*not "true"/);
     expect(() => loadConfig({ TRUST_PROXY: '1' })).toThrow(/not "1"/);
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/not "10.0.0.0\/33"/);
+    // Ranges that wide would believe anyone's header.
+    expect(() => loadConfig({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' })).toThrow(/not "0.0.0.0\/1", "128.0.0.0\/1"/);
+    expect(() => loadConfig({ TRUST_PROXY: '::/0' })).toThrow(/not "::\/0"/);
   });
 
   it('AUTOFILL_ORIGINS must be origins; the server token at least 24 characters', () => {
@@ -46,6 +53,7 @@ describe('autofill: client keys, the budget day, TRUST_PROXY and AUTOFILL_* vali
       enabled: true,
       rateLimit: { calls: 20, windowMs: 60_000 },
       dailyVendorCalls: 1000,
+      clientDailyVendorCalls: 100,
       origins: [],
       serverToken: undefined,
     });

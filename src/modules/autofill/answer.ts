@@ -53,3 +53,12 @@ export function autofillAnswer(inn: string, entry: RequisitesEntry): AutofillAns
     ...(entry.stale ? { stale: true as const } : {}),
   };
 }
+
+/** How long a client is asked to wait when the vendor failed without saying how long. */
+const UNAVAILABLE_RETRY_SECONDS = 30;
+
+/** Retry-After for a failed lookup: the vendor's own `retryAfterSeconds` when the error carries one. */
+export function retryAfterOf(error: { extensions?: Readonly<Record<string, unknown>> } | undefined): number {
+  const seconds = error?.extensions?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : UNAVAILABLE_RETRY_SECONDS;
+}

@@ -18,6 +18,8 @@ export const autofillEnv = {
   AUTOFILL_RATE_LIMIT: rateLimit('20/min'),
   /** Paid vendor calls the public route may cause per day (Moscow time); past it, cached answers only. 0: never pays. */
   AUTOFILL_DAILY_VENDOR_CALLS: z.coerce.number().int().min(0).default(1000),
+  /** Paid lookups one client may cause per day (so that one visitor cannot spend the whole daily budget). */
+  AUTOFILL_CLIENT_DAILY_VENDOR_CALLS: z.coerce.number().int().min(1).default(100),
   /** Sites whose pages may call the route from the browser (CORS), comma-separated origins: `https://shop.example.ru`. */
   AUTOFILL_ORIGINS: z.preprocess(
     emptyAsUndefined,
@@ -48,6 +50,7 @@ export function autofillConfig(e: EnvOf<typeof autofillEnv>) {
     enabled: e.AUTOFILL_ENABLED === 'true',
     rateLimit: e.AUTOFILL_RATE_LIMIT,
     dailyVendorCalls: e.AUTOFILL_DAILY_VENDOR_CALLS,
+    clientDailyVendorCalls: e.AUTOFILL_CLIENT_DAILY_VENDOR_CALLS,
     origins: e.AUTOFILL_ORIGINS ?? [],
     serverToken: e.AUTOFILL_SERVER_TOKEN,
   };

@@ -3,7 +3,7 @@ import type { RequisitesEntry } from '../../domain/company.ts';
 import { VendorError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ModuleRuntime } from '../contract.ts';
-import { autofillAnswer, type AutofillAnswer } from './answer.ts';
+import { autofillAnswer, retryAfterOf, type AutofillAnswer } from './answer.ts';
 import type { AutofillMetrics } from './metrics.ts';
 
 export type AutofillResult =
@@ -11,14 +11,14 @@ export type AutofillResult =
   | { kind: 'not_found' }
   /** The day's vendor budget is spent and nothing (not even an expired entry) is cached. */
   | { kind: 'budget_exhausted'; retryAfterSeconds: number }
+  /** This client's paid lookups of the day are spent and nothing is cached. */
+  | { kind: 'client_exhausted'; retryAfterSeconds: number }
   /** The vendor failed (down, limited, not configured) and nothing is cached. */
   | { kind: 'unavailable'; retryAfterSeconds: number };
 
 /** Moscow time has no daylight saving: the budget's day runs from midnight to midnight UTC+3. */
 const MOSCOW_OFFSET_MS = 3 * 3_600_000;
 const DAY_MS = 86_400_000;
-/** How long a client is asked to wait when the vendor failed without saying how long. */
-const UNAVAILABLE_RETRY_SECONDS = 30;
 
 /** The budget's day (Moscow date), and the seconds until the next one begins. */
 export function budgetDay(now: number): { key: string; secondsLeft: number } {
@@ -44,23 +44,27 @@ export class AutofillLookup {
     private readonly runtime: ModuleRuntime,
     private readonly budget: Quota,
     private readonly dailyVendorCalls: number,
+    private readonly perClientDay: Quota,
     private readonly metrics: AutofillMetrics,
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {}
 
-  async lookup(inn: string, signal?: AbortSignal): Promise<AutofillResult> {
+  /** `client`: the key the visitor's paid lookups are counted under (AUTOFILL_CLIENT_DAILY_VENDOR_CALLS). */
+  async lookup(inn: string, client: string, signal?: AbortSignal): Promise<AutofillResult> {
     const cached = await this.read(inn, { cacheOnly: true, signal });
     if (cached.entry && !cached.entry.stale) return this.answer(inn, cached.entry);
     const day = budgetDay(this.now());
-    if (!(await this.reserve(day.key))) {
-      return cached.entry ? this.answer(inn, cached.entry) : { kind: 'budget_exhausted', retryAfterSeconds: day.secondsLeft };
+    const allowance = await this.allowance(`${day.key}:${client}`);
+    if (allowance !== 'ok' || !(await this.reserve(day.key))) {
+      if (cached.entry) return this.answer(inn, cached.entry);
+      return { kind: allowance === 'ok' ? 'budget_exhausted' : 'client_exhausted', retryAfterSeconds: day.secondsLeft };
     }
     const fetched = await this.read(inn, { cacheOnly: false, signal });
-    await this.settle(day.key, fetched.vendorCalls);
+    await this.settle(day.key, fetched);
     if (fetched.entry) return this.answer(inn, fetched.entry);
     if (!(fetched.error instanceof VendorError)) this.logger.error({ err: fetched.error }, 'autofill: the lookup failed');
-    return { kind: 'unavailable', retryAfterSeconds: retryAfterOf(fetched.error) };
+    return { kind: 'unavailable', retryAfterSeconds: retryAfterOf(fetched.error instanceof VendorError ? fetched.error : undefined) };
   }
 
   private answer(inn: string, entry: RequisitesEntry): AutofillResult {
@@ -80,7 +84,17 @@ export class AutofillLookup {
     return { ...value, vendorCalls: stats.vendorCalls };
   }
 
-  /** One call from the day's budget; a budget that cannot be counted pays nothing (fail closed). */
+  /** One paid lookup of this client's day (one visitor cannot spend the whole budget); counted, when it cannot be, as allowed. */
+  private async allowance(key: string): Promise<'ok' | 'exhausted'> {
+    try {
+      return (await this.perClientDay.take(key)).allowed ? 'ok' : 'exhausted';
+    } catch (error) {
+      this.logger.warn({ err: error }, "autofill: a client's daily lookups could not be counted");
+      return 'ok';
+    }
+  }
+
+  /** One call from the day's budget; a budget that cannot be counted (Redis down) pays nothing: fail closed. */
   private async reserve(day: string): Promise<boolean> {
     if (this.dailyVendorCalls === 0) return false;
     try {
@@ -91,19 +105,18 @@ export class AutofillLookup {
     }
   }
 
-  /** The reservation was one call: given back when none was made, topped up when more were. */
-  private async settle(day: string, vendorCalls: number): Promise<void> {
+  /**
+   * The reservation was one call: given back only when the lookup was answered without one (it joined a call already
+   * made or stored), topped up when more were made. A lookup that ended without an answer (the visitor left, the
+   * deadline passed, the vendor failed) keeps it: its call may still go out, charged to nobody else.
+   */
+  private async settle(day: string, { vendorCalls, entry }: Read): Promise<void> {
     if (vendorCalls > 0) this.metrics.budgetSpent.inc(vendorCalls);
     try {
-      if (vendorCalls === 0) await this.budget.giveBack(day);
+      if (vendorCalls === 0 && entry) await this.budget.giveBack(day);
       else if (vendorCalls > 1) await this.budget.take(day, vendorCalls - 1);
     } catch (error) {
       this.logger.warn({ err: error }, 'autofill: the daily budget could not be settled');
     }
   }
-}
-
-function retryAfterOf(error: unknown): number {
-  const seconds = (error as { extensions?: { retryAfterSeconds?: unknown } } | undefined)?.extensions?.retryAfterSeconds;
-  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : UNAVAILABLE_RETRY_SECONDS;
 }

@@ -2,12 +2,7 @@ import express from 'express';
 import { defineModule } from '../contract.ts';
 import { autofillConfig, autofillEnv, type AutofillConfig } from './config.ts';
 import { AutofillMetrics } from './metrics.ts';
-import { autofillRoutes } from './routes.ts';
-
-interface AutofillServices {
-  config: AutofillConfig;
-  metrics: AutofillMetrics;
-}
+import { autofillRoutes, type AutofillRouteServices } from './routes.ts';
 
 declare module '../contract.ts' {
   interface ModuleConfigs {
@@ -15,7 +10,7 @@ declare module '../contract.ts' {
   }
   interface ModuleServices {
     /** undefined with AUTOFILL_ENABLED=false: no route is mounted. */
-    autofill: AutofillServices | undefined;
+    autofill: AutofillRouteServices | undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ModuleRuntime } from '../contract.ts';
+import { retryAfterOf } from './answer.ts';
 
 /** What the site's backend stores with its user after registration: the registry status and the risk profile. */
 export interface ScreenAnswer {
@@ -43,8 +44,6 @@ interface ScreenData {
   } | null;
 }
 
-const UNAVAILABLE_RETRY_SECONDS = 30;
-
 /** Screens one (valid) INN through the graph: the same loaders, cache, cost limit and deadline as any operation. */
 export async function screen(runtime: ModuleRuntime, inn: string): Promise<ScreenResult> {
   const { data, errors } = await runtime.execute<ScreenData>(SCREEN_QUERY, { inn });
@@ -65,10 +64,9 @@ export async function screen(runtime: ModuleRuntime, inn: string): Promise<Scree
   }
   if (data && company === null && !errors?.length) return { kind: 'not_found' };
   const first = errors?.[0];
-  const retryAfter = first?.extensions?.retryAfterSeconds;
   return {
     kind: 'unavailable',
-    retryAfterSeconds: typeof retryAfter === 'number' && retryAfter > 0 ? Math.ceil(retryAfter) : UNAVAILABLE_RETRY_SECONDS,
+    retryAfterSeconds: retryAfterOf(first),
     message: first?.message ?? 'the risk profile could not be made',
   };
 }

@@ -5,14 +5,14 @@ import type { AutofillConfig } from './config.ts';
 
 /**
  * Whether a server-to-server call (the site's backend) may screen: through the router (`router-authorization:
- * <ROUTER_SECRET>`) or with `Authorization: Bearer <AUTOFILL_SERVER_TOKEN>`. With neither configured it is open as
- * /graphql is — but never in production, where a screening costs paid calls and answers nobody anonymous.
+ * <ROUTER_SECRET>`) or with `Authorization: Bearer <AUTOFILL_SERVER_TOKEN>`. With neither configured it is open only
+ * in sandbox mode (emulated vendors): a screening costs paid calls and answers nobody anonymous.
  */
-export function serverCallAllowed(req: Request, config: AppConfig, autofill: AutofillConfig): boolean {
+export function serverCallAllowed(req: Request, config: AppConfig, autofill: AutofillConfig, sandbox: boolean): boolean {
   const routerSecret = config.access.routerSecret;
   const token = autofill.serverToken;
-  if (!routerSecret && !token) return config.env !== 'production';
+  if (!routerSecret && !token) return sandbox;
   if (routerSecret && sameSecret(req.get('router-authorization'), routerSecret)) return true;
-  const header = req.get('authorization') ?? '';
-  return token !== undefined && header.startsWith('Bearer ') && sameSecret(header.slice(7), token);
+  const bearer = /^bearer +(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  return token !== undefined && sameSecret(bearer, token);
 }
