@@ -5,6 +5,7 @@ import type { GraphQLContext } from '../common/context.ts';
 import {
   buildServices,
   servicesOfModule,
+  type AlertSink,
   type AnyModule,
   type AppConfig,
   type CoreServices,
@@ -60,8 +61,31 @@ export function createServices(
     logger,
   );
   metrics.observeCache(() => cache.usage());
-  const core: CoreServices = { config, logger, metrics, cache, now: overrides.now ?? Date.now, sandbox: overrides.sandbox ?? false };
   const built: Partial<ModuleServices> = {};
+  let sinks: readonly AlertSink[] | undefined;
+  let allBuilt = false;
+  const alertSinks = (): readonly AlertSink[] => {
+    if (!allBuilt) throw new Error('alertSinks() is known once every module is built: call it when delivering, not while building');
+    if (!sinks) {
+      const all = registry.flatMap((module) =>
+        module.alertSinks ? [...module.alertSinks(servicesOfModule(module, built as ModuleServices))] : [],
+      );
+      const names = all.map((sink) => sink.name);
+      const twice = names.find((name, index) => names.indexOf(name) !== index);
+      if (twice !== undefined) throw new Error(`Two alert sinks are named ${twice}`);
+      sinks = all;
+    }
+    return sinks;
+  };
+  const core: CoreServices = {
+    config,
+    logger,
+    metrics,
+    cache,
+    now: overrides.now ?? Date.now,
+    sandbox: overrides.sandbox ?? false,
+    alertSinks,
+  };
   for (const module of registry) {
     for (const needed of module.needs ?? []) {
       if (!(needed in built)) throw new Error(`Module ${module.name} needs ${needed}, which must be listed before it in the registry`);
@@ -69,6 +93,7 @@ export function createServices(
     buildServices(module, core, built);
   }
   // Every module of the registry is built now.
+  allBuilt = true;
   const modules = built as ModuleServices;
   const servicesOf = (module: AnyModule) => servicesOfModule(module, modules);
   return {

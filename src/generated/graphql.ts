@@ -601,6 +601,36 @@ export type CompanyStateContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A change of a watched company the monitoring job detected, as it was sent to the alert sinks. */
+export type CompanyChange = {
+  __typename?: 'CompanyChange';
+  /** The value after; null when the registry has none now. */
+  after: Maybe<Scalars['String']['output']>;
+  /** The value before; null when the registry had none. */
+  before: Maybe<Scalars['String']['output']>;
+  /** The company's short name when the change was detected. */
+  companyName: Maybe<Scalars['String']['output']>;
+  detectedAt: Scalars['DateTime']['output'];
+  /** The idempotency id (X-Alert-Id of the webhook): the same change detected again has the same id. */
+  id: Scalars['ID']['output'];
+  inn: Scalars['String']['output'];
+  /** The feed that listed the company, e.g. `kontur-focus req/mon`. */
+  source: Scalars['String']['output'];
+  type: CompanyChangeType;
+};
+
+export type CompanyChangeType =
+  /** The legal address changed: one-line addresses. */
+  | 'ADDRESS_CHANGED'
+  /** The head (the first one the registry lists) changed: full names. */
+  | 'HEAD_CHANGED'
+  /** The short name changed. */
+  | 'NAME_CHANGED'
+  /** The risk level (`Company.risk.level`) changed: LOW, MEDIUM, HIGH, CRITICAL. */
+  | 'RISK_LEVEL_CHANGED'
+  /** The registry status changed (before/after: ACTIVE, REORGANIZING, LIQUIDATING, BANKRUPT, LIQUIDATED, UNKNOWN). */
+  | 'STATUS_CHANGED';
+
 /**
  * What the registry recorded before, oldest first: former names, legal addresses, heads and KPPs from the requisites
  * (Kontur.Focus `req`: no call beyond the company's own lookup), former founders and stated capitals from the registry
@@ -1136,6 +1166,13 @@ export type Mutation = {
    * `extensions.retryAfterSeconds`, answered here without calling the vendor.
    */
   syncSelfEmployedStatus: Maybe<SelfEmployedStatus>;
+  /**
+   * Takes companies off the monitored list. Kontur.Focus has no delete: the list is read and written back whole without
+   * them (monList, append=false), one edit at a time across the replicas. Invalid INNs are refused before any call;
+   * INNs not on the list are reported, and when none is, nothing is written. Never retried automatically: on an error,
+   * read `watchedCompanies` before trying again. At most 1000 INNs.
+   */
+  unwatchCompanies: Maybe<UnwatchResult>;
   /** Replaces every field of a contractor (a full update, as the vendor's PUT). */
   updateContractor: Maybe<Contractor>;
   /**
@@ -1146,7 +1183,8 @@ export type Mutation = {
   /**
    * Adds companies to Kontur.Focus monitoring (the monitored list, appended to — never replaced). Monitored companies
    * appear in `changedCompanies`, and the background job (FOCUS_MONITORING_INTERVAL) evicts them from the cache when the
-   * registry reports a change. Reports which INNs the registry did not know. At most 1000 INNs.
+   * registry reports a change, and reports what changed (`companyChanges`, alert webhooks, the CRM). Reports which INNs
+   * the registry did not know. At most 1000 INNs.
    */
   watchCompanies: Maybe<WatchResult>;
 };
@@ -1174,6 +1212,11 @@ export type MutationRepeatPaymentArgs = {
 
 export type MutationSyncSelfEmployedStatusArgs = {
   contractorId: Scalars['ID']['input'];
+};
+
+
+export type MutationUnwatchCompaniesArgs = {
+  inns: Array<Scalars['String']['input']>;
 };
 
 
@@ -1442,6 +1485,11 @@ export type Query = {
    * closed and reopened), this is the current one: not dissolved, else the latest; all are in `registrations`.
    */
   company: Maybe<Company>;
+  /**
+   * What the monitoring job recorded about a company: its changes, newest first, those detected at or after `since`
+   * (default: all kept, ALERT_RETENTION), at most `first` (default 100, at most 500). Answered from the store alone.
+   */
+  companyChanges: Array<CompanyChange>;
   /** A contractor of Jump.Finance by id; null when the vendor has none. */
   contractor: Maybe<Contractor>;
   /** Every contractor, a Relay connection over the vendor's pages (`first` 0–200, default 50). */
@@ -1464,6 +1512,11 @@ export type Query = {
    * when nothing is cached.
    */
   screenCounterparties: Maybe<Array<ScreeningResult>>;
+  /**
+   * The monitored list (Kontur.Focus monList), in the vendor's order: one entry per registration (an INN with several
+   * has several). Read at most once a minute (and after every watch or unwatch); `first` defaults to 100, at most 1000.
+   */
+  watchedCompanies: Maybe<WatchedCompanyConnection>;
 };
 
 
@@ -1481,6 +1534,13 @@ export type QueryCompaniesArgs = {
 export type QueryCompanyArgs = {
   inn?: InputMaybe<Scalars['String']['input']>;
   ogrn?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCompanyChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  inn: Scalars['String']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1514,6 +1574,12 @@ export type QueryPaymentsArgs = {
 
 export type QueryScreenCounterpartiesArgs = {
   inns: Array<Scalars['String']['input']>;
+};
+
+
+export type QueryWatchedCompaniesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One registration (EGRUL or EGRIP record) of an INN. */
@@ -2170,6 +2236,16 @@ export type TbankYearRange = {
   to: Scalars['Int']['output'];
 };
 
+export type UnwatchResult = {
+  __typename?: 'UnwatchResult';
+  /** Requested INNs that were not on it. */
+  notWatched: Array<Scalars['String']['output']>;
+  /** How many entries the monitored list holds now. */
+  totalWatched: Scalars['Int']['output'];
+  /** Requested INNs taken off the monitored list. */
+  unwatched: Array<Scalars['String']['output']>;
+};
+
 export type WatchResult = {
   __typename?: 'WatchResult';
   /** How many companies the monitored list holds now. */
@@ -2178,6 +2254,27 @@ export type WatchResult = {
   unknown: Array<Scalars['String']['output']>;
   /** Requested INNs now on the monitored list. */
   watched: Array<Scalars['String']['output']>;
+};
+
+/** One entry of the monitored list (the vendor names a company by INN, OGRN or both). */
+export type WatchedCompany = {
+  __typename?: 'WatchedCompany';
+  inn: Maybe<Scalars['String']['output']>;
+  ogrn: Maybe<Scalars['String']['output']>;
+};
+
+export type WatchedCompanyConnection = {
+  __typename?: 'WatchedCompanyConnection';
+  edges: Array<WatchedCompanyEdge>;
+  pageInfo: PageInfo;
+  /** The whole list's length. */
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type WatchedCompanyEdge = {
+  __typename?: 'WatchedCompanyEdge';
+  cursor: Scalars['String']['output'];
+  node: WatchedCompany;
 };
 
 export type Link__Purpose =
@@ -2300,6 +2397,9 @@ export type ResolversTypes = ResolversObject<{
   ClassifierCode: ResolverTypeWrapper<ClassifierCode>;
   ClassifierSystem: ClassifierSystem;
   Company: ResolverTypeWrapper<CompanyMapper>;
+  CompanyChange: ResolverTypeWrapper<CompanyChange>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CompanyChangeType: CompanyChangeType;
   CompanyHistory: ResolverTypeWrapper<CompanyHistoryMapper>;
   CompanyKind: CompanyKind;
   CompanyStatus: ResolverTypeWrapper<CompanyStatusMapper>;
@@ -2307,7 +2407,6 @@ export type ResolversTypes = ResolversObject<{
   Contract: ResolverTypeWrapper<ContractMapper>;
   ContractStage: ContractStage;
   Contractor: ResolverTypeWrapper<ContractorMapper>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ContractorBalance: ResolverTypeWrapper<ContractorBalance>;
   ContractorConnection: ResolverTypeWrapper<ContractorConnectionMapper>;
   ContractorEdge: ResolverTypeWrapper<Omit<ContractorEdge, 'node'> & { node: ResolversTypes['Contractor'] }>;
@@ -2427,7 +2526,11 @@ export type ResolversTypes = ResolversObject<{
   TbankTaxDebt: ResolverTypeWrapper<TbankTaxDebt>;
   TbankTrafficLight: ResolverTypeWrapper<TbankTrafficLight>;
   TbankYearRange: ResolverTypeWrapper<TbankYearRange>;
+  UnwatchResult: ResolverTypeWrapper<UnwatchResult>;
   WatchResult: ResolverTypeWrapper<WatchResult>;
+  WatchedCompany: ResolverTypeWrapper<WatchedCompany>;
+  WatchedCompanyConnection: ResolverTypeWrapper<WatchedCompanyConnection>;
+  WatchedCompanyEdge: ResolverTypeWrapper<WatchedCompanyEdge>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -2446,11 +2549,12 @@ export type ResolversParentTypes = ResolversObject<{
   Branch: BranchMapper;
   ClassifierCode: ClassifierCode;
   Company: CompanyMapper;
+  CompanyChange: CompanyChange;
+  ID: Scalars['ID']['output'];
   CompanyHistory: CompanyHistoryMapper;
   CompanyStatus: CompanyStatusMapper;
   Contract: ContractMapper;
   Contractor: ContractorMapper;
-  ID: Scalars['ID']['output'];
   ContractorBalance: ContractorBalance;
   ContractorConnection: ContractorConnectionMapper;
   ContractorEdge: Omit<ContractorEdge, 'node'> & { node: ResolversParentTypes['Contractor'] };
@@ -2552,7 +2656,11 @@ export type ResolversParentTypes = ResolversObject<{
   TbankTaxDebt: TbankTaxDebt;
   TbankTrafficLight: TbankTrafficLight;
   TbankYearRange: TbankYearRange;
+  UnwatchResult: UnwatchResult;
   WatchResult: WatchResult;
+  WatchedCompany: WatchedCompany;
+  WatchedCompanyConnection: WatchedCompanyConnection;
+  WatchedCompanyEdge: WatchedCompanyEdge;
   link__Import: Scalars['link__Import']['output'];
   String: Scalars['String']['output'];
 }>;
@@ -2820,6 +2928,17 @@ export type CompanyResolvers<ContextType = GraphQLContext, ParentType extends Re
   successors?: Resolver<Maybe<Array<ResolversTypes['RelatedCompany']>>, ParentType, ContextType>;
   taxAuthority?: Resolver<Maybe<ResolversTypes['Authority']>, ParentType, ContextType>;
   tbankCheck?: Resolver<Maybe<ResolversTypes['TbankCheck']>, ParentType, ContextType>;
+}>;
+
+export type CompanyChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CompanyChange'] = ResolversParentTypes['CompanyChange']> = ResolversObject<{
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  companyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CompanyChangeType'], ParentType, ContextType>;
 }>;
 
 export type CompanyHistoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CompanyHistory'] = ResolversParentTypes['CompanyHistory']> = ResolversObject<{
@@ -3114,6 +3233,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   refreshCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<MutationRefreshCompanyArgs, 'inn'>>;
   repeatPayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationRepeatPaymentArgs, 'id'>>;
   syncSelfEmployedStatus?: Resolver<Maybe<ResolversTypes['SelfEmployedStatus']>, ParentType, ContextType, RequireFields<MutationSyncSelfEmployedStatusArgs, 'contractorId'>>;
+  unwatchCompanies?: Resolver<Maybe<ResolversTypes['UnwatchResult']>, ParentType, ContextType, RequireFields<MutationUnwatchCompaniesArgs, 'inns'>>;
   updateContractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<MutationUpdateContractorArgs, 'id' | 'input'>>;
   upsertContractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<MutationUpsertContractorArgs, 'input'>>;
   watchCompanies?: Resolver<Maybe<ResolversTypes['WatchResult']>, ParentType, ContextType, RequireFields<MutationWatchCompaniesArgs, 'inns'>>;
@@ -3263,6 +3383,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   changedCompanies?: Resolver<Maybe<Array<Maybe<ResolversTypes['Company']>>>, ParentType, ContextType, RequireFields<QueryChangedCompaniesArgs, 'date' | 'scope'>>;
   companies?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'inns'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, Partial<QueryCompanyArgs>>;
+  companyChanges?: Resolver<Array<ResolversTypes['CompanyChange']>, ParentType, ContextType, RequireFields<QueryCompanyChangesArgs, 'first' | 'inn'>>;
   contractor?: Resolver<Maybe<ResolversTypes['Contractor']>, ParentType, ContextType, RequireFields<QueryContractorArgs, 'id'>>;
   contractors?: Resolver<Maybe<ResolversTypes['ContractorConnection']>, ParentType, ContextType, Partial<QueryContractorsArgs>>;
   focusUsage?: Resolver<Maybe<Array<ResolversTypes['FocusQuota']>>, ParentType, ContextType>;
@@ -3271,6 +3392,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<QueryPaymentsArgs>>;
   riskPolicy?: Resolver<ResolversTypes['RiskPolicy'], ParentType, ContextType>;
   screenCounterparties?: Resolver<Maybe<Array<ResolversTypes['ScreeningResult']>>, ParentType, ContextType, RequireFields<QueryScreenCounterpartiesArgs, 'inns'>>;
+  watchedCompanies?: Resolver<Maybe<ResolversTypes['WatchedCompanyConnection']>, ParentType, ContextType, Partial<QueryWatchedCompaniesArgs>>;
 }>;
 
 export type RegistrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Registration'] = ResolversParentTypes['Registration']> = ResolversObject<{
@@ -3629,10 +3751,32 @@ export type TbankYearRangeResolvers<ContextType = GraphQLContext, ParentType ext
   to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type UnwatchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnwatchResult'] = ResolversParentTypes['UnwatchResult']> = ResolversObject<{
+  notWatched?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  totalWatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unwatched?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type WatchResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchResult'] = ResolversParentTypes['WatchResult']> = ResolversObject<{
   totalWatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unknown?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   watched?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type WatchedCompanyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchedCompany'] = ResolversParentTypes['WatchedCompany']> = ResolversObject<{
+  inn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ogrn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type WatchedCompanyConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchedCompanyConnection'] = ResolversParentTypes['WatchedCompanyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WatchedCompanyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type WatchedCompanyEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatchedCompanyEdge'] = ResolversParentTypes['WatchedCompanyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WatchedCompany'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -3648,6 +3792,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Branch?: BranchResolvers<ContextType>;
   ClassifierCode?: ClassifierCodeResolvers<ContextType>;
   Company?: CompanyResolvers<ContextType>;
+  CompanyChange?: CompanyChangeResolvers<ContextType>;
   CompanyHistory?: CompanyHistoryResolvers<ContextType>;
   CompanyStatus?: CompanyStatusResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
@@ -3750,7 +3895,11 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   TbankTaxDebt?: TbankTaxDebtResolvers<ContextType>;
   TbankTrafficLight?: TbankTrafficLightResolvers<ContextType>;
   TbankYearRange?: TbankYearRangeResolvers<ContextType>;
+  UnwatchResult?: UnwatchResultResolvers<ContextType>;
   WatchResult?: WatchResultResolvers<ContextType>;
+  WatchedCompany?: WatchedCompanyResolvers<ContextType>;
+  WatchedCompanyConnection?: WatchedCompanyConnectionResolvers<ContextType>;
+  WatchedCompanyEdge?: WatchedCompanyEdgeResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 }>;
 

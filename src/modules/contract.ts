@@ -40,6 +40,41 @@ export interface CoreServices {
   now: () => number;
   /** Sandbox mode: every vendor with an emulator runs on it (what a page may tell its visitor). */
   sandbox: boolean;
+  /**
+   * Every module's alert sinks (ModuleDefinition.alertSinks), known once all modules are built: call it when
+   * delivering (a job, a queue's worker), never while building services — it throws then.
+   */
+  alertSinks(): readonly AlertSink[];
+}
+
+/**
+ * A change about a company that one module detects (the monitoring job) and others deliver (webhooks, a CRM).
+ * `id` is deterministic: the same change detected again has the same id, so a receiver deduplicates by it.
+ */
+export interface CompanyAlert {
+  id: string;
+  inn: string;
+  /** What changed, e.g. STATUS_CHANGED (the detecting module's vocabulary; a sink words the ones it knows). */
+  type: string;
+  before: string | null;
+  after: string | null;
+  /** The company's short name when the change was detected. */
+  companyName: string | null;
+  /** ISO 8601. */
+  detectedAt: string;
+  /** Who saw it, e.g. `kontur-focus req/mon`. */
+  source: string;
+}
+
+/**
+ * Where alerts go. The detecting module delivers every alert to every sink, again after a failure (with backoff), so
+ * `deliver` may see an alert more than once: it must tolerate that (the id is the same). It throws to be retried;
+ * an error with `permanent: true` is not retried.
+ */
+export interface AlertSink {
+  /** Stable and unique among the sinks (it names the sink's deliveries: queue jobs, logs, metrics); no secrets in it. */
+  readonly name: string;
+  deliver(alert: CompanyAlert): Promise<void>;
 }
 
 /** What a module's background work may use of the running service: the graph itself, in this process. */
@@ -124,6 +159,8 @@ export interface ModuleDefinition<K extends ModuleName, E extends z.ZodRawShape 
    * in process, for a handler that answers from it (a CRM button): usable once the server listens.
    */
   routes?(services: ModuleServices[K], core: CoreServices, runtime: ModuleRuntime): Router;
+  /** The alert sinks it offers (CoreServices.alertSinks collects them): e.g. a CRM that writes alerts down. */
+  alertSinks?(services: ModuleServices[K]): readonly AlertSink[];
   /** Readiness of its own (e.g. a queue): `ok: false` makes /readyz answer 503. */
   ready?(services: ModuleServices[K]): Promise<{ ok: boolean } & Record<string, unknown>>;
   /** Background work, started once the server listens, with the running graph. */

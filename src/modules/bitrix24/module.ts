@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { defineModule } from '../contract.ts';
 import { bitrix24Config, bitrix24Env, type Bitrix24Config } from './config.ts';
+import { Bitrix24AlertSink } from './alerts.ts';
 import { appRoutes } from './app.ts';
 import { startBitrix24Emulator } from './emulator/server.ts';
 import { Bitrix24Metrics, EVENTS_PATH, EventGatherer, eventRoutes } from './events.ts';
@@ -23,6 +24,8 @@ interface Bitrix24Services {
   metrics: Bitrix24Metrics;
   cache: CacheStore;
   logger: Logger;
+  /** Alerts (the monitoring job's changes) written as a comment and a task on the companies with the INN. */
+  alertSink: Bitrix24AlertSink;
 }
 
 declare module '../contract.ts' {
@@ -106,8 +109,10 @@ export const bitrix24Module = defineModule({
       ? new RedisEventQueue(config.cache.url, `${config.cache.namespace}:bull`, options, logger)
       : new MemoryEventQueue(options, logger);
     const bitrixMetrics = new Bitrix24Metrics(metrics, () => queue.depth());
-    return { config: slice, portal, client, queue, metrics: bitrixMetrics, cache, logger };
+    const alertSink = new Bitrix24AlertSink(client, cache, slice, portal, logger, bitrixMetrics.writes);
+    return { config: slice, portal, client, queue, metrics: bitrixMetrics, cache, logger, alertSink };
   },
+  alertSinks: (services) => (services ? [services.alertSink] : []),
   // One router: the outgoing-webhook events and the application's handlers (the company card's button, the robot).
   routes: (services, _core, runtime) => {
     const router = express.Router();

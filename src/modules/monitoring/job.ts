@@ -2,6 +2,7 @@ import { CACHE_KEY_VERSION, type CacheStore } from '../../cache/store.ts';
 import { LeasedInterval } from '../../cache/leased-interval.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { MonitoringService } from './service.ts';
+import type { ChangeTracker } from './tracker.ts';
 
 const DAY_MS = 86_400_000;
 /** The job's progress outlives restarts and is shared by replicas through the cache store. */
@@ -23,6 +24,8 @@ interface JobState {
 export interface MonitoringJobOptions {
   intervalMs: number;
   now?: () => number;
+  /** Compares each changed company before and after its eviction and reports the differences (alerts). */
+  tracker?: ChangeTracker;
 }
 
 /** Kontur.Focus dates its change feeds by the Moscow calendar day. */
@@ -32,12 +35,15 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 
 /**
  * Background job (FOCUS_MONITORING_INTERVAL): pulls the req and egrDetails change lists for every day since its
- * last run and evicts the changed companies from the cache, so cached data of watched companies stays correct.
- * A failed run is logged and retried at the next interval; the job keeps running.
+ * last run and evicts the changed companies from the cache, so cached data of watched companies stays correct; with a
+ * tracker, each changed company's state before the eviction is compared with the registry's after it, and the
+ * differences are recorded and sent to the alert sinks. A failed run is logged and retried at the next interval; the
+ * job keeps running.
  */
 export class MonitoringJob {
   private readonly now: () => number;
   private readonly runner: LeasedInterval;
+  private readonly tracker: ChangeTracker | undefined;
 
   constructor(
     private readonly monitoring: MonitoringService,
@@ -46,6 +52,7 @@ export class MonitoringJob {
     options: MonitoringJobOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.tracker = options.tracker;
     this.runner = new LeasedInterval(cache, LEASE_NAME, options.intervalMs, () => this.runOnce(), logger, 'monitoring run');
   }
 
@@ -65,8 +72,11 @@ export class MonitoringJob {
     let state = await this.loadState(today);
     const evicted = new Set<string>();
     for (let day = addDays(state.completedThrough, 1); day <= today; day = addDays(day, 1)) {
-      const changed = await this.changesOf(day);
+      const sources = await this.changesOf(day);
+      const changed = [...sources.keys()];
+      const prepared = changed.length > 0 ? await this.tracker?.prepare(changed) : undefined;
       await this.monitoring.evict(changed);
+      if (prepared) await this.tracker!.complete(prepared, day, (inn) => `kontur-focus ${sources.get(inn)!}`);
       for (const inn of changed) evicted.add(inn);
       // Days before yesterday are final; yesterday and today are read again next time.
       if (day < yesterday) {
@@ -79,12 +89,16 @@ export class MonitoringJob {
     return [...evicted];
   }
 
-  private async changesOf(day: string): Promise<string[]> {
+  /** The INNs changed on a day, each with the feed that listed it first (req/mon before egrDetails/mon). */
+  private async changesOf(day: string): Promise<Map<string, string>> {
     const [requisites, details] = await Promise.all([
       this.monitoring.changedInns('req', day),
       this.monitoring.changedInns('egrDetails', day),
     ]);
-    return [...new Set([...requisites, ...details])];
+    const sources = new Map<string, string>();
+    for (const inn of requisites) sources.set(inn, 'req/mon');
+    for (const inn of details) if (!sources.has(inn)) sources.set(inn, 'egrDetails/mon');
+    return sources;
   }
 
   private async loadState(today: string): Promise<JobState> {

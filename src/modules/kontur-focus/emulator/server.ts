@@ -4,8 +4,8 @@
  * query-string key auth (403 text), comma-separated inn/ogrn batches of at most 100, silently dropped malformed
  * identifiers (400 text when none is left), and one flat array of records that never echoes the request.
  *
- * Answers come from, in order: records set by a test (setRecords, setPages, setChanges), the captured fixtures,
- * synthetic records (synthetic.ts, synthetic-paged.ts).
+ * Answers come from, in order: records set by a test (setRecords, setPages, setChanges, changeCompany), the captured
+ * fixtures, synthetic records (synthetic.ts, synthetic-paged.ts).
  *
  * Methods: the batch methods req, egrDetails, analytics, licences, buh, contacts and briefReport (≤ 100 inn/ogrn);
  * the paged single-identifier methods fssp, govPurchasesOfParticipant and govPurchasesOfCustomer (skip = 0, 1000, …);
@@ -23,7 +23,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isValidInn, isValidOgrn } from '../../../domain/identifiers.ts';
 import { loadFocusFixtures, type FocusFixtures, type FocusRecord } from './fixtures.ts';
 import { renderPdf, type PdfContent } from './pdf.ts';
-import { SYNTHETIC_PAYLOADS, fnv1a, syntheticRecords, type PayloadBuilder } from './synthetic.ts';
+import {
+  ACTIVE_STATUS,
+  STATUS_STRINGS,
+  SYNTHETIC_PAYLOADS,
+  fnv1a,
+  syntheticRecords,
+  type PayloadBuilder,
+  type StatusKind,
+} from './synthetic.ts';
 import {
   PAGED_PAYLOAD_KEYS,
   PAGE_SIZE,
@@ -95,6 +103,23 @@ export interface MonitoredPair {
   ogrn?: string;
 }
 
+/**
+ * What happened to a company in the registry (changeCompany): each part given replaces that part of its current
+ * registration's req record; the rest stays as it was.
+ */
+export interface CompanyChange {
+  /** The new status: one of the registry's flags (or active), its wording by default the registry's, dated `date`. */
+  status?: StatusKind;
+  statusString?: string;
+  /** The new head of a legal entity: heads becomes this one person (a position, by default «Генеральный директор»). */
+  head?: { fio: string; position?: string; innfl?: string };
+  /** The new legal address of a legal entity, as req's parsedAddressRF (e.g. { zipCode, regionCode, city, street, house }). */
+  legalAddress?: Record<string, unknown>;
+  /** The new short (and optionally full) name of a legal entity. */
+  shortName?: string;
+  fullName?: string;
+}
+
 export interface FocusEmulator {
   /** Base URL ending in /api3, e.g. http://127.0.0.1:53211/api3 */
   url: string;
@@ -123,6 +148,14 @@ export interface FocusEmulator {
   setChanges(scope: MonitoringScope, date: string, inns: string[]): void;
   /** The monitored list as GET /api3/monList answers it (a copy). */
   monitored(): MonitoredPair[];
+  /**
+   * A company changes in the registry on `date` (YYYY-MM-DD): from now on req answers its current registration with
+   * the change applied (by INN and by OGRN), and req/mon lists it for that date — added to what setChanges dictated
+   * for the date (a date not dictated yet answers just the companies changed on it). Also
+   * POST /__emulator/changes with { inn, date, ...change } from another process. Throws TypeError when the registry
+   * does not know the INN, or on a malformed date.
+   */
+  changeCompany(inn: string, date: string, change: CompanyChange): void;
   /**
    * Make matching calls misbehave. Faults apply only to authorised, well-formed /api3 calls (a 403/400 stays one);
    * rules are checked in the order added and the first matching rule applies. Throws TypeError on an invalid rule.
@@ -352,6 +385,18 @@ class EmulatorState {
     return this.changes.get(scope)?.get(date);
   }
 
+  changeCompany(inn: string, date: string, change: CompanyChange): void {
+    if (!isIsoDate(date)) throw new TypeError(`date must be YYYY-MM-DD, not ${date}`);
+    const records = structuredClone([...this.lookup('req', inn)]);
+    const current = currentRecord(records);
+    if (!isInnShape(inn) || !current) throw new TypeError(`the registry does not know the INN ${inn}`);
+    applyChange(current, change, date);
+    this.setRecords('req', inn, records);
+    if (typeof current.ogrn === 'string') this.setRecords('req', current.ogrn, [current]);
+    const listed = this.changesOn('req', date) ?? [];
+    if (!listed.includes(inn)) this.setChanges('req', date, [...listed, inn]);
+  }
+
   bill(method: string): void {
     this.spent.set(method, (this.spent.get(method) ?? 0) + 1);
   }
@@ -445,6 +490,39 @@ class EmulatorState {
       return records.map((record) => pagedRecord(record, key, [], record.updateDate as string | undefined));
     }
     return syntheticPagedRecords(method, identifier, skip);
+  }
+}
+
+/** A change applied to a req record in place (its UL or IP part), the way the registry would record it. */
+function applyChange(record: FocusRecord, change: CompanyChange, date: string): void {
+  const isUl = record.UL !== undefined;
+  const body = (record.UL ?? record.IP ?? {}) as Record<string, unknown>;
+  if (change.status !== undefined) {
+    const wording = change.statusString ?? (change.status === 'active' ? ACTIVE_STATUS : STATUS_STRINGS[change.status][isUl ? 'UL' : 'IP']);
+    body.status = change.status === 'active' ? { statusString: wording } : { statusString: wording, [change.status]: true, date };
+    if (change.status === 'dissolved') body.dissolutionDate = date;
+    else delete body.dissolutionDate;
+  }
+  if (!isUl) return;
+  if (change.head)
+    body.heads = [
+      {
+        fio: change.head.fio,
+        ...(change.head.innfl ? { innfl: change.head.innfl } : {}),
+        position: change.head.position ?? 'Генеральный директор',
+        date,
+        firstDate: date,
+      },
+    ];
+  if (change.legalAddress) body.legalAddress = { parsedAddressRF: { ...change.legalAddress }, date, firstDate: date };
+  if (change.shortName !== undefined || change.fullName !== undefined) {
+    const name = (body.legalName ?? {}) as Record<string, unknown>;
+    body.legalName = {
+      ...name,
+      ...(change.shortName ? { short: change.shortName } : {}),
+      ...(change.fullName ? { full: change.fullName } : {}),
+      date,
+    };
   }
 }
 
@@ -889,6 +967,7 @@ function keyAccepted(request: ApiRequest, apiKey: string): boolean {
 const API_PREFIX = '/api3/';
 const CALLS_PATH = '/__emulator/calls';
 const FAULTS_PATH = '/__emulator/faults';
+const CHANGES_PATH = '/__emulator/changes';
 const MAX_CONTROL_BODY = 64 * 1024;
 /** POST /api3/monList bodies: a list of up to tens of thousands of identifiers. */
 const MAX_API_BODY = 1024 * 1024;
@@ -932,6 +1011,44 @@ async function handleFaults(req: IncomingMessage, state: EmulatorState): Promise
   return NO_CONTENT;
 }
 
+/** POST /__emulator/changes { inn, date, status?, statusString?, head?, legalAddress?, shortName?, fullName? }: changeCompany. */
+async function handleChanges(req: IncomingMessage, state: EmulatorState): Promise<Reply> {
+  if (req.method !== 'POST') return text(405, 'Method Not Allowed');
+  const body = await readBody(req, MAX_CONTROL_BODY);
+  if (body === undefined) return text(413, 'Payload Too Large');
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return text(400, 'The body must be a JSON object { inn, date, ...change }');
+  }
+  if (!isRecord(input) || typeof input.inn !== 'string' || typeof input.date !== 'string')
+    return text(400, 'inn and date are required strings');
+  const { inn, date, status, statusString, head, legalAddress, shortName, fullName } = input;
+  const statuses = ['active', 'dissolved', 'dissolving', 'reorganizing', 'bankrupting'];
+  if (status !== undefined && (typeof status !== 'string' || !statuses.includes(status)))
+    return text(400, `status must be one of ${statuses.join(', ')}`);
+  if (head !== undefined && (!isRecord(head) || typeof head.fio !== 'string')) return text(400, 'head must be { fio, position?, innfl? }');
+  if (legalAddress !== undefined && !isRecord(legalAddress)) return text(400, 'legalAddress must be an object (parsedAddressRF)');
+  const strings = { statusString, shortName, fullName };
+  const notString = Object.entries(strings).find(([, value]) => value !== undefined && typeof value !== 'string');
+  if (notString) return text(400, `${notString[0]} must be a string`);
+  const change: CompanyChange = {
+    ...(status !== undefined ? { status: status as StatusKind } : {}),
+    ...(typeof statusString === 'string' ? { statusString } : {}),
+    ...(isRecord(head) ? { head: head as CompanyChange['head'] & object } : {}),
+    ...(isRecord(legalAddress) ? { legalAddress } : {}),
+    ...(typeof shortName === 'string' ? { shortName } : {}),
+    ...(typeof fullName === 'string' ? { fullName } : {}),
+  };
+  try {
+    state.changeCompany(inn, date, change);
+  } catch (error) {
+    return text(400, (error as Error).message);
+  }
+  return NO_CONTENT;
+}
+
 /** One /api3 call; `body` is '' for GET and undefined when a POST body was too large. */
 function handleApi(req: IncomingMessage, url: URL, state: EmulatorState, body: string | undefined): Outcome {
   const method = url.pathname.slice(API_PREFIX.length).replace(/\/+$/, '');
@@ -960,6 +1077,13 @@ export async function startFocusEmulator(options: FocusEmulatorOptions): Promise
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     if (url.pathname === CALLS_PATH) return send(res, handleCallLog(req, state));
+    if (url.pathname === CHANGES_PATH) {
+      handleChanges(req, state).then(
+        (reply) => send(res, reply),
+        () => res.destroy(),
+      );
+      return;
+    }
     if (url.pathname === FAULTS_PATH) {
       handleFaults(req, state).then(
         (reply) => send(res, reply),
@@ -994,6 +1118,7 @@ export async function startFocusEmulator(options: FocusEmulatorOptions): Promise
     setPages: (method, identifier, items) => state.setPages(method, identifier, items),
     setChanges: (scope, date, identifiers) => state.setChanges(scope, date, identifiers),
     monitored: () => state.monitored.map((pair) => ({ ...pair })),
+    changeCompany: (inn, date, change) => state.changeCompany(inn, date, change),
     injectFault: (rule) => {
       const parsed = parseFaultRule(rule);
       if (typeof parsed === 'string') throw new TypeError(parsed);

@@ -613,8 +613,9 @@ export interface Registration {
   ip?: { person: Person };
 }
 
-const ACTIVE_STATUS = 'Действующее';
-const STATUS_STRINGS: Record<Exclude<StatusKind, 'active'>, { UL: string; IP: string }> = {
+export const ACTIVE_STATUS = 'Действующее';
+/** The registry's wording of each status (UL and IP), as req's status.statusString carries it. */
+export const STATUS_STRINGS: Record<Exclude<StatusKind, 'active'>, { UL: string; IP: string }> = {
   dissolved: {
     UL: 'Ликвидация юридического лица',
     IP: 'Индивидуальный предприниматель прекратил деятельность в связи с принятием им соответствующего решения',

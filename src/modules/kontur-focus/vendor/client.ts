@@ -138,14 +138,35 @@ export class FocusClient {
 
   /** Adds INNs to the monitored list (monList POST with append=true, never replacing it); answers the list. Never retried. */
   async addToMonitoring(inns: readonly string[]): Promise<FocusIdentifierPair[]> {
+    return this.postMonitored(inns, true);
+  }
+
+  /** The monitored list (monList GET): {inn, ogrn} pairs, an INN with several registrations as several pairs. */
+  async getMonitored(): Promise<FocusIdentifierPair[]> {
+    const spec = this.get('monList', {}, 0);
+    return this.http.call(spec, (answer) =>
+      this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)),
+    );
+  }
+
+  /**
+   * REPLACES the whole monitored list with these INNs and OGRNs (monList POST with append=false; monList has no
+   * delete): the caller read the list and sends it back without what it removes. Answers the list. Never retried.
+   */
+  async replaceMonitored(identifiers: readonly string[]): Promise<FocusIdentifierPair[]> {
+    return this.postMonitored(identifiers, false);
+  }
+
+  /** monList POST: a comma-separated plain-text body, `append` always explicit (the vendor's default replaces). */
+  private async postMonitored(identifiers: readonly string[], append: boolean): Promise<FocusIdentifierPair[]> {
     const spec: CallSpec = {
       operation: 'monList',
       method: 'POST',
       path: '/monList',
-      query: { append: 'true' },
+      query: { append: append ? 'true' : 'false' },
       headers: { accept: 'application/json', 'content-type': 'text/plain; charset=utf-8' },
-      body: inns.join(','),
-      identifiers: inns.length,
+      body: identifiers.join(','),
+      identifiers: identifiers.length,
     };
     return this.http.call(spec, (answer) =>
       this.expectPairs(spec, this.http.parse(IdentifierPairsSchema, this.http.json(answer, spec), spec)),

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MonitoringJob } from '../../src/modules/monitoring/job.ts';
+import type { FocusEmulator } from '../../src/modules/kontur-focus/emulator/server.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { legalEntityInns } from '../support/inns.ts';
+import { startEmulator, startSubgraph, type TestSubgraph } from '../support/subgraph.ts';
+import { startWebhookReceiver, until, validSignature, type WebhookReceiver } from './webhook-receiver.ts';
+
+const SECRET = 'alert-signing-secret-4c1d9e7b2a';
+const clock = { now: Date.UTC(2026, 10, 23, 10, 0, 0) };
+const STATE = `query ($inn: String!) { company(inn: $inn) { shortName status { code } heads { fio } risk { level } } }`;
+const CHANGES = `query ($inn: String!, $since: DateTime) { companyChanges(inn: $inn, since: $since) { id inn type before after companyName detectedAt source } }`;
+
+/** The job over the subgraph's own services, on the test clock; the tracker reports what changed. */
+function jobOf(subgraph: TestSubgraph): MonitoringJob {
+  const { monitoring } = subgraph.services.modules;
+  return new MonitoringJob(monitoring.service, subgraph.services.cache, createLogger('silent'), {
+    intervalMs: 3_600_000,
+    now: () => clock.now,
+    tracker: monitoring.tracker,
+  });
+}
+
+/** Every feed day a first run reads (the 22nd and the 23rd) pinned, so the emulator invents no change. */
+function pinFeeds(emulator: FocusEmulator): void {
+  for (const day of ['2026-11-22', '2026-11-23']) {
+    emulator.setChanges('req', day, []);
+    emulator.setChanges('egrDetails', day, []);
+  }
+}
+
+/** The first of these synthetic companies that is active, with its state as the graph answers it. */
+async function activeCompany(subgraph: TestSubgraph, seed: number) {
+  for (const inn of legalEntityInns(12, seed)) {
+    const { data } = await subgraph.gql(STATE, { inn });
+    if (data.company?.status.code === 'ACTIVE' && data.company.heads.length > 0) return { inn, ...data.company };
+  }
+  throw new Error('no active company among the candidates');
+}
+
+describe('alerts: a watched company changes, the job tells every webhook (in-process queue)', () => {
+  let emulator: FocusEmulator;
+  let subgraph: TestSubgraph;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    emulator = await startEmulator();
+    subgraph = await startSubgraph({
+      emulator,
+      now: () => clock.now,
+      // Started: the delivery worker runs, and the risk level is read through the graph in process.
+      start: true,
+      env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_DELIVERY_BACKOFF: '100ms' },
+    });
+  });
+  afterAll(async () => {
+    await subgraph?.close();
+    await emulator?.close();
+    await receiver?.close();
+  });
+
+  it('status and head change: STATUS_CHANGED, HEAD_CHANGED (and the risk level) with exact before/after, signed, recorded', async () => {
+    const before = await activeCompany(subgraph, 71);
+    const watched = await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [before.inn] });
+    expect(watched.data.watchCompanies.watched).toEqual([before.inn]);
+
+    pinFeeds(emulator);
+    emulator.changeCompany(before.inn, '2026-11-23', {
+      status: 'dissolving',
+      head: { fio: 'Ликвидаторов Пётр Ильич', position: 'Ликвидатор' },
+    });
+    emulator.resetCalls();
+    expect(await jobOf(subgraph).runOnce()).toEqual([before.inn]);
+
+    // The graph now answers the new state (the job fetched it again and cached it: no further req call).
+    const after = (await subgraph.gql(STATE, { inn: before.inn })).data.company;
+    expect(after.status.code).toBe('LIQUIDATING');
+    expect(after.heads[0].fio).toBe('Ликвидаторов Пётр Ильич');
+    expect(emulator.callsTo('req')).toHaveLength(1);
+
+    // The risk level as the graph answers it, before and after (the policy's defaults: liquidation is critical).
+    expect([before.risk.level, after.risk.level]).toEqual(['LOW', 'CRITICAL']);
+    const expected = [
+      { type: 'STATUS_CHANGED', before: 'ACTIVE', after: 'LIQUIDATING' },
+      { type: 'HEAD_CHANGED', before: before.heads[0].fio, after: 'Ликвидаторов Пётр Ильич' },
+      { type: 'RISK_LEVEL_CHANGED', before: 'LOW', after: 'CRITICAL' },
+    ];
+    await until(() => receiver.received.length >= expected.length);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received).toHaveLength(expected.length);
+    // Delivered concurrently: in any order. Recorded (and answered by companyChanges) in the order detected.
+    const order = expected.map(({ type }) => type);
+    const bodies = receiver.received
+      .map((alert) => alert.body)
+      .sort((x, y) => order.indexOf(String(x.type)) - order.indexOf(String(y.type)));
+    expect(bodies.map(({ type, before: was, after: now }) => ({ type, before: was, after: now }))).toEqual(expected);
+    for (const alert of receiver.received) {
+      expect(validSignature(alert, SECRET)).toBe(true);
+      expect(validSignature(alert, 'another-secret-of-some-length')).toBe(false);
+      expect(alert.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(alert.headers['x-alert-id']).toBe(alert.body.id);
+      expect(Math.abs(Number(alert.headers['x-alert-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+      expect(alert.body).toMatchObject({
+        inn: before.inn,
+        companyName: before.shortName,
+        detectedAt: new Date(clock.now).toISOString(),
+        source: 'kontur-focus req/mon',
+      });
+      expect(alert.body.id).toMatch(/^[0-9a-f]{32}$/);
+    }
+
+    // companyChanges answers the same changes, with the same ids.
+    const recorded = await subgraph.gql(CHANGES, { inn: before.inn });
+    expect(recorded.errors).toBeUndefined();
+    expect(recorded.data.companyChanges).toEqual(bodies);
+    const later = await subgraph.gql(CHANGES, { inn: before.inn, since: '2026-11-23T10:00:01Z' });
+    expect(later.data.companyChanges).toEqual([]);
+    const bad = await subgraph.gql(CHANGES, { inn: '7700000000' });
+    expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+
+    // Later the same day the feed lists it again: read, compared, nothing new — nothing sent, nothing recorded twice.
+    await jobOf(subgraph).runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(expected.length);
+    expect((await subgraph.gql(CHANGES, { inn: before.inn })).data.companyChanges).toHaveLength(expected.length);
+  });
+
+  it('a receiver failing once gets the same alert, same id, again after the backoff', async () => {
+    receiver.received.length = 0;
+    const company = await activeCompany(subgraph, 72);
+    await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
+    clock.now += 86_400_000;
+    for (const day of ['2026-11-23', '2026-11-24']) {
+      emulator.setChanges('req', day, []);
+      emulator.setChanges('egrDetails', day, []);
+    }
+    emulator.changeCompany(company.inn, '2026-11-24', {
+      legalAddress: {
+        zipCode: '620014',
+        regionCode: '66',
+        regionName: { topoShortName: 'обл', topoValue: 'Свердловская' },
+        city: { topoShortName: 'г', topoValue: 'Екатеринбург' },
+        street: { topoShortName: 'ул', topoValue: 'Малышева' },
+        house: { topoShortName: 'д', topoValue: '5' },
+      },
+    });
+    receiver.failNext(1);
+    await jobOf(subgraph).runOnce();
+    await until(() => receiver.received.filter((alert) => alert.status === 200).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One change (the address), two attempts.
+    expect(receiver.received).toHaveLength(2);
+    const [failed, delivered] = receiver.received;
+    expect(failed!.status).toBe(500);
+    expect(delivered!.headers['x-alert-id']).toBe(failed!.headers['x-alert-id']);
+    expect(delivered!.raw).toBe(failed!.raw);
+    expect(delivered!.at - failed!.at).toBeGreaterThanOrEqual(90);
+    expect(validSignature(delivered!, SECRET)).toBe(true);
+    expect(delivered!.body).toMatchObject({
+      type: 'ADDRESS_CHANGED',
+      after: '620014, Свердловская обл, г Екатеринбург, ул Малышева, д 5',
+      source: 'kontur-focus req/mon',
+    });
+  });
+
+  it('the secret appears in no log line', () => {
+    const logs = subgraph.logs.join('');
+    expect(logs).toContain('alert delivered');
+    expect(logs).not.toContain(SECRET);
+    expect(logs).not.toContain(receiver.url);
+  });
+});
