@@ -57,6 +57,8 @@ export const SAMPLE_DEALS: readonly SampleDeal[] = [
   { id: 'deal-2', title: 'Pipeline sensors, pilot batch', stage: 'CONTRACT', amount: '48000000.00', inn: '7736050003' },
   { id: 'deal-3', title: 'Freight wagon telemetry', stage: 'LEAD', amount: '9300000.00', inn: '7708503727' },
   { id: 'deal-4', title: 'Spare parts supply (old contract)', stage: 'LOST', amount: '310000.00', inn: '4401006984' },
+  // A mistyped INN (checksum-valid, unknown to the registry): its company answers null through the gateway.
+  { id: 'deal-5', title: 'Lead from the website form', stage: 'LEAD', amount: '15000.00', inn: '0012345673' },
 ];
 
 const asDeal = (deal: SampleDeal) => ({

@@ -1760,11 +1760,16 @@ export type ScaledAmountThreshold = {
 
 export type ScreeningResult = {
   __typename?: 'ScreeningResult';
-  /** Null when the registry does not know the INN. */
+  /** Null when the registry does not know the INN, or it could not be looked up. */
   company: Maybe<Company>;
-  /** The error code when this INN could not be screened (e.g. VENDOR_UNAVAILABLE); the others are unaffected. */
+  /**
+   * Why this INN has no profile: `NOT_FOUND` (the registry does not know it), or the error code when it could not be
+   * screened (e.g. `VENDOR_UNAVAILABLE`); null when screened. The other INNs are unaffected.
+   */
   error: Maybe<Scalars['String']['output']>;
   factorCodes: Array<RiskFactorCode>;
+  /** False when the registry does not know the INN (then `error` is `NOT_FOUND`); null when it could not be looked up. */
+  found: Maybe<Scalars['Boolean']['output']>;
   inn: Scalars['String']['output'];
   requiresReview: Maybe<Scalars['Boolean']['output']>;
   riskLevel: Maybe<RiskLevel>;
@@ -3482,6 +3487,7 @@ export type ScreeningResultResolvers<ContextType = GraphQLContext, ParentType ex
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   factorCodes?: Resolver<Array<ResolversTypes['RiskFactorCode']>, ParentType, ContextType>;
+  found?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   inn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requiresReview?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   riskLevel?: Resolver<Maybe<ResolversTypes['RiskLevel']>, ParentType, ContextType>;

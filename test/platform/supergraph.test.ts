@@ -21,6 +21,9 @@ const EXPECTED_DEALS = [
   { id: 'deal-2', title: 'Pipeline sensors, pilot batch', company: { inn: '7736050003', shortName: 'ПАО "ГАЗПРОМ"' } },
   { id: 'deal-3', title: 'Freight wagon telemetry', company: { inn: '7708503727', shortName: 'ОАО "РЖД"' } },
   { id: 'deal-4', title: 'Spare parts supply (old contract)', company: { inn: '4401006984', shortName: 'ОАО "Мотордеталь"' } },
+  // Unknown to the registry: this subgraph's _entities answers null for it, and the gateway keeps the key field the
+  // CRM sent, so every field of ours is null (README, "In a supergraph").
+  { id: 'deal-5', title: 'Lead from the website form', company: { inn: '0012345673', shortName: null } },
 ];
 
 async function throughGateway(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }> {

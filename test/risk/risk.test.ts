@@ -129,7 +129,7 @@ describe('risk profile with the default policy', () => {
 
   it('screenCounterparties over 1000 INNs: 10 req + 10 analytics cold, 0 warm, results in input order', async () => {
     const inns = [...legalEntityInns(999, 96), unknownInn(96)];
-    const query = `query ($inns: [String!]!) { screenCounterparties(inns: $inns) { inn statusCode riskLevel requiresReview factorCodes error company { shortName } } }`;
+    const query = `query ($inns: [String!]!) { screenCounterparties(inns: $inns) { inn found statusCode riskLevel requiresReview factorCodes error company { shortName } } }`;
     env.emulator.resetCalls();
     const cold = await env.subgraph.gql(query, { inns });
     expect(cold.errors).toBeUndefined();
@@ -137,15 +137,19 @@ describe('risk profile with the default policy', () => {
     expect(env.emulator.callsTo('req')).toHaveLength(10);
     expect(env.emulator.callsTo('analytics')).toHaveLength(10);
     expect(env.emulator.calls).toHaveLength(20);
+    // Unknown to the registry: never an answer that reads like "screened, nothing found".
     expect(cold.data.screenCounterparties[999]).toEqual({
       inn: inns[999],
+      found: false,
       statusCode: null,
       riskLevel: null,
       requiresReview: null,
       factorCodes: [],
-      error: null,
+      error: 'NOT_FOUND',
       company: null,
     });
+    expect(cold.data.screenCounterparties[0].found).toBe(true);
+    expect(cold.data.screenCounterparties[0].error).toBeNull();
     expect(cold.data.screenCounterparties[0].riskLevel).toMatch(/^(LOW|MEDIUM|HIGH|CRITICAL)$/);
     env.emulator.resetCalls();
     const warm = await env.subgraph.gql(query, { inns });

@@ -64,6 +64,7 @@ const RiskPolicy: RiskPolicyResolvers = {
 
 const ScreeningResult: ScreeningResultResolvers = {
   inn: (outcome) => outcome.inn,
+  found: (outcome) => (outcome.company ? true : outcome.error === 'NOT_FOUND' ? false : null),
   company: (outcome) => outcome.company,
   statusCode: (outcome) => outcome.statusCode,
   riskLevel: (outcome) => outcome.profile?.level ?? null,

@@ -50,7 +50,8 @@ export async function riskProfileOf(company: CompanyRef, ctx: GraphQLContext, { 
 }
 
 export async function screen(inn: string, company: CompanyRef | null, ctx: GraphQLContext): Promise<ScreeningOutcome> {
-  if (!company) return { inn, company: null, statusCode: null, profile: null, error: null };
+  // Unknown to the registry is an answer, but not a clean one: it must never read like "screened, nothing found".
+  if (!company) return { inn, company: null, statusCode: null, profile: null, error: 'NOT_FOUND' };
   try {
     // T-Bank allows about 10 calls a minute: a bulk screening would spend the whole quota on its first INNs and leave
     // the rest unchecked, so bulk screening reads Kontur.Focus only (Company.risk adds T-Bank per company).
