@@ -872,6 +872,11 @@ export type Excerpt = {
   /** Always `PDF`. */
   format: Scalars['String']['output'];
   /**
+   * The registry extract as structured data: T-Bank's excerpt of the company (the same as `Company.tbankCheck`, one
+   * T-Bank call, cached). Null when T-Bank is not configured or has no data.
+   */
+  tbank: Maybe<TbankCheck>;
+  /**
    * Download link: `<PUBLIC_URL>/documents/<token>.pdf`, or root-relative `/documents/<token>.pdf` when PUBLIC_URL
    * is unset. 403 when tampered with, 410 once expired (DOCUMENT_URL_TTL), 404 when Kontur.Focus has no extract.
    */
@@ -3052,6 +3057,7 @@ export type DocumentResolvers<ContextType = GraphQLContext, ParentType extends R
 export type ExcerptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Excerpt'] = ResolversParentTypes['Excerpt']> = ResolversObject<{
   fetchedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   format?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tbank?: Resolver<Maybe<ResolversTypes['TbankCheck']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

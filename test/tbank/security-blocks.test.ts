@@ -52,6 +52,24 @@ const check = async (inn: string, fields = SECURITY_FIELDS) => {
   return result.data.company.tbankCheck;
 };
 
+describe("Company.excerpt: the registry extract, its PDF link and T-Bank's structured data", () => {
+  it('excerpt.tbank is the same excerpt as tbankCheck (one call, shared)', async () => {
+    const result = await subgraph.gql(
+      `{ company(inn: "${RICH}") { excerpt { format url tbank { riskLevel founders { name } } } tbankCheck { riskLevel founders { name } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const { excerpt, tbankCheck } = result.data.company;
+    expect(excerpt.format).toBe('PDF');
+    expect(excerpt.url).toMatch(/^\/documents\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}\.pdf$/);
+    expect(excerpt.tbank).toEqual(tbankCheck);
+    expect(excerpt.tbank.founders.map((founder: { name: string }) => founder.name)).toEqual([
+      'Комарова Ольга Сергеевна',
+      'Филиппова Людмила Петровна',
+      'Акционерное общество "Кристалл-77"',
+    ]);
+  });
+});
+
 describe('TbankCheck: founders, licences, related companies, finance, tax debt and risk level', () => {
   it('a synthetic organisation answers the emulator’s exact values', async () => {
     const tbankCheck = await check(RICH);

@@ -97,6 +97,7 @@ export const tbankModule = defineModule({
     // The excerpt takes one INN a call (no batches): each company whose tbankCheck is asked costs one call.
     methods: { 'excerpt/by-inn': { identifiersPerCall: 1 } },
     companyFields: { tbankCheck: ['excerpt/by-inn'] },
+    nestedFields: { excerpt: { tbank: ['excerpt/by-inn'] } },
     // Contracts by OGRN in pages of 100: one call per company and page the window reaches into.
     pagedFields: { stateContracts: { pageSize: TBANK_PAGE_SIZE, defaultFirst: DEFAULT_CONTRACTS_FIRST, maxFirst: MAX_CONTRACTS_FIRST } },
   },

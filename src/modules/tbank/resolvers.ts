@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../../common/context.ts';
 import type { ContractStage, Resolvers, StateContractRole } from '../../generated/graphql.ts';
 import type { TbankContract } from './vendor/schemas.ts';
 import { emptyConnection, offsetConnection } from './connection.ts';
@@ -47,13 +48,20 @@ const ROLES: Record<NonNullable<TbankContract['role']>, StateContractRole> = { s
  * Company.tbankCheck and Company.stateContracts: resolver → per-request DataLoader → process-wide cache and in-flight
  * map (TbankService) → rate-limited T-Bank client. Both answer "nothing" without a T-Bank configuration.
  */
+/** T-Bank's excerpt of an INN as the graph's TbankCheck; null without T-Bank or when it has no data. */
+async function tbankCheckOf(inn: string, ctx: GraphQLContext) {
+  if (!ctx.tbank) return null;
+  const { value, fetchedAt } = await ctx.tbank.tbankExcerptEntry.load(inn);
+  return value ? { excerpt: value, fetchedAt } : null;
+}
+
 export const resolvers: Resolvers = {
+  // The registry extract's structured data, where T-Bank is configured: the same excerpt as Company.tbankCheck.
+  Excerpt: {
+    tbank: (excerpt, _args, ctx) => tbankCheckOf(excerpt.inn, ctx),
+  },
   Company: {
-    async tbankCheck(company, _args, ctx) {
-      if (!ctx.tbank) return null;
-      const { value, fetchedAt } = await ctx.tbank.tbankExcerptEntry.load(company.inn);
-      return value ? { excerpt: value, fetchedAt } : null;
-    },
+    tbankCheck: (company, _args, ctx) => tbankCheckOf(company.inn, ctx),
 
     async stateContracts(company, { first, after }, ctx) {
       if (!ctx.tbank) return emptyConnection<TbankContract>(null);
