@@ -171,3 +171,45 @@ describe('alerts: a watched company changes, the job tells every webhook (in-pro
     expect(logs).not.toContain(receiver.url);
   });
 });
+
+describe('alerts: the risk level before a change is the one kept at watch time, however old the cached record', () => {
+  let emulator: FocusEmulator;
+  let subgraph: TestSubgraph;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    emulator = await startEmulator();
+    subgraph = await startSubgraph({
+      emulator,
+      now: () => clock.now,
+      start: true,
+      env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_DELIVERY_BACKOFF: '100ms' },
+    });
+  });
+  afterAll(async () => {
+    await subgraph?.close();
+    await emulator?.close();
+    await receiver?.close();
+  });
+
+  it('a run two hours after the watch (the cached req older than CACHE_TTL_STATUS) still reports the level before → CRITICAL', async () => {
+    const company = await activeCompany(subgraph, 72);
+    await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
+    // The level is read in the background after the watch: wait until it is kept.
+    const changes = subgraph.services.modules.monitoring.changes;
+    for (let tries = 0; (await changes.snapshots([company.inn]))[0]?.riskLevel === undefined; tries++) {
+      expect(tries).toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    clock.now += 2 * 3_600_000;
+    pinFeeds(emulator);
+    emulator.changeCompany(company.inn, '2026-11-23', { status: 'dissolving' });
+    await jobOf(subgraph).runOnce();
+    await until(() => receiver.received.some((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED'));
+    const risk = receiver.received.find((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED')!;
+    // The level the graph answered at watch time (MEDIUM for this synthetic company), not the one after the change.
+    expect(company.risk.level).toBe('MEDIUM');
+    expect([risk.body.before, risk.body.after]).toEqual(['MEDIUM', 'CRITICAL']);
+  });
+});

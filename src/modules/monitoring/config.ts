@@ -20,6 +20,12 @@ function webhookUrl(text: string): URL | string {
     registerSecret(url.password);
     registerSecret(decodeURIComponent(url.password));
   }
+  // A user name alone can be the credential (https://TOKEN@host), and so can a path segment (Slack-style
+  // /services/T000/B000/<token>): token-like segments (16+ characters, letters and digits mixed) are redacted too.
+  if (url.username) registerSecret(decodeURIComponent(url.username));
+  for (const segment of url.pathname.split('/')) {
+    if (segment.length >= 16 && /\d/.test(segment) && /[a-z]/i.test(segment)) registerSecret(decodeURIComponent(segment));
+  }
   return url;
 }
 

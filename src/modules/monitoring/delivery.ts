@@ -288,9 +288,11 @@ export class AlertDispatcher {
     const sink = this.sinks().find((candidate) => candidate.name === delivery.sink);
     const context = { alert: delivery.alert.id, type: delivery.alert.type, sink: delivery.sink, attempt };
     if (!sink) {
-      // A sink configured away since the alert was queued (a webhook URL removed): nothing to deliver to.
-      this.logger.warn(context, 'alert delivery dropped: its sink is no longer configured');
-      return;
+      // With Redis any replica may take the job: one that does not know the sink (a rolling deploy adding a webhook,
+      // a URL whose credentials changed) must not complete it. Retried, so a replica that knows it takes it; given up
+      // (logged) after the attempts when no replica does any more.
+      this.logger.warn(context, 'alert delivery postponed: this replica does not know its sink');
+      throw new Error(`alert sink ${delivery.sink} is not configured on this replica`);
     }
     try {
       await sink.deliver(delivery.alert);

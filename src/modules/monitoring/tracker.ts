@@ -28,7 +28,11 @@ export function riskReader(runtime: ModuleRuntime, logger: Logger): RiskReader {
       });
       if (result.errors?.length)
         logger.warn({ errors: result.errors.length, code: result.errors[0]!.extensions?.code }, 'monitoring: risk levels not all read');
-      for (const company of result.data?.companies ?? []) if (company) levels.set(company.inn, company.risk?.level ?? null);
+      // A company whose profile failed (an error on its path) stays unknown: a null there is not a level of "none".
+      const failed = new Set((result.errors ?? []).map((error) => (error as { path?: ReadonlyArray<string | number> }).path?.[1]));
+      (result.data?.companies ?? []).forEach((company, index) => {
+        if (company && !failed.has(index)) levels.set(company.inn, company.risk?.level ?? null);
+      });
     }
     return levels;
   };
@@ -82,22 +86,9 @@ export class ChangeTracker {
       before.set(inn, taken);
       toSave.push([inn, taken]);
     });
-    // The risk level before the change, read once per company (then kept with its state) — only while its old record
-    // is still cached: read from the registry now, it would be the level after the change.
-    const unknownRisk = inns.filter(
-      (inn, index) => before.get(inn)?.riskLevel === undefined && before.has(inn) && cached[index] !== undefined,
-    );
-    if (this.risk && unknownRisk.length > 0) {
-      const levels = await this.risk(unknownRisk);
-      for (const inn of unknownRisk) {
-        if (!levels.has(inn)) continue;
-        const snapshot = { ...before.get(inn)!, riskLevel: levels.get(inn)! };
-        before.set(inn, snapshot);
-        const pending = toSave.find(([saved]) => saved === inn);
-        if (pending) pending[1] = snapshot;
-        else toSave.push([inn, snapshot]);
-      }
-    }
+    // The risk level is not read here: through the graph it may read the registry again (status fields refetch an
+    // entry older than CACHE_TTL_STATUS), and would then be the level after the change. The level before is the one
+    // kept with the snapshot (read when the company was watched, and after every run).
     await store.saveSnapshots(toSave);
     return { before };
   }
@@ -142,21 +133,38 @@ export class ChangeTracker {
   }
 
   /**
-   * Companies just watched: their cached state (no vendor call) becomes the baseline their changes are compared with,
-   * unless the state kept already is as recent.
+   * Companies just watched and not tracked yet: their cached state (no vendor call) becomes the baseline their
+   * changes are compared with. A company tracked already keeps its state (a record fetched since may already show the
+   * change the next run must report). Their risk level is then read in the background and kept with it.
    */
   async baseline(inns: readonly string[]): Promise<void> {
-    const { store, req } = this.deps;
+    const { store, req, logger } = this.deps;
     const [snapshots, cached] = await Promise.all([store.snapshots(inns), req.stored(inns)]);
     const toSave: Array<[string, CompanySnapshot]> = [];
     inns.forEach((inn, index) => {
       const entry = cached[index];
       const record = currentOf(entry?.value);
-      const kept = snapshots[index];
-      // The risk level is left unknown: the next run reads it while this record is still the cached one.
-      if (entry && record && (!kept || kept.at < entry.fetchedAt)) toSave.push([inn, snapshotOf(record, entry.fetchedAt)]);
+      if (entry && record && !snapshots[index]) toSave.push([inn, snapshotOf(record, entry.fetchedAt)]);
     });
     await store.saveSnapshots(toSave);
+    if (this.risk && toSave.length > 0)
+      void this.keepRiskLevels(toSave).catch((error: unknown) =>
+        logger.warn({ err: { message: (error as Error)?.message } }, 'monitoring: baseline risk levels not read'),
+      );
+  }
+
+  /** The risk level of freshly baselined companies, kept with their state (unless a run replaced it meanwhile). */
+  private async keepRiskLevels(saved: ReadonlyArray<[string, CompanySnapshot]>): Promise<void> {
+    const inns = saved.map(([inn]) => inn);
+    const levels = await this.risk!(inns);
+    const current = await this.deps.store.snapshots(inns);
+    const updates: Array<[string, CompanySnapshot]> = [];
+    saved.forEach(([inn, snapshot], index) => {
+      const now = current[index];
+      if (levels.has(inn) && now && now.at === snapshot.at && now.riskLevel === undefined)
+        updates.push([inn, { ...now, riskLevel: levels.get(inn)! }]);
+    });
+    await this.deps.store.saveSnapshots(updates);
   }
 }
 
