@@ -38,46 +38,53 @@ async function activeCompany(subgraph: TestSubgraph, seed: number) {
   throw new Error('no active company among the candidates');
 }
 
-describe('alerts: a watched company changes, the job tells every webhook (in-process queue)', () => {
-  let emulator: FocusEmulator;
-  let subgraph: TestSubgraph;
-  let receiver: WebhookReceiver;
-
+/**
+ * A started subgraph (the delivery worker runs, risk levels are read through the graph in process) on the test clock,
+ * its emulator, and a webhook receiver it sends alerts to: for the enclosing describe block.
+ */
+function withAlertSubgraph() {
+  const env = {} as { emulator: FocusEmulator; subgraph: TestSubgraph; receiver: WebhookReceiver };
   beforeAll(async () => {
-    receiver = await startWebhookReceiver();
-    emulator = await startEmulator();
-    subgraph = await startSubgraph({
-      emulator,
+    env.receiver = await startWebhookReceiver();
+    env.emulator = await startEmulator();
+    env.subgraph = await startSubgraph({
+      emulator: env.emulator,
       now: () => clock.now,
-      // Started: the delivery worker runs, and the risk level is read through the graph in process.
       start: true,
-      env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_DELIVERY_BACKOFF: '100ms' },
+      env: { ALERT_WEBHOOK_URLS: env.receiver.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_DELIVERY_BACKOFF: '100ms' },
     });
   });
   afterAll(async () => {
-    await subgraph?.close();
-    await emulator?.close();
-    await receiver?.close();
+    await env.subgraph?.close();
+    await env.emulator?.close();
+    await env.receiver?.close();
   });
+  return env;
+}
+
+describe('alerts: a watched company changes, the job tells every webhook (in-process queue)', () => {
+  const env = withAlertSubgraph();
 
   it('status and head change: STATUS_CHANGED, HEAD_CHANGED (and the risk level) with exact before/after, signed, recorded', async () => {
-    const before = await activeCompany(subgraph, 71);
-    const watched = await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [before.inn] });
+    const before = await activeCompany(env.subgraph, 71);
+    const watched = await env.subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, {
+      inns: [before.inn],
+    });
     expect(watched.data.watchCompanies.watched).toEqual([before.inn]);
 
-    pinFeeds(emulator);
-    emulator.changeCompany(before.inn, '2026-11-23', {
+    pinFeeds(env.emulator);
+    env.emulator.changeCompany(before.inn, '2026-11-23', {
       status: 'dissolving',
       head: { fio: 'Ликвидаторов Пётр Ильич', position: 'Ликвидатор' },
     });
-    emulator.resetCalls();
-    expect(await jobOf(subgraph).runOnce()).toEqual([before.inn]);
+    env.emulator.resetCalls();
+    expect(await jobOf(env.subgraph).runOnce()).toEqual([before.inn]);
 
     // The graph now answers the new state (the job fetched it again and cached it: no further req call).
-    const after = (await subgraph.gql(STATE, { inn: before.inn })).data.company;
+    const after = (await env.subgraph.gql(STATE, { inn: before.inn })).data.company;
     expect(after.status.code).toBe('LIQUIDATING');
     expect(after.heads[0].fio).toBe('Ликвидаторов Пётр Ильич');
-    expect(emulator.callsTo('req')).toHaveLength(1);
+    expect(env.emulator.callsTo('req')).toHaveLength(1);
 
     // The risk level as the graph answers it, before and after (the policy's defaults: liquidation is critical).
     expect([before.risk.level, after.risk.level]).toEqual(['LOW', 'CRITICAL']);
@@ -86,16 +93,16 @@ describe('alerts: a watched company changes, the job tells every webhook (in-pro
       { type: 'HEAD_CHANGED', before: before.heads[0].fio, after: 'Ликвидаторов Пётр Ильич' },
       { type: 'RISK_LEVEL_CHANGED', before: 'LOW', after: 'CRITICAL' },
     ];
-    await until(() => receiver.received.length >= expected.length);
+    await until(() => env.receiver.received.length >= expected.length);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(receiver.received).toHaveLength(expected.length);
+    expect(env.receiver.received).toHaveLength(expected.length);
     // Delivered concurrently: in any order. Recorded (and answered by companyChanges) in the order detected.
     const order = expected.map(({ type }) => type);
-    const bodies = receiver.received
+    const bodies = env.receiver.received
       .map((alert) => alert.body)
       .sort((x, y) => order.indexOf(String(x.type)) - order.indexOf(String(y.type)));
     expect(bodies.map(({ type, before: was, after: now }) => ({ type, before: was, after: now }))).toEqual(expected);
-    for (const alert of receiver.received) {
+    for (const alert of env.receiver.received) {
       expect(validSignature(alert, SECRET)).toBe(true);
       expect(validSignature(alert, 'another-secret-of-some-length')).toBe(false);
       expect(alert.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -111,31 +118,31 @@ describe('alerts: a watched company changes, the job tells every webhook (in-pro
     }
 
     // companyChanges answers the same changes, with the same ids.
-    const recorded = await subgraph.gql(CHANGES, { inn: before.inn });
+    const recorded = await env.subgraph.gql(CHANGES, { inn: before.inn });
     expect(recorded.errors).toBeUndefined();
     expect(recorded.data.companyChanges).toEqual(bodies);
-    const later = await subgraph.gql(CHANGES, { inn: before.inn, since: '2026-11-23T10:00:01Z' });
+    const later = await env.subgraph.gql(CHANGES, { inn: before.inn, since: '2026-11-23T10:00:01Z' });
     expect(later.data.companyChanges).toEqual([]);
-    const bad = await subgraph.gql(CHANGES, { inn: '7700000000' });
+    const bad = await env.subgraph.gql(CHANGES, { inn: '7700000000' });
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
 
     // Later the same day the feed lists it again: read, compared, nothing new — nothing sent, nothing recorded twice.
-    await jobOf(subgraph).runOnce();
+    await jobOf(env.subgraph).runOnce();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.received).toHaveLength(expected.length);
-    expect((await subgraph.gql(CHANGES, { inn: before.inn })).data.companyChanges).toHaveLength(expected.length);
+    expect(env.receiver.received).toHaveLength(expected.length);
+    expect((await env.subgraph.gql(CHANGES, { inn: before.inn })).data.companyChanges).toHaveLength(expected.length);
   });
 
   it('a receiver failing once gets the same alert, same id, again after the backoff', async () => {
-    receiver.received.length = 0;
-    const company = await activeCompany(subgraph, 72);
-    await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
+    env.receiver.received.length = 0;
+    const company = await activeCompany(env.subgraph, 72);
+    await env.subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
     clock.now += 86_400_000;
     for (const day of ['2026-11-23', '2026-11-24']) {
-      emulator.setChanges('req', day, []);
-      emulator.setChanges('egrDetails', day, []);
+      env.emulator.setChanges('req', day, []);
+      env.emulator.setChanges('egrDetails', day, []);
     }
-    emulator.changeCompany(company.inn, '2026-11-24', {
+    env.emulator.changeCompany(company.inn, '2026-11-24', {
       legalAddress: {
         zipCode: '620014',
         regionCode: '66',
@@ -145,13 +152,13 @@ describe('alerts: a watched company changes, the job tells every webhook (in-pro
         house: { topoShortName: 'д', topoValue: '5' },
       },
     });
-    receiver.failNext(1);
-    await jobOf(subgraph).runOnce();
-    await until(() => receiver.received.filter((alert) => alert.status === 200).length === 1);
+    env.receiver.failNext(1);
+    await jobOf(env.subgraph).runOnce();
+    await until(() => env.receiver.received.filter((alert) => alert.status === 200).length === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // One change (the address), two attempts.
-    expect(receiver.received).toHaveLength(2);
-    const [failed, delivered] = receiver.received;
+    expect(env.receiver.received).toHaveLength(2);
+    const [failed, delivered] = env.receiver.received;
     expect(failed!.status).toBe(500);
     expect(delivered!.headers['x-alert-id']).toBe(failed!.headers['x-alert-id']);
     expect(delivered!.raw).toBe(failed!.raw);
@@ -165,49 +172,31 @@ describe('alerts: a watched company changes, the job tells every webhook (in-pro
   });
 
   it('the secret appears in no log line', () => {
-    const logs = subgraph.logs.join('');
+    const logs = env.subgraph.logs.join('');
     expect(logs).toContain('alert delivered');
     expect(logs).not.toContain(SECRET);
-    expect(logs).not.toContain(receiver.url);
+    expect(logs).not.toContain(env.receiver.url);
   });
 });
 
 describe('alerts: the risk level before a change is the one kept at watch time, however old the cached record', () => {
-  let emulator: FocusEmulator;
-  let subgraph: TestSubgraph;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    receiver = await startWebhookReceiver();
-    emulator = await startEmulator();
-    subgraph = await startSubgraph({
-      emulator,
-      now: () => clock.now,
-      start: true,
-      env: { ALERT_WEBHOOK_URLS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_DELIVERY_BACKOFF: '100ms' },
-    });
-  });
-  afterAll(async () => {
-    await subgraph?.close();
-    await emulator?.close();
-    await receiver?.close();
-  });
+  const env = withAlertSubgraph();
 
   it('a run two hours after the watch (the cached req older than CACHE_TTL_STATUS) still reports the level before → CRITICAL', async () => {
-    const company = await activeCompany(subgraph, 72);
-    await subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
+    const company = await activeCompany(env.subgraph, 72);
+    await env.subgraph.gql(`mutation ($inns: [String!]!) { watchCompanies(inns: $inns) { watched } }`, { inns: [company.inn] });
     // The level is read in the background after the watch: wait until it is kept.
-    const changes = subgraph.services.modules.monitoring.changes;
+    const changes = env.subgraph.services.modules.monitoring.changes;
     for (let tries = 0; (await changes.snapshots([company.inn]))[0]?.riskLevel === undefined; tries++) {
       expect(tries).toBeLessThan(100);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     clock.now += 2 * 3_600_000;
-    pinFeeds(emulator);
-    emulator.changeCompany(company.inn, '2026-11-23', { status: 'dissolving' });
-    await jobOf(subgraph).runOnce();
-    await until(() => receiver.received.some((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED'));
-    const risk = receiver.received.find((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED')!;
+    pinFeeds(env.emulator);
+    env.emulator.changeCompany(company.inn, '2026-11-23', { status: 'dissolving' });
+    await jobOf(env.subgraph).runOnce();
+    await until(() => env.receiver.received.some((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED'));
+    const risk = env.receiver.received.find((delivery) => delivery.body.type === 'RISK_LEVEL_CHANGED')!;
     // The level the graph answered at watch time (MEDIUM for this synthetic company), not the one after the change.
     expect(company.risk.level).toBe('MEDIUM');
     expect([risk.body.before, risk.body.after]).toEqual(['MEDIUM', 'CRITICAL']);

@@ -1,8 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSubgraph } from '../support/subgraph.ts';
+import { chromiumFor, isLocal, launchChromium } from '../support/chromium.ts';
 
 /**
  * GraphiQL as a frontend engineer sees it: a real headless Chromium opens /graphql, runs the example query with ▶
@@ -10,49 +9,7 @@ import { withSubgraph } from '../support/subgraph.ts';
  * the test (and is aborted, so nothing leaves the machine). Skips with a printed reason when no Chromium is installed.
  */
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-const CANDIDATES = [
-  ...(process.env.CHROMIUM_PATH ? [`$CHROMIUM_PATH (${process.env.CHROMIUM_PATH})`] : []),
-  '/usr/bin/chromium',
-  '`chromium` on PATH',
-];
-
-function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv && isExecutable(fromEnv)) return fromEnv;
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, 'chromium');
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  console.warn(
-    `test/platform/graphiql-browser.test.ts SKIPPED: no Chromium binary found (looked for ${CANDIDATES.join(', ')}). ` +
-      "Install Debian's `chromium` or set CHROMIUM_PATH to run it.",
-  );
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** data:, blob: and about: URLs never touch the network; http(s) must go to loopback. */
-function isLocal(url: string): boolean {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.protocol === 'about:') return true;
-  return LOOPBACK_HOSTS.has(parsed.hostname);
-}
+const chromiumPath = chromiumFor('test/platform/graphiql-browser.test.ts');
 
 describe.skipIf(!chromiumPath)('GraphiQL in a real browser (headless Chromium)', () => {
   const env = withSubgraph();
@@ -62,19 +19,7 @@ describe.skipIf(!chromiumPath)('GraphiQL in a real browser (headless Chromium)',
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(chromiumPath!);
     const context = await browser.newContext();
     // Belt and braces: whatever the page asks of another host is recorded below and never sent.
     await context.route(

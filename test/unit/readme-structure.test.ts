@@ -75,6 +75,8 @@ describe('the README', () => {
     expect(packageJson.engines.node).toBe('>=20.19');
     expect(quickStart).toContain('Node.js 20.19 or newer');
     expect(packageJson.scripts.dev).toBe('tsx src/main.ts');
+    expect(quickStart).toMatch(/^npm install && npm start /m);
+    expect(quickStart).toMatch(/^npm install && npm test /m);
     expect(quickStart).toMatch(/^npm start /m);
     expect(quickStart).toMatch(/^npm run dev /m);
     expect(quickStart).toMatch(/^PORT=\d+ npm start /m);
