@@ -6,6 +6,11 @@ import type { AddressInfo } from 'node:net';
 /** Listens (port 0 = a free one) and answers the origin to build the emulator's base URL from. */
 /** A request body as UTF-8 text; undefined when it exceeds `limit` bytes (an emulator never buffers without bound). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return (await readBodyBytes(req, limit))?.toString('utf8');
+}
+
+/** The request body as bytes (a multipart upload); undefined past `limit`. */
+export async function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -13,7 +18,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export async function listenOnLoopback(server: Server, options: { host?: string; port?: number }): Promise<string> {

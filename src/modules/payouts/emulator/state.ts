@@ -178,11 +178,21 @@ export class JumpState {
   readonly payments = new Map<number, PaymentState>();
   private nextContractorId = 1;
   private nextPaymentId = 15_731_787;
+  private readonly areas = new Map<string, unknown>();
 
   constructor(
     readonly clock: () => number,
     public processingMs: number,
   ) {}
+
+  /**
+   * An area's own data (certificates, cooperations, branches, …), made on first use: each area file of the
+   * emulator keeps its records here under its name, beside the contractors and payouts they refer to.
+   */
+  area<T>(name: string, make: (state: JumpState) => T): T {
+    if (!this.areas.has(name)) this.areas.set(name, make(this));
+    return this.areas.get(name) as T;
+  }
 
   // ─── Contractors ─────────────────────────────────────────────────────────────────────────────
 
