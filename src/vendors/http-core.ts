@@ -22,7 +22,7 @@ import {
 export interface CallSpec {
   /** The vendor method as metrics, logs and errors name it (`req`, `payments.create`). */
   operation: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Appended to the base URL. */
   path: string;
   query?: Record<string, string | undefined>;

@@ -19,3 +19,13 @@ export function requireWriteScope(ctx: GraphQLContext, field: string): void {
     throw forbidden(`${field} needs the "${WRITE_SCOPE}" scope: it moves money or personal data`, WRITE_SCOPE);
   }
 }
+
+/** The scope every payouts read needs; `payouts:write` includes it. */
+export const READ_SCOPE = 'payouts:read';
+
+/** Every payouts read starts here (root fields and entity references), before any vendor call. */
+export function requireReadScope(ctx: GraphQLContext, field: string): void {
+  if (!ctx.payouts.scopes.has(READ_SCOPE) && !ctx.payouts.scopes.has(WRITE_SCOPE)) {
+    throw forbidden(`${field} needs the "${READ_SCOPE}" scope: it reads payouts and contractors' personal data`, READ_SCOPE);
+  }
+}

@@ -6,6 +6,7 @@ import type { Metrics } from '../../../observability/metrics.ts';
 import type { PayoutsConfig } from '../config.ts';
 import { VendorHttpClient, type CallSpec, type VendorAnswer } from '../../../vendors/http-core.ts';
 import { jsonInteger, jsonMoney, parseJson, stringifyJson } from './json.ts';
+import { operationPath, type JumpOperation } from './operations.ts';
 import {
   JumpBalanceSchema,
   JumpContractorSchema,
@@ -40,25 +41,7 @@ import {
  */
 export type JumpClientOptions = Pick<PayoutsConfig, 'baseUrl' | 'apiKey' | 'timeoutMs' | 'retries' | 'breaker'> & { connections: number };
 
-/** Which operation a call is, for metrics, logs, errors and the emulator's call log. */
-export type JumpOperation =
-  | 'contractors.list'
-  | 'contractors.get'
-  | 'contractors.upsert'
-  | 'contractors.update'
-  | 'contractors.delete'
-  | 'contractors.requisites'
-  | 'contractors.balances'
-  | 'selfemployer.get'
-  | 'selfemployer.sync'
-  | 'identification.lastApproved'
-  | 'payments.list'
-  | 'payments.get'
-  | 'payments.byCustomerId'
-  | 'payments.create'
-  | 'payments.repeat'
-  | 'groups.list'
-  | 'agents.list';
+export type { JumpOperation } from './operations.ts';
 
 /** Blocks of a payout asked for with include= (single reads and lists alike). */
 export const PAYMENT_INCLUDE = 'abilities,requisite,history';
@@ -96,11 +79,14 @@ export class JumpRequestError extends GraphError {
   }
 }
 
-interface Call {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** One call: its method and path (from operationPath), query and JSON body. */
+export interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /** The vendor takes an idempotency key for this call (a certificate's payout): retried like a GET. */
+  idempotent?: boolean;
 }
 
 /**
@@ -171,12 +157,12 @@ export class JumpClient {
   // ─── Contractors ─────────────────────────────────────────────────────────────────────────────
 
   listContractors(page: number, perPage: number): Promise<JumpPage<JumpContractor>> {
-    return this.page('contractors.list', { method: 'GET', path: '/contractors', query: paging(page, perPage) }, JumpContractorSchema);
+    return this.page('contractors.list', { ...operationPath('contractors.list'), query: paging(page, perPage) }, JumpContractorSchema);
   }
 
   /** A contractor card; null when the vendor has none with this id (404). Another contractor's card is VENDOR_BAD_RESPONSE. */
   getContractor(id: number): Promise<JumpContractor | null> {
-    return this.item('contractors.get', { method: 'GET', path: `/contractors/${id}` }, JumpContractorSchema, {
+    return this.item('contractors.get', operationPath('contractors.get', id), JumpContractorSchema, {
       notFoundAsNull: true,
       answers: (card) => card.id === id,
     });
@@ -186,14 +172,14 @@ export class JumpClient {
   upsertContractor(input: JumpContractorInput): Promise<JumpContractor> {
     return this.item(
       'contractors.upsert',
-      { method: 'POST', path: '/contractors', body: contractorBody(input) },
+      { ...operationPath('contractors.upsert'), body: contractorBody(input) },
       JumpContractorSchema,
     ) as Promise<JumpContractor>;
   }
 
   /** Full replace. [OAS] answers a bare contractor, [1C] `{ item }`: both are read. Never retried. */
   updateContractor(id: number, input: JumpContractorInput): Promise<JumpContractor> {
-    return this.run('contractors.update', { method: 'PUT', path: `/contractors/${id}`, body: contractorBody(input) }, (body, spec) => {
+    return this.run('contractors.update', { ...operationPath('contractors.update', id), body: contractorBody(input) }, (body, spec) => {
       const unwrapped = typeof body === 'object' && body !== null && 'item' in body ? body.item : body;
       const card = this.http.parse(JumpContractorSchema, unwrapped, spec);
       this.assertAnswers(spec, card.id === id);
@@ -203,18 +189,13 @@ export class JumpClient {
 
   /** 204 → true; 404 → false (nothing to delete). Never retried. */
   deleteContractor(id: number): Promise<boolean> {
-    return this.run(
-      'contractors.delete',
-      { method: 'DELETE', path: `/contractors/${id}` },
-      (_body, _spec, status) => status !== 404,
-      [404],
-    );
+    return this.run('contractors.delete', operationPath('contractors.delete', id), (_body, _spec, status) => status !== 404, [404]);
   }
 
   listRequisites(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpRequisite>> {
     return this.page(
       'contractors.requisites',
-      { method: 'GET', path: `/contractors/${contractorId}/requisites`, query: paging(page, perPage) },
+      { ...operationPath('contractors.requisites', contractorId), query: paging(page, perPage) },
       JumpRequisiteSchema,
     );
   }
@@ -222,14 +203,14 @@ export class JumpClient {
   listBalances(contractorId: number, page: number, perPage: number): Promise<JumpPage<JumpBalance>> {
     return this.page(
       'contractors.balances',
-      { method: 'GET', path: `/contractors/${contractorId}/balances`, query: { include: 'agent', ...paging(page, perPage) } },
+      { ...operationPath('contractors.balances', contractorId), query: { include: 'agent', ...paging(page, perPage) } },
       JumpBalanceSchema,
     );
   }
 
   /** The stored self-employed state (does not ask the tax service); null on 404. */
   getSelfEmployed(contractorId: number): Promise<JumpSelfEmployed | null> {
-    return this.item('selfemployer.get', { method: 'GET', path: `/contractors/${contractorId}/selfemployer` }, JumpSelfEmployedSchema, {
+    return this.item('selfemployer.get', operationPath('selfemployer.get', contractorId), JumpSelfEmployedSchema, {
       notFoundAsNull: true,
     });
   }
@@ -238,7 +219,7 @@ export class JumpClient {
   syncSelfEmployed(contractorId: number): Promise<JumpSelfEmployed> {
     return this.item(
       'selfemployer.sync',
-      { method: 'POST', path: `/contractors/${contractorId}/selfemployer/sync` },
+      operationPath('selfemployer.sync', contractorId),
       JumpSelfEmployedSchema,
     ) as Promise<JumpSelfEmployed>;
   }
@@ -247,19 +228,19 @@ export class JumpClient {
   getLastApprovedIdentification(contractorId: number): Promise<JumpIdentification | null> {
     return this.item(
       'identification.lastApproved',
-      { method: 'GET', path: `/contractors/${contractorId}/identification-requests/last-approved`, query: { view: 'simple' } },
+      { ...operationPath('identification.lastApproved', contractorId), query: { view: 'simple' } },
       JumpIdentificationSchema,
       { notFoundAsNull: true },
     );
   }
 
   listGroups(): Promise<JumpPage<{ id: number; name: string | null; is_default: boolean }>> {
-    return this.page<JumpGroup>('groups.list', { method: 'GET', path: '/groups', query: paging(1, 200) }, JumpGroupSchema);
+    return this.page<JumpGroup>('groups.list', { ...operationPath('groups.list'), query: paging(1, 200) }, JumpGroupSchema);
   }
 
   /** Our legal entities (agent_id). */
   listAgents(): Promise<JumpPage<{ id: number; name: string | null }>> {
-    return this.page('agents.list', { method: 'GET', path: '/agents', query: paging(1, 200) }, JumpRefSchema);
+    return this.page('agents.list', { ...operationPath('agents.list'), query: paging(1, 200) }, JumpRefSchema);
   }
 
   // ─── Payouts ─────────────────────────────────────────────────────────────────────────────────
@@ -268,8 +249,7 @@ export class JumpClient {
     return this.page(
       'payments.list',
       {
-        method: 'GET',
-        path: '/payments',
+        ...operationPath('payments.list'),
         query: {
           include: PAYMENT_INCLUDE,
           ...(query.status !== undefined ? { status: String(query.status) } : {}),
@@ -288,7 +268,7 @@ export class JumpClient {
    * payout per minute: see PaymentStore.
    */
   getPayment(id: number): Promise<JumpPayment | null> {
-    return this.item('payments.get', { method: 'GET', path: `/payments/${id}`, query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
+    return this.item('payments.get', { ...operationPath('payments.get', id), query: { include: PAYMENT_INCLUDE } }, JumpPaymentSchema, {
       notFoundAsNull: true,
       answers: (payment) => payment.id === id,
     });
@@ -301,7 +281,7 @@ export class JumpClient {
   getPaymentByCustomerId(customerPaymentId: string): Promise<JumpPayment | null> {
     return this.item(
       'payments.byCustomerId',
-      { method: 'GET', path: `/payments/customer-payment/${encodeURIComponent(customerPaymentId)}`, query: { include: PAYMENT_INCLUDE } },
+      { ...operationPath('payments.byCustomerId', customerPaymentId), query: { include: PAYMENT_INCLUDE } },
       JumpPaymentSchema,
       { notFoundAsNull: true, answers: (payment) => payment.customer_payment_id === customerPaymentId },
     );
@@ -320,7 +300,7 @@ export class JumpClient {
     // Another key in the answer is VENDOR_BAD_RESPONSE, which the caller treats as outcome unknown (looks the key up).
     return this.item(
       'payments.create',
-      { method: 'POST', path: '/payments', query: { include: PAYMENT_INCLUDE }, body },
+      { ...operationPath('payments.create'), query: { include: PAYMENT_INCLUDE }, body },
       JumpPaymentSchema,
       {
         answers: (payment) => payment.customer_payment_id === input.customer_payment_id,
@@ -332,7 +312,7 @@ export class JumpClient {
   repeatPayment(id: number): Promise<JumpPayment> {
     return this.item(
       'payments.repeat',
-      { method: 'POST', path: `/payments/${id}/repeat`, query: { include: PAYMENT_INCLUDE } },
+      { ...operationPath('payments.repeat', id), query: { include: PAYMENT_INCLUDE } },
       JumpPaymentSchema,
       {
         answers: (payment) => payment.id === id,
@@ -344,13 +324,13 @@ export class JumpClient {
     return this.http.close();
   }
 
-  // ─── Plumbing ────────────────────────────────────────────────────────────────────────────────
+  // ─── Plumbing: the area clients in vendor/ (certificates, branches, …) call through these too ───
 
   /**
    * One `{ item }` call. `answers` says whether the item is the record asked for (its id, its key): an answer about
    * another record is not the vendor's answer to this call, so it is VENDOR_BAD_RESPONSE — never used, never cached.
    */
-  private item<T>(
+  item<T>(
     operation: JumpOperation,
     call: Call,
     schema: z.ZodType<T>,
@@ -369,7 +349,7 @@ export class JumpClient {
     );
   }
 
-  private page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
+  page<T>(operation: JumpOperation, call: Call, schema: z.ZodType<T>): Promise<JumpPage<T>> {
     return this.run(operation, call, (body, spec) => {
       const { items, meta } = this.http.parse(pageEnvelope(schema), body, spec);
       return { items: items, meta };
@@ -377,7 +357,7 @@ export class JumpClient {
   }
 
   /** One call through the HTTP core: JSON both ways without binary floats; 204 or an empty body reads as undefined. */
-  private run<T>(
+  run<T>(
     operation: JumpOperation,
     call: Call,
     read: (body: unknown, spec: CallSpec, status: number) => T,
@@ -390,6 +370,7 @@ export class JumpClient {
       query: call.query ?? {},
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       ...(call.body !== undefined ? { body: stringifyJson(call.body) } : {}),
+      ...(call.idempotent ? { idempotent: true } : {}),
       answerStatuses,
     };
     return this.http.call(spec, (answer) => {
