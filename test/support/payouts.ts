@@ -13,6 +13,9 @@ export const TEST_JUMP_KEY = 'test-jump-key-5f0c2b8e9a7d4c3b';
 /** The header the router sets for a user allowed to pay (AUTH_SCOPES_HEADER's default name). */
 export const WRITE = { 'x-user-scopes': 'openid profile payouts:write' };
 
+/** The scope payouts reads need (payouts:write includes it). */
+export const READ = { 'x-user-scopes': 'openid payouts:read' };
+
 /** One controllable clock for the subgraph and the Jump.Finance emulator. */
 export class TestClock {
   constructor(public t = Date.parse('2026-03-02T09:00:00Z')) {}
